@@ -1,0 +1,28 @@
+const stockholm = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The ankomstdatum: the Europe/Stockholm calendar date of the moment the mail reached the server. */
+export function ankomstdatum(receivedAtUtc: string): string {
+  const d = new Date(receivedAtUtc);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`Ogiltig tidpunkt: ${receivedAtUtc}`);
+  // sv-SE formats as ÅÅÅÅ-MM-DD
+  return stockholm.format(d);
+}
+
+const stockholmTime = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** `2026-11-23 14:05` in Swedish local time, for mails and pages. */
+export function svenskTidpunkt(isoUtc: string): string {
+  return stockholmTime.format(new Date(isoUtc));
+}

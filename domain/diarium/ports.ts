@@ -1,0 +1,94 @@
+import type { Arende, AuditEntry, Handling, Insats } from './types.js';
+
+export type NewHandling = Omit<Handling, 'diarienummer' | 'arende' | 'handlingsnummer' | 'registrerad'>;
+
+export type ArendeTarget =
+  | { typ: 'befintligt'; diarienummer: string }
+  | {
+      typ: 'nytt';
+      serie: string;
+      ar: number;
+      arendemening: string;
+      insatsId: string | null;
+      insatsnyckel: string | null;
+    };
+
+export interface RegisterResult {
+  handling: Handling;
+  /** False when the source was already registered (a retry or a duplicate delivery). */
+  skapad: boolean;
+}
+
+export interface LogEvent {
+  handelse: string;
+  av: string;
+  data: Record<string, unknown>;
+}
+
+/** The diarium: ärenden, handlingar, counters, source dedupe and the audit log. */
+export interface DiariumRepository {
+  /** Gap-free, idempotent (per sourceKey) registration of a handling. */
+  registerHandling(target: ArendeTarget, handling: NewHandling, sourceKey: string): Promise<RegisterResult>;
+  findBySource(sourceKey: string): Promise<Handling | null>;
+  getHandling(diarienummer: string): Promise<Handling | null>;
+  getArende(diarienummer: string): Promise<Arende | null>;
+  getArendeDetaljer(
+    diarienummer: string,
+  ): Promise<{ arende: Arende; handlingar: Handling[]; logg: AuditEntry[] } | null>;
+  findArendeByInsatsnyckel(insatsnyckel: string): Promise<Arende | null>;
+  listDiarium(franDatum: string, tillDatum: string): Promise<Handling[]>;
+  listInsatser(): Promise<Insats[]>;
+  putInsatser(insatser: Insats[]): Promise<void>;
+  /** Claims the right to send the kvittens once; false when it was already sent or claimed recently. */
+  claimKvittens(diarienummer: string, nu: string): Promise<boolean>;
+  markKvittens(diarienummer: string, kvittens: { skickad: string; meddelandeId: string }): Promise<void>;
+  releaseKvittens(diarienummer: string): Promise<void>;
+  updateHandling(
+    diarienummer: string,
+    change: Partial<Pick<Handling, 'granskning' | 'flaggor' | 'makulerad' | 'mottagen' | 'ankomstdatum' | 'ankomstAndrad'>>,
+    log: LogEvent,
+  ): Promise<Handling>;
+  updateArendeStatus(diarienummer: string, status: Arende['status'], log: LogEvent): Promise<void>;
+  appendLog(arende: string, log: LogEvent): Promise<AuditEntry>;
+}
+
+export interface StoredObject {
+  bytes: Uint8Array;
+  key: string;
+  versionId: string | null;
+}
+
+/** Where raw mail, uploads and the files of each handling live (the inbound bucket). */
+export interface DocumentStore {
+  get(key: string): Promise<StoredObject>;
+  /** Idempotent: the same content under the same key is a no-op. */
+  put(key: string, bytes: Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void>;
+  /** A short-lived link for reading a file (the reviewer's "öppna rapporten"). */
+  presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string>;
+  list(prefix: string, startAfter?: string): Promise<string[]>;
+}
+
+export interface OutgoingMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  replyTo?: string[];
+}
+
+export interface MailSender {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+export interface HandlingDiariefordEvent {
+  diarienummer: string;
+  arende: string;
+  bedomning: Handling['bedomning'];
+  granskning: Handling['granskning'];
+  ankomstdatum: string;
+}
+
+export interface EventPublisher {
+  handlingDiarieford(event: HandlingDiariefordEvent): Promise<void>;
+  granskningBegard(event: { diarienummer: string; arende: string; av: string }): Promise<void>;
+}

@@ -1,0 +1,95 @@
+import type { SlutrapportStatus, Finding } from '../slutrapport/index.js';
+
+export type Kalla = 'epost' | 'uppladdning' | 'upprattad';
+
+/** Outcome of reading the document; `karantan` when SES flagged a virus. */
+export type Bedomning = SlutrapportStatus | 'karantan';
+
+export type GranskningStatus =
+  | 'ej-aktuell'
+  | 'vantar-pa-kansliet'
+  | 'pagar'
+  | 'godkand'
+  | 'komplettering-begard'
+  | 'inget-beslut';
+
+export type ArendeStatus = 'oppet' | 'under-granskning' | 'godkant' | 'komplettering-begard' | 'avslutat';
+
+export interface StoredFile {
+  filnamn: string;
+  sha256: string;
+  storlek: number;
+  typ: string;
+  /** Object key in the inbound bucket. */
+  nyckel: string;
+  /** The file the report text was read from. */
+  rapport: boolean;
+}
+
+export interface Arende {
+  diarienummer: string;
+  serie: string;
+  ar: number;
+  nummer: number;
+  arendemening: string;
+  insatsId: string | null;
+  insatsnyckel: string | null;
+  status: ArendeStatus;
+  skapad: string;
+  antalHandlingar: number;
+}
+
+export interface Avsandare {
+  namn: string | null;
+  epost: string | null;
+  /** Envelope sender from the receiving server, kept beside From:. */
+  kuvertAvsandare: string | null;
+  organisation: string | null;
+}
+
+export interface Handling {
+  diarienummer: string;
+  arende: string;
+  handlingsnummer: number;
+  /** Exact receipt time, UTC ISO-8601. */
+  mottagen: string;
+  /** Europe/Stockholm date of `mottagen`. */
+  ankomstdatum: string;
+  /** Set when the arrival time was overridden by the kansli (late registration). */
+  ankomstAndrad: { av: string; skal: string; ursprunglig: string } | null;
+  kalla: Kalla;
+  kallaReferens: string;
+  avsandare: Avsandare;
+  beskrivning: string;
+  bedomning: Bedomning;
+  fel: Finding[];
+  varningar: Finding[];
+  filer: StoredFile[];
+  /** Personnummer found (masked) — the handling is flagged and masked in the postlista. */
+  personnummer: { maskerat: string; avsnitt: string }[];
+  sekretess: boolean;
+  flaggor: string[];
+  granskning: GranskningStatus;
+  makulerad: { av: string; skal: string; tidpunkt: string } | null;
+  kvittens: { skickad: string; meddelandeId: string } | null;
+  rapport: Record<string, unknown> | null;
+  registrerad: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  tidpunkt: string;
+  handelse: string;
+  av: string;
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface Insats {
+  id: string;
+  namn: string;
+  organisation: string;
+  arende: string | null;
+  beviljadeMedel: number | null;
+}

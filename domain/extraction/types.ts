@@ -1,0 +1,80 @@
+/**
+ * What the extraction stage (MIME, Word, PDF, OCR) hands to the domain. Implemented outside domain/
+ * (functions/lib/extraction) because it needs parsing libraries; the domain only sees these types.
+ */
+
+/** Formats we read; the value reported as `kalla.format`. 'bild-ocr': an image file (phone scan) read by OCR. */
+export type DocumentFormat = 'docx' | 'pdf' | 'pdf-ocr' | 'bild-ocr' | 'odt' | 'doc' | 'text' | 'html' | 'epost';
+
+/** Stable reason codes for input we could not (fully) read; each has a Swedish message. */
+export interface ExtractionProblem {
+  kod: string;
+  /** Swedish, for the sender: what went wrong and what to send instead. */
+  meddelande: string;
+  /** Which file the problem concerns, when it concerns one. */
+  fil?: string;
+}
+
+export interface ExtractedAttachment {
+  filename: string;
+  /** Type detected from the bytes, not the name: 'pdf', 'docx', 'png', 'zip', 'okand', … */
+  detectedType: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  content: Uint8Array;
+  /** Inline parts (logos in signatures) are kept but never chosen as the report. */
+  inline: boolean;
+}
+
+export interface ReportText {
+  /** Where the report text came from. */
+  source: 'bilaga' | 'brodtext';
+  /** Index into `attachments` when source is 'bilaga'. */
+  attachmentIndex?: number;
+  filename?: string;
+  format: DocumentFormat;
+  text: string;
+}
+
+export interface MailAddress {
+  address: string;
+  name?: string;
+}
+
+/** Verdicts that SES inbound adds to the stored message (X-SES-*-Verdict headers). */
+export interface ReceiptVerdicts {
+  spam?: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
+  virus?: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
+  spf?: string;
+  dkim?: string;
+  dmarc?: string;
+}
+
+export interface ExtractedMail {
+  messageId: string | null;
+  subject: string | null;
+  from: MailAddress | null;
+  /** Envelope sender from the receiving server (Return-Path), kept beside From:. */
+  envelopeFrom: string | null;
+  to: MailAddress[];
+  /** Date: header of the message (the sender's clock; not the ankomstdatum). */
+  date: string | null;
+  /** Receipt time written by the receiving server (topmost Received: header), ISO-8601 UTC. */
+  receivedAt: string | null;
+  verdicts: ReceiptVerdicts;
+  /** When the mail forwards another (message/rfc822 or an inline forward), who forwarded it. */
+  forwardedBy: MailAddress | null;
+  bodyText: string;
+  attachments: ExtractedAttachment[];
+  report: ReportText | null;
+  problems: ExtractionProblem[];
+}
+
+export interface ExtractedDocument {
+  format: DocumentFormat | null;
+  text: string | null;
+  pages?: number;
+  ocrPages?: number;
+  problems: ExtractionProblem[];
+}

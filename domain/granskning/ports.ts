@@ -1,0 +1,31 @@
+import type { Beslut, Granskning, GranskningsResultat, Lank, Slututfall, Steg } from './types.js';
+
+export type RecordDecisionResult =
+  | { ok: true }
+  | { ok: false; orsak: 'redan-besvarad'; tidigare: Beslut | null }
+  | { ok: false; orsak: 'utgangen' | 'avslutad' | 'saknas' };
+
+export interface GranskningRepository {
+  /** Creates the granskning once; false when it already exists. */
+  create(g: Granskning): Promise<boolean>;
+  get(id: string): Promise<Granskning | null>;
+  /** Keeps the workflow's current task token server-side (never in a URL, mail or log). */
+  setTaskToken(id: string, token: string, steg: Steg): Promise<void>;
+  getTaskToken(id: string): Promise<string | null>;
+  putLinks(links: Lank[], ttlEpochSeconds: number): Promise<void>;
+  getLink(hash: string): Promise<Lank | null>;
+  /** Marks the link used and stores the decision atomically; a link is used once. */
+  recordDecision(link: Lank, beslut: Beslut, nu: string): Promise<RecordDecisionResult>;
+  listDecisions(granskningId: string): Promise<Beslut[]>;
+  /** Moves the granskning from pagar to avgjord once (stangd false when someone else did); hands back the token. */
+  close(id: string, utfall: Slututfall, nu: string): Promise<{ stangd: boolean; taskToken: string | null }>;
+  listOpen(): Promise<Granskning[]>;
+}
+
+export interface WorkflowCallback {
+  sendSuccess(taskToken: string, output: GranskningsResultat): Promise<'ok' | 'token-ogiltig'>;
+}
+
+export interface WorkflowStarter {
+  start(executionName: string, input: { diarienummer: string; arende: string; granskningId: string }): Promise<'startad' | 'fanns-redan'>;
+}

@@ -1,0 +1,306 @@
+import type { DiariumRepository, MailSender, NewHandling } from '../diarium/ports.js';
+import type { Handling } from '../diarium/types.js';
+import { eskaleringsMail, granskningsMail, utfallMail } from '../mail/templates.js';
+import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
+import { evaluate } from './policy.js';
+import type { GranskningRepository, RecordDecisionResult, WorkflowCallback } from './ports.js';
+import type {
+  Beslut,
+  BeslutPolicy,
+  Granskare,
+  Granskning,
+  GranskningInput,
+  GranskningsResultat,
+  Lank,
+  Slututfall,
+  Steg,
+  Utfall,
+} from './types.js';
+
+export interface GranskningDeps {
+  diarium: DiariumRepository;
+  granskningar: GranskningRepository;
+  mailer: MailSender;
+  callback: WorkflowCallback;
+  clock: () => Date;
+  config: {
+    beredningsgrupp: Granskare[];
+    policy: BeslutPolicy;
+    publicBaseUrl: string;
+    linkTtlSeconds: number;
+    forbundschefEmail: string;
+    kansliEmail: string;
+  };
+}
+
+function rapportField(h: Handling, key: string): string | null {
+  const v = h.rapport?.[key];
+  return typeof v === 'string' ? v : null;
+}
+
+/** Who gets the mail: the member, or the ersättare while the member is away. */
+function recipient(g: Granskare): { namn: string; epost: string } {
+  return g.franvarande && g.ersattare ? g.ersattare : { namn: g.namn, epost: g.epost };
+}
+
+async function mailLinks(
+  deps: GranskningDeps,
+  granskning: Granskning,
+  handling: Handling,
+  members: Granskare[],
+  paminnelse: boolean,
+): Promise<void> {
+  const now = deps.clock();
+  const giltigTill = new Date(now.getTime() + deps.config.linkTtlSeconds * 1000).toISOString();
+  const links: { id: string; lank: Lank; member: Granskare }[] = members.map((member) => {
+    const id = newLinkId();
+    return {
+      id,
+      member,
+      lank: {
+        hash: hashLinkId(id),
+        granskningId: granskning.id,
+        granskareId: member.id,
+        namn: recipient(member).namn,
+        organisation: member.organisation,
+        giltigTill,
+        csrf: newCsrfToken(),
+        anvand: null,
+      },
+    };
+  });
+  // Links are stored (hashed) before any mail leaves, so no mailed link can be unknown to the server.
+  await deps.granskningar.putLinks(
+    links.map((l) => l.lank),
+    Math.floor(Date.parse(giltigTill) / 1000) + 86_400,
+  );
+  for (const l of links) {
+    await deps.mailer.send(
+      granskningsMail({
+        till: recipient(l.member),
+        handling,
+        insatsnamn: rapportField(handling, 'insatsnamn') ?? handling.beskrivning,
+        organisation: rapportField(handling, 'organisation') ?? handling.avsandare.organisation ?? '–',
+        url: `${deps.config.publicBaseUrl.replace(/\/$/, '')}/beslut/${l.id}`,
+        giltigTill,
+        paminnelse,
+      }),
+    );
+  }
+}
+
+/**
+ * One step of the wait-for-token task: notify the beredningsgrupp, remind those who have not answered,
+ * or escalate to the förbundschef. The token is stored server-side; it never reaches a mail or URL.
+ */
+export async function runGranskningStep(
+  deps: GranskningDeps,
+  steg: Steg,
+  taskToken: string,
+  input: GranskningInput,
+): Promise<void> {
+  const handling = await deps.diarium.getHandling(input.diarienummer);
+  if (!handling) throw new Error(`Handlingen ${input.diarienummer} finns inte`);
+  const now = deps.clock().toISOString();
+  const created = await deps.granskningar.create({
+    id: input.granskningId,
+    handling: input.diarienummer,
+    arende: input.arende,
+    status: 'pagar',
+    startad: now,
+    steg,
+    utfall: null,
+    avgjord: null,
+    granskare: deps.config.beredningsgrupp.map((g) => ({
+      id: g.id,
+      namn: g.namn,
+      epost: g.epost,
+      organisation: g.organisation,
+    })),
+  });
+  await deps.granskningar.setTaskToken(input.granskningId, taskToken, steg);
+
+  // A decision may have been reached while the previous token timed out: hand it over at once.
+  const granskning = await deps.granskningar.get(input.granskningId);
+  if (!granskning) throw new Error(`Granskningen ${input.granskningId} saknas`);
+  const beslut = await deps.granskningar.listDecisions(input.granskningId);
+  if (granskning.status === 'avgjord' && granskning.utfall) {
+    await deps.callback.sendSuccess(taskToken, { utfall: granskning.utfall, beslut });
+    return;
+  }
+
+  const answered = new Set(beslut.map((b) => b.granskareId));
+  const waiting = deps.config.beredningsgrupp.filter((g) => !answered.has(g.id));
+  if (steg === 'notifiera') {
+    if (created) {
+      await mailLinks(deps, granskning, handling, deps.config.beredningsgrupp, false);
+      await deps.diarium.updateHandling(
+        handling.diarienummer,
+        { granskning: 'pagar' },
+        {
+          handelse: 'granskning-startad',
+          av: 'system',
+          data: { granskning: granskning.id, granskare: deps.config.beredningsgrupp.map((g) => g.id) },
+        },
+      );
+      await deps.diarium.updateArendeStatus(handling.arende, 'under-granskning', {
+        handelse: 'arende-status',
+        av: 'system',
+        data: { status: 'under-granskning' },
+      });
+    }
+  } else if (steg === 'paminn') {
+    await mailLinks(deps, granskning, handling, waiting, true);
+    await deps.diarium.appendLog(handling.arende, {
+      handelse: 'granskning-paminnelse',
+      av: 'system',
+      data: { granskning: granskning.id, till: waiting.map((g) => g.id) },
+    });
+  } else {
+    await deps.mailer.send(
+      eskaleringsMail({
+        till: deps.config.forbundschefEmail,
+        handling,
+        insatsnamn: rapportField(handling, 'insatsnamn') ?? handling.beskrivning,
+        ejBesvarat: waiting.map((g) => `${g.namn}, ${g.organisation}`),
+      }),
+    );
+    await deps.diarium.appendLog(handling.arende, {
+      handelse: 'granskning-eskalerad',
+      av: 'system',
+      data: { granskning: granskning.id, ejBesvarat: waiting.map((g) => g.id) },
+    });
+  }
+}
+
+export type LinkView =
+  | { typ: 'saknas' }
+  | { typ: 'utgangen'; lank: Lank }
+  | { typ: 'besvarad'; lank: Lank; beslut: Beslut | null }
+  | { typ: 'avslutad'; lank: Lank; granskning: Granskning }
+  | { typ: 'oppen'; lank: Lank; granskning: Granskning; handling: Handling };
+
+/** What a link shows. Reading never changes anything (mail scanners open every link). */
+export async function viewLink(deps: Pick<GranskningDeps, 'granskningar' | 'diarium' | 'clock'>, linkId: string): Promise<LinkView> {
+  const lank = await deps.granskningar.getLink(hashLinkId(linkId));
+  if (!lank) return { typ: 'saknas' };
+  if (lank.anvand) {
+    const beslut = (await deps.granskningar.listDecisions(lank.granskningId)).find((b) => b.granskareId === lank.granskareId);
+    return { typ: 'besvarad', lank, beslut: beslut ?? null };
+  }
+  const granskning = await deps.granskningar.get(lank.granskningId);
+  if (!granskning) return { typ: 'saknas' };
+  if (granskning.status === 'avgjord') return { typ: 'avslutad', lank, granskning };
+  if (Date.parse(lank.giltigTill) <= deps.clock().getTime()) return { typ: 'utgangen', lank };
+  const handling = await deps.diarium.getHandling(granskning.handling);
+  if (!handling) return { typ: 'saknas' };
+  return { typ: 'oppen', lank, granskning, handling };
+}
+
+export type DecisionOutcome =
+  | { typ: 'registrerat'; beslut: Beslut; avgjort: Utfall | null }
+  | Exclude<RecordDecisionResult, { ok: true }>;
+
+/** Records one reviewer's decision once; when the policy is met, resumes the workflow. */
+export async function recordDecision(
+  deps: GranskningDeps,
+  lank: Lank,
+  utfall: Utfall,
+  kommentar: string | null,
+): Promise<DecisionOutcome> {
+  const now = deps.clock().toISOString();
+  const beslut: Beslut = {
+    granskningId: lank.granskningId,
+    granskareId: lank.granskareId,
+    namn: lank.namn,
+    organisation: lank.organisation,
+    utfall,
+    kommentar,
+    tidpunkt: now,
+  };
+  const res = await deps.granskningar.recordDecision(lank, beslut, now);
+  if (!res.ok) return res;
+  const granskning = await deps.granskningar.get(lank.granskningId);
+  if (!granskning) return { ok: false, orsak: 'saknas' };
+  await deps.diarium.appendLog(granskning.arende, {
+    handelse: 'granskningsbeslut',
+    av: `${lank.namn} (${lank.organisation})`,
+    data: { granskning: granskning.id, handling: granskning.handling, utfall, kommentar },
+  });
+  const alla = await deps.granskningar.listDecisions(lank.granskningId);
+  const avgjort = evaluate(alla, deps.config.policy);
+  if (avgjort) {
+    const closed = await deps.granskningar.close(granskning.id, avgjort, now);
+    // If the token expired in between, the next step (reminder) finds the granskning decided and resumes.
+    if (closed.stangd && closed.taskToken) {
+      await deps.callback.sendSuccess(closed.taskToken, { utfall: avgjort, beslut: alla });
+    }
+  }
+  return { typ: 'registrerat', beslut, avgjort };
+}
+
+/** The end of a granskning: statuses, the decision filed as an upprättad handling, and the mails. */
+export async function finalizeGranskning(
+  deps: Omit<GranskningDeps, 'callback'>,
+  input: GranskningInput & { beslut: GranskningsResultat },
+): Promise<{ utfall: Slututfall; beslutshandling: string }> {
+  const handling = await deps.diarium.getHandling(input.diarienummer);
+  if (!handling) throw new Error(`Handlingen ${input.diarienummer} finns inte`);
+  const utfall = input.beslut.utfall;
+  const now = deps.clock().toISOString();
+  await deps.granskningar.close(input.granskningId, utfall, now);
+  const status = utfall === 'godkand' ? 'godkand' : utfall === 'komplettering' ? 'komplettering-begard' : 'inget-beslut';
+  if (handling.granskning !== status) {
+    await deps.diarium.updateHandling(
+      handling.diarienummer,
+      { granskning: status },
+      { handelse: 'granskning-avslutad', av: 'system', data: { granskning: input.granskningId, utfall } },
+    );
+  }
+  await deps.diarium.updateArendeStatus(
+    handling.arende,
+    utfall === 'godkand' ? 'godkant' : utfall === 'komplettering' ? 'komplettering-begard' : 'oppet',
+    { handelse: 'arende-status', av: 'system', data: { utfall } },
+  );
+  // The decision is itself an allmän handling (upprättad), filed in the same ärende, once per granskning.
+  const insatsnamn = rapportField(handling, 'insatsnamn') ?? handling.beskrivning;
+  const beskrivning =
+    utfall === 'godkand'
+      ? `Beslut: slutrapport ${handling.diarienummer} godkänd av beredningsgruppen`
+      : utfall === 'komplettering'
+        ? `Beslut: komplettering begärd av slutrapport ${handling.diarienummer}`
+        : `Granskning av ${handling.diarienummer} avslutad utan beslut`;
+  const nh: NewHandling = {
+    mottagen: now,
+    ankomstdatum: handling.ankomstdatum <= now.slice(0, 10) ? now.slice(0, 10) : handling.ankomstdatum,
+    ankomstAndrad: null,
+    kalla: 'upprattad',
+    kallaReferens: `granskning:${input.granskningId}`,
+    avsandare: { namn: 'Beredningsgruppen', epost: null, kuvertAvsandare: null, organisation: 'Samordningsförbund Gävleborg' },
+    beskrivning,
+    bedomning: 'komplett',
+    fel: [],
+    varningar: [],
+    filer: [],
+    personnummer: [],
+    sekretess: false,
+    flaggor: [],
+    granskning: 'ej-aktuell',
+    makulerad: null,
+    kvittens: null,
+    rapport: { utfall, beslut: input.beslut.beslut },
+  };
+  const { handling: beslutshandling } = await deps.diarium.registerHandling(
+    { typ: 'befintligt', diarienummer: handling.arende },
+    nh,
+    `granskning#${input.granskningId}`,
+  );
+  const insatsagare = handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare;
+  if (utfall !== 'inget-beslut' && insatsagare) {
+    await deps.mailer.send(utfallMail({ till: [insatsagare], handling, insatsnamn, utfall, beslut: input.beslut.beslut }));
+  }
+  await deps.mailer.send(
+    utfallMail({ till: [deps.config.kansliEmail], handling, insatsnamn, utfall, beslut: input.beslut.beslut }),
+  );
+  return { utfall, beslutshandling: beslutshandling.diarienummer };
+}

@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import { ankomstdatum } from '../diarium/ankomstdatum.js';
+import type { DiariumRepository, DocumentStore, EventPublisher, MailSender, NewHandling } from '../diarium/ports.js';
+import type { Avsandare, Handling, StoredFile } from '../diarium/types.js';
+import type { ExtractedAttachment, ExtractedMail, ExtractionProblem, ReportText } from '../extraction/types.js';
+import type { ReportExtractor } from './ports.js';
+import { readSlutrapport, maskPersonnummer, type SlutrapportResult } from '../slutrapport/index.js';
+import { karantanMail, kvittensMail } from '../mail/templates.js';
+import { resolveArende } from './resolve-arende.js';
+
+export interface IncomingObject {
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  /** S3 event time: the arrival time of an upload, and the fallback for a mail without a receipt header. */
+  eventTime: string;
+}
+
+export interface IngestDeps {
+  repo: DiariumRepository;
+  store: DocumentStore;
+  mailer: MailSender;
+  events: EventPublisher;
+  extractor: ReportExtractor;
+  config: { serie: string; kansliEmail: string };
+  clock: () => Date;
+  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+}
+
+export interface IngestOutcome {
+  handling: Handling;
+  skapad: boolean;
+  kvittens: 'skickad' | 'redan-skickad' | 'ingen-mottagare' | 'karantan';
+}
+
+export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** File names come from senders: keep letters (å/ä/ö too), digits, dot, dash; never a path. */
+function safeName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? 'fil';
+  const cleaned = base.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '');
+  return cleaned.slice(0, 120) || 'fil';
+}
+
+interface Reading {
+  kalla: 'epost' | 'uppladdning';
+  sourceKey: string;
+  mottagen: string;
+  avsandare: Avsandare;
+  amne: string | null;
+  brodtext: string | null;
+  attachments: ExtractedAttachment[];
+  report: ReportText | null;
+  problems: ExtractionProblem[];
+  mail: ExtractedMail | null;
+}
+
+async function read(deps: IngestDeps, obj: IncomingObject, bytes: Uint8Array): Promise<Reading> {
+  const digest = sha256(bytes);
+  if (obj.key.startsWith('raw/')) {
+    const mail = await deps.extractor.extractMail(bytes);
+    return {
+      kalla: 'epost',
+      // Message-ID alone can be reused by broken clients; with the content hash a resend is a duplicate, a new mail is not.
+      sourceKey: `epost#${mail.messageId ?? 'utan-message-id'}#${digest}`,
+      mottagen: mail.receivedAt ?? obj.eventTime,
+      avsandare: {
+        namn: mail.from?.name ?? null,
+        epost: mail.from?.address ?? null,
+        kuvertAvsandare: mail.envelopeFrom,
+        organisation: null,
+      },
+      amne: mail.subject,
+      brodtext: mail.bodyText,
+      attachments: mail.attachments,
+      report: mail.report,
+      problems: mail.problems,
+      mail,
+    };
+  }
+  const filename = obj.key.split('/').pop() ?? obj.key;
+  const doc = await deps.extractor.extractDocument(bytes, filename);
+  return {
+    kalla: 'uppladdning',
+    // The same file uploaded twice (any name) is one handling.
+    sourceKey: `uppladdning#${digest}`,
+    mottagen: obj.eventTime,
+    avsandare: { namn: null, epost: null, kuvertAvsandare: null, organisation: null },
+    amne: null,
+    brodtext: null,
+    attachments: [],
+    report: doc.text && doc.format ? { source: 'bilaga', filename, format: doc.format, text: doc.text } : null,
+    problems: doc.problems,
+    mail: null,
+  };
+}
+
+/** Register first, judge second: every object that arrives becomes a handling, whatever its content. */
+export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Promise<IngestOutcome> {
+  const stored = await deps.store.get(obj.key);
+  const raw = stored.bytes;
+  const r = await read(deps, obj, raw);
+
+  const previous = await deps.repo.findBySource(r.sourceKey);
+  if (previous) {
+    deps.log('info', 'Redan registrerad; återupptar kvittens och händelse', { diarienummer: previous.diarienummer });
+    return finish(deps, previous, false, r);
+  }
+
+  const dag = ankomstdatum(r.mottagen);
+  const virus = r.mail?.verdicts.virus === 'FAIL';
+  const suspicious =
+    r.mail?.verdicts.spam === 'FAIL' || (r.mail?.verdicts.dmarc ?? '').toUpperCase() === 'FAIL';
+  const result: SlutrapportResult = readSlutrapport(virus ? null : (r.report?.text ?? null), { idag: dag });
+  const rapport = result.rapport;
+
+  // Files are content-addressed, so storing them before the registration is idempotent under retries.
+  const prefix = virus ? 'karantan' : 'handlingar';
+  const filer: StoredFile[] = [
+    {
+      filnamn: r.kalla === 'epost' ? 'meddelande.eml' : safeName(obj.key.split('/').pop() ?? 'fil'),
+      sha256: sha256(raw),
+      storlek: raw.byteLength,
+      typ: r.kalla === 'epost' ? 'message/rfc822' : (r.report?.format ?? 'okand'),
+      nyckel: obj.key,
+      rapport: r.kalla === 'uppladdning',
+    },
+  ];
+  for (const [i, a] of r.attachments.entries()) {
+    const nyckel = `${prefix}/${a.sha256}/${safeName(a.filename)}`;
+    await deps.store.put(nyckel, a.content, a.contentType, { sha256: a.sha256 });
+    filer.push({
+      filnamn: a.filename,
+      sha256: a.sha256,
+      storlek: a.size,
+      typ: a.detectedType,
+      nyckel,
+      rapport: r.report?.source === 'bilaga' && r.report.attachmentIndex === i,
+    });
+  }
+
+  const resolution = await resolveArende(deps.repo, {
+    serie: deps.config.serie,
+    ankomstdatum: dag,
+    texter: [r.amne, rapport?.diarienummer ?? null, r.brodtext],
+    insatsnamn: rapport?.insatsnamn ?? null,
+    organisation: rapport?.organisation ?? null,
+    avsandare: r.avsandare.epost,
+  });
+
+  const bedomning: Handling['bedomning'] = virus ? 'karantan' : result.status;
+  const flaggor = [
+    ...(virus ? ['virus'] : []),
+    ...(r.mail?.verdicts.spam === 'FAIL' ? ['spam'] : []),
+    ...((r.mail?.verdicts.dmarc ?? '').toUpperCase() === 'FAIL' ? ['dmarc'] : []),
+    ...(result.personnummer.length > 0 ? ['personnummer'] : []),
+    ...(r.mail?.forwardedBy ? ['vidarebefordrad'] : []),
+    ...r.problems.map((p) => `problem:${p.kod}`),
+  ];
+  const beskrivning = rapport?.insatsnamn
+    ? `Slutrapport – ${rapport.insatsnamn}${rapport.organisation ? ` – ${rapport.organisation}` : ''}`
+    : r.amne
+      ? `E-post: ${r.amne.slice(0, 150)}`
+      : 'Inkommen handling';
+  const nh: NewHandling = {
+    mottagen: new Date(r.mottagen).toISOString(),
+    ankomstdatum: dag,
+    ankomstAndrad: null,
+    kalla: r.kalla,
+    kallaReferens: `s3://${obj.bucket}/${obj.key}${obj.versionId ? `?versionId=${obj.versionId}` : ''}`,
+    avsandare: { ...r.avsandare, organisation: rapport?.organisation ?? null },
+    beskrivning: result.personnummer.length > 0 ? maskPersonnummer(beskrivning) : beskrivning,
+    bedomning,
+    fel: result.fel,
+    varningar: result.varningar,
+    filer,
+    personnummer: result.personnummer.map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
+    sekretess: result.personnummer.length > 0,
+    flaggor,
+    granskning: virus ? 'ej-aktuell' : bedomning === 'komplett' ? (suspicious ? 'vantar-pa-kansliet' : 'pagar') : 'ej-aktuell',
+    makulerad: null,
+    kvittens: null,
+    // The parsed report is kept for the review page; personnummer never in plain view.
+    rapport: rapport ? (JSON.parse(maskPersonnummer(JSON.stringify(rapport))) as Record<string, unknown>) : null,
+  };
+  const { handling, skapad } = await deps.repo.registerHandling(resolution.target, nh, r.sourceKey);
+  deps.log('info', 'Handling registrerad', {
+    diarienummer: handling.diarienummer,
+    ankomstdatum: handling.ankomstdatum,
+    bedomning: handling.bedomning,
+    grund: resolution.grund,
+    skapad,
+  });
+  if (handling.bedomning !== 'komplett') {
+    deps.log('warn', 'Rapporten är inte komplett', {
+      diarienummer: handling.diarienummer,
+      fel: handling.fel.map((f) => f.kod),
+      problem: r.problems.map((p) => p.kod),
+    });
+  }
+  return finish(deps, handling, skapad, r);
+}
+
+async function finish(deps: IngestDeps, handling: Handling, skapad: boolean, r: Reading): Promise<IngestOutcome> {
+  let kvittens: IngestOutcome['kvittens'];
+  if (handling.bedomning === 'karantan') {
+    if (skapad) {
+      await deps.mailer.send(
+        karantanMail({ till: deps.config.kansliEmail, handling, avsandare: handling.avsandare.epost ?? 'okänd avsändare' }),
+      );
+    }
+    kvittens = 'karantan';
+  } else {
+    const to = r.kalla === 'epost' ? (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare) : deps.config.kansliEmail;
+    kvittens = to ? await sendKvittensOnce(deps, handling, to, r.problems) : 'ingen-mottagare';
+  }
+  await deps.events.handlingDiarieford({
+    diarienummer: handling.diarienummer,
+    arende: handling.arende,
+    bedomning: handling.bedomning,
+    granskning: handling.granskning,
+    ankomstdatum: handling.ankomstdatum,
+  });
+  return { handling, skapad, kvittens };
+}
+
+async function sendKvittensOnce(
+  deps: IngestDeps,
+  handling: Handling,
+  to: string,
+  problems: ExtractionProblem[],
+): Promise<IngestOutcome['kvittens']> {
+  if (handling.kvittens) return 'redan-skickad';
+  const nu = deps.clock().toISOString();
+  if (!(await deps.repo.claimKvittens(handling.diarienummer, nu))) return 'redan-skickad';
+  try {
+    const sent = await deps.mailer.send(kvittensMail(handling, to, { problem: problems.map((p) => p.meddelande) }));
+    await deps.repo.markKvittens(handling.diarienummer, { skickad: nu, meddelandeId: sent.messageId });
+    return 'skickad';
+  } catch (err) {
+    // Let the retry send it: the claim is released, the handling stays registered.
+    await deps.repo.releaseKvittens(handling.diarienummer);
+    throw err;
+  }
+}

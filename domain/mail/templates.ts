@@ -1,0 +1,196 @@
+import type { OutgoingMail } from '../diarium/ports.js';
+import type { Handling } from '../diarium/types.js';
+import type { Beslut } from '../granskning/types.js';
+import { svenskTidpunkt } from '../diarium/ankomstdatum.js';
+
+/** A mail as blocks, rendered both as plain text and as simple HTML (no images, no tracking). */
+type Block =
+  | { p: string }
+  | { lista: string[] }
+  | { fakta: [string, string][] }
+  | { lank: { text: string; url: string } };
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function render(to: string[], subject: string, blocks: Block[], replyTo?: string[]): OutgoingMail {
+  const text: string[] = [];
+  const html: string[] = [];
+  for (const b of blocks) {
+    if ('p' in b) {
+      text.push(b.p);
+      html.push(`<p>${escapeHtml(b.p)}</p>`);
+    } else if ('lista' in b) {
+      text.push(b.lista.map((l) => `  • ${l}`).join('\n'));
+      html.push(`<ul>${b.lista.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`);
+    } else if ('fakta' in b) {
+      const w = Math.max(...b.fakta.map(([k]) => k.length));
+      text.push(b.fakta.map(([k, v]) => `${`${k}:`.padEnd(w + 2)}${v}`).join('\n'));
+      html.push(
+        `<table>${b.fakta.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`,
+      );
+    } else {
+      text.push(`${b.lank.text}:\n${b.lank.url}`);
+      html.push(`<p><a href="${escapeHtml(b.lank.url)}">${escapeHtml(b.lank.text)}</a></p>`);
+    }
+  }
+  const signatur = 'Samordningsförbund Gävleborg\nkontakt@finsamgavleborg.se';
+  return {
+    to,
+    subject,
+    text: `${text.join('\n\n')}\n\n--\n${signatur}\n`,
+    html: `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${html.join('\n')}<hr><p>${escapeHtml(signatur).replace('\n', '<br>')}</p></body></html>`,
+    ...(replyTo ? { replyTo } : {}),
+  };
+}
+
+const BEDOMNING_TEXT: Record<Handling['bedomning'], string> = {
+  komplett: 'Rapporten är komplett och går vidare till beredningsgruppen.',
+  ofullstandig: 'Rapporten är inte komplett. Se nedan vad som saknas.',
+  olasbar: 'Vi kunde inte läsa rapporten. Se nedan vad som gick fel.',
+  karantan: 'Meddelandet har satts i karantän eftersom det kan innehålla skadlig kod.',
+};
+
+/** The receipt for every handling; for an incomplete or unreadable report it is also the komplettering request. */
+export function kvittensMail(h: Handling, to: string, extra: { problem: string[] }): OutgoingMail {
+  const blocks: Block[] = [
+    { p: 'Hej!' },
+    { p: 'Tack för er slutrapport. Vi har tagit emot och diariefört den.' },
+    {
+      fakta: [
+        ['Diarienummer', h.diarienummer],
+        ['Ankomstdatum', h.ankomstdatum],
+        ['Mottagen', svenskTidpunkt(h.mottagen)],
+        ['Avser', h.beskrivning],
+      ],
+    },
+  ];
+  if (h.filer.length > 0) {
+    blocks.push({ p: 'Mottagna filer (med SHA-256-kontrollsumma):' });
+    blocks.push({ lista: h.filer.map((f) => `${f.filnamn} (${f.sha256})`) });
+  }
+  blocks.push({ p: BEDOMNING_TEXT[h.bedomning] });
+  const missing = [...extra.problem, ...h.fel.map((f) => f.meddelande)];
+  if (h.bedomning === 'ofullstandig' || h.bedomning === 'olasbar') {
+    blocks.push({ p: 'Det här behöver kompletteras:' });
+    blocks.push({ lista: missing.length > 0 ? missing : ['Rapporten kunde inte läsas.'] });
+    blocks.push({
+      p: `Svara på det här mejlet med diarienumret ${h.arende} i ämnesraden och bifoga den kompletterade rapporten (Word, PDF eller OpenDocument), eller klistra in den i mejlet.`,
+    });
+  }
+  if (h.varningar.length > 0) {
+    blocks.push({ p: 'Att känna till (hindrar inte granskningen):' });
+    blocks.push({ lista: h.varningar.map((v) => v.meddelande) });
+  }
+  const subject =
+    h.bedomning === 'komplett'
+      ? `Kvittens ${h.diarienummer}: slutrapport mottagen`
+      : `Komplettering behövs – ${h.diarienummer}: slutrapport mottagen men ${h.bedomning === 'olasbar' ? 'kunde inte läsas' : 'är inte komplett'}`;
+  return render([to], subject, blocks);
+}
+
+export function granskningsMail(args: {
+  till: { namn: string; epost: string };
+  handling: Handling;
+  insatsnamn: string;
+  organisation: string;
+  url: string;
+  giltigTill: string;
+  paminnelse: boolean;
+}): OutgoingMail {
+  const { handling: h } = args;
+  return render(
+    [args.till.epost],
+    `${args.paminnelse ? 'Påminnelse: ' : ''}Granskning av slutrapport ${h.diarienummer} – ${args.insatsnamn}`,
+    [
+      { p: `Hej ${args.till.namn}!` },
+      {
+        p: args.paminnelse
+          ? 'Vi har ännu inte fått ditt ställningstagande till slutrapporten nedan.'
+          : 'En ny slutrapport har kommit in och väntar på beredningsgruppens ställningstagande.',
+      },
+      {
+        fakta: [
+          ['Diarienummer', h.diarienummer],
+          ['Insats', args.insatsnamn],
+          ['Insatsägare', args.organisation],
+          ['Ankomstdatum', h.ankomstdatum],
+        ],
+      },
+      { lank: { text: 'Öppna rapporten och ta ställning', url: args.url } },
+      {
+        p: `Länken är personlig och gäller till ${svenskTidpunkt(args.giltigTill)}. Att öppna länken ändrar ingenting; ditt beslut registreras först när du trycker på en knapp på sidan.`,
+      },
+    ],
+  );
+}
+
+export function eskaleringsMail(args: {
+  till: string;
+  handling: Handling;
+  insatsnamn: string;
+  ejBesvarat: string[];
+}): OutgoingMail {
+  return render(
+    [args.till],
+    `Granskning utan svar: ${args.handling.diarienummer} – ${args.insatsnamn}`,
+    [
+      { p: 'Hej!' },
+      {
+        p: `Granskningen av slutrapporten ${args.handling.diarienummer} (${args.insatsnamn}) har inte fått tillräckligt många svar trots påminnelse.`,
+      },
+      { p: 'Följande har inte svarat:' },
+      { lista: args.ejBesvarat.length > 0 ? args.ejBesvarat : ['(alla har svarat)'] },
+      { p: 'Kontakta dem eller avgör ärendet i diariet.' },
+    ],
+  );
+}
+
+export function utfallMail(args: {
+  till: string[];
+  handling: Handling;
+  insatsnamn: string;
+  utfall: 'godkand' | 'komplettering' | 'inget-beslut';
+  beslut: Beslut[];
+}): OutgoingMail {
+  const h = args.handling;
+  if (args.utfall === 'godkand') {
+    return render(args.till, `Slutrapport godkänd – ${h.diarienummer}`, [
+      { p: 'Hej!' },
+      { p: `Beredningsgruppen har godkänt slutrapporten för ${args.insatsnamn}.` },
+      { fakta: [['Diarienummer', h.diarienummer], ['Ankomstdatum', h.ankomstdatum]] },
+      { p: 'Tack för ert arbete med insatsen. Ärendet går nu vidare till styrelsen för kännedom.' },
+    ]);
+  }
+  if (args.utfall === 'komplettering') {
+    const kommentarer = args.beslut
+      .filter((b) => b.utfall === 'komplettering' && b.kommentar)
+      .map((b) => `${b.namn}, ${b.organisation}: ${b.kommentar ?? ''}`);
+    return render(args.till, `Komplettering begärd – ${h.arende}`, [
+      { p: 'Hej!' },
+      { p: `Beredningsgruppen har granskat slutrapporten för ${args.insatsnamn} och ber er komplettera den.` },
+      { p: 'Beredningsgruppens synpunkter:' },
+      { lista: kommentarer.length > 0 ? kommentarer : ['(inga kommentarer lämnades)'] },
+      {
+        p: `Svara på det här mejlet med diarienumret ${h.arende} i ämnesraden och bifoga den kompletterade rapporten. Den diarieförs i samma ärende och granskas på nytt.`,
+      },
+    ]);
+  }
+  return render(args.till, `Granskning avslutad utan beslut – ${h.diarienummer}`, [
+    { p: 'Hej!' },
+    {
+      p: `Granskningen av slutrapporten ${h.diarienummer} (${args.insatsnamn}) avslutades utan beslut eftersom beredningsgruppen inte svarade i tid. Kansliet tar ärendet vidare.`,
+    },
+  ]);
+}
+
+export function karantanMail(args: { till: string; handling: Handling; avsandare: string }): OutgoingMail {
+  return render([args.till], `Karantän: misstänkt skadlig kod i ${args.handling.diarienummer}`, [
+    { p: 'Hej!' },
+    {
+      p: `Ett inkommande mejl från ${args.avsandare} flaggades av virusskanningen. Det har diarieförts som ${args.handling.diarienummer} och lagts i karantän. Filerna skickas inte vidare.`,
+    },
+    { p: 'Granska handlingen i diariet innan något öppnas.' },
+  ]);
+}

@@ -1,0 +1,103 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { DocumentStore } from '../../domain/diarium/ports.js';
+import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
+import { recordDecision, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
+import { SECURITY_HEADERS, alreadyDecidedPage, decisionPage, messagePage, thanksPage } from './page.js';
+
+const httpEventSchema = z.object({
+  requestContext: z.object({ http: z.object({ method: z.string() }) }),
+  pathParameters: z.record(z.string(), z.string().optional()).optional(),
+  headers: z.record(z.string(), z.string().optional()).optional(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
+});
+
+const formSchema = z.object({
+  csrf: z.string().min(1),
+  utfall: z.enum(['godkand', 'komplettering']),
+  kommentar: z
+    .string()
+    .max(4000)
+    .transform((s) => s.trim() || null)
+    .nullable()
+    .default(null),
+});
+
+export interface BeslutDeps {
+  granskning: GranskningDeps;
+  store: DocumentStore;
+  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+}
+
+function page(statusCode: number, body: string, method: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: SECURITY_HEADERS, body: method === 'HEAD' ? '' : body };
+}
+
+const notFound = (m: string) =>
+  page(404, messagePage('Länken hittades inte', 'Länken är ogiltig. Kontrollera att du använt hela länken från mejlet.'), m);
+
+/**
+ * GET and HEAD only read (mail scanners and link previews open links on their own);
+ * POST, with the page's CSRF value, records the decision exactly once.
+ */
+export function makeHandler(deps: BeslutDeps) {
+  return middy(async (event: unknown): Promise<APIGatewayProxyStructuredResultV2> => {
+    const ev = httpEventSchema.parse(event);
+    const method = ev.requestContext.http.method.toUpperCase();
+    const id = ev.pathParameters?.['id'] ?? '';
+    // Never log a link id in full: it is a bearer secret.
+    const logId = `${id.slice(0, 4)}…`;
+    if (!isWellFormedLinkId(id)) return notFound(method);
+    const view = await viewLink(deps.granskning, id);
+
+    if (method === 'GET' || method === 'HEAD') {
+      switch (view.typ) {
+        case 'saknas':
+          return notFound(method);
+        case 'besvarad':
+          return page(200, alreadyDecidedPage(view.beslut), method);
+        case 'avslutad':
+          return page(200, messagePage('Granskningen är avslutad', 'Beredningsgruppen har redan fattat beslut om den här rapporten. Tack!'), method);
+        case 'utgangen':
+          return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig. Kontakta kansliet om du vill lämna synpunkter.'), method);
+        case 'oppen': {
+          const fil = view.handling.filer.find((f) => f.rapport) ?? view.handling.filer[0];
+          const url = method === 'GET' && fil ? await deps.store.presignedGetUrl(fil.nyckel, 900, fil.filnamn) : null;
+          return page(200, decisionPage({ handling: view.handling, lank: view.lank, rapportUrl: url }), method);
+        }
+      }
+    }
+    if (method !== 'POST') {
+      return { statusCode: 405, headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD, POST' }, body: messagePage('Otillåten metod', 'Använd formuläret på sidan.') };
+    }
+
+    if (view.typ === 'saknas') return notFound(method);
+    if (view.typ === 'besvarad') return page(409, alreadyDecidedPage(view.beslut), method);
+    if (view.typ === 'avslutad') return page(409, messagePage('Granskningen är avslutad', 'Beredningsgruppen har redan fattat beslut om den här rapporten.'), method);
+    if (view.typ === 'utgangen') return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig. Kontakta kansliet.'), method);
+
+    const raw = ev.body ? (ev.isBase64Encoded ? Buffer.from(ev.body, 'base64').toString('utf8') : ev.body) : '';
+    const form = formSchema.safeParse(Object.fromEntries(new URLSearchParams(raw)));
+    if (!form.success || !safeEqual(form.data.csrf, view.lank.csrf)) {
+      deps.log('warn', 'Ogiltigt formulär för beslut', { lank: logId });
+      return page(400, messagePage('Ogiltig begäran', 'Formuläret kunde inte tas emot. Öppna länken i mejlet igen och försök på nytt.'), method);
+    }
+    if (form.data.utfall === 'komplettering' && !form.data.kommentar) {
+      return page(
+        400,
+        decisionPage({ handling: view.handling, lank: view.lank, rapportUrl: null, fel: 'Skriv en kommentar om vad som behöver kompletteras.' }),
+        method,
+      );
+    }
+    const res = await recordDecision(deps.granskning, view.lank, form.data.utfall, form.data.kommentar);
+    if ('typ' in res) {
+      deps.log('info', 'Beslut registrerat', { lank: logId, utfall: res.beslut.utfall, avgjort: res.avgjort });
+      return page(200, thanksPage(res.beslut), method);
+    }
+    if (res.orsak === 'redan-besvarad') return page(409, alreadyDecidedPage(res.tidigare), method);
+    if (res.orsak === 'utgangen') return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig.'), method);
+    return page(409, messagePage('Granskningen är avslutad', 'Beredningsgruppen har redan fattat beslut om den här rapporten.'), method);
+  });
+}

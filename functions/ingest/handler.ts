@@ -1,0 +1,30 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { loadConfig, schemas } from '../lib/config.js';
+import { makeDocumentClient } from '../lib/adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../lib/adapters/dynamo-diarium-repository.js';
+import { S3DocumentStore, makeS3Client } from '../lib/adapters/s3-document-store.js';
+import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
+import { AppEventPublisher, eventBridgeSink, type EventSink } from '../lib/adapters/eventbridge-publisher.js';
+import { reportExtractor } from '../lib/report-extractor.js';
+import { domainLog, makeLogger } from '../lib/logger.js';
+import { makeHandler } from './make-handler.js';
+import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
+
+export function buildDeps(env: Record<string, string | undefined> = process.env, sink?: EventSink): IngestDeps {
+  const config = loadConfig(schemas.ingest, env);
+  const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: config.TABLE_NAME });
+  repo.setSeries([config.DIARIUM_SERIE]);
+  return {
+    repo,
+    store: new S3DocumentStore(makeS3Client(), config.INBOUND_BUCKET),
+    mailer: new SesMailSender(new SESv2Client({}), config.MAIL_FROM),
+    events: new AppEventPublisher(sink ?? eventBridgeSink(new EventBridgeClient({}), config.EVENT_BUS_NAME)),
+    extractor: reportExtractor,
+    config: { serie: config.DIARIUM_SERIE, kansliEmail: config.KANSLI_EMAIL },
+    clock: () => new Date(),
+    log: domainLog(makeLogger('ingest')),
+  };
+}
+
+export const handler = makeHandler(buildDeps());

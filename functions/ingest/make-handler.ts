@@ -1,0 +1,34 @@
+import middy from '@middy/core';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { processIncoming, type IngestDeps, type IngestOutcome } from '../../domain/ingest/process-incoming.js';
+import { decodeS3Key, ingestSqsEventSchema, s3ObjectCreatedSchema } from '../../events/s3-object-created.js';
+
+/**
+ * SQS batch of S3 "Object Created" events. A failing record is reported back alone (partial batch response),
+ * so SQS redelivers just that one and, after five tries, parks it in the DLQ.
+ */
+export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome) => void) {
+  return middy(async (event: unknown): Promise<SQSBatchResponse> => {
+    const batch = ingestSqsEventSchema.parse(event);
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of batch.Records) {
+      try {
+        const s3 = s3ObjectCreatedSchema.parse(JSON.parse(record.body));
+        const outcome = await processIncoming(deps, {
+          bucket: s3.detail.bucket.name,
+          key: decodeS3Key(s3.detail.object.key),
+          versionId: s3.detail.object['version-id'] ?? null,
+          eventTime: s3.time,
+        });
+        onOutcome?.(outcome);
+      } catch (err) {
+        deps.log('error', 'Kunde inte behandla inkommande objekt; försöker igen', {
+          messageId: record.messageId,
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  });
+}

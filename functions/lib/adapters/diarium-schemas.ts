@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const finding = z.object({ kod: z.string(), falt: z.string(), meddelande: z.string() });
+
+export const storedFileSchema = z.object({
+  filnamn: z.string(),
+  sha256: z.string(),
+  storlek: z.number(),
+  typ: z.string(),
+  nyckel: z.string(),
+  rapport: z.boolean(),
+});
+
+export const handlingSchema = z.object({
+  diarienummer: z.string(),
+  arende: z.string(),
+  handlingsnummer: z.number().int(),
+  mottagen: z.string(),
+  ankomstdatum: z.string(),
+  ankomstAndrad: z.object({ av: z.string(), skal: z.string(), ursprunglig: z.string() }).nullable(),
+  kalla: z.enum(['epost', 'uppladdning', 'upprattad']),
+  kallaReferens: z.string(),
+  avsandare: z.object({
+    namn: z.string().nullable(),
+    epost: z.string().nullable(),
+    kuvertAvsandare: z.string().nullable(),
+    organisation: z.string().nullable(),
+  }),
+  beskrivning: z.string(),
+  bedomning: z.enum(['komplett', 'ofullstandig', 'olasbar', 'karantan']),
+  fel: z.array(finding),
+  varningar: z.array(finding),
+  filer: z.array(storedFileSchema),
+  personnummer: z.array(z.object({ maskerat: z.string(), avsnitt: z.string() })),
+  sekretess: z.boolean(),
+  flaggor: z.array(z.string()),
+  granskning: z.enum(['ej-aktuell', 'vantar-pa-kansliet', 'pagar', 'godkand', 'komplettering-begard', 'inget-beslut']),
+  makulerad: z.object({ av: z.string(), skal: z.string(), tidpunkt: z.string() }).nullable(),
+  kvittens: z.object({ skickad: z.string(), meddelandeId: z.string() }).nullable(),
+  rapport: z.record(z.string(), z.unknown()).nullable(),
+  registrerad: z.string(),
+});
+
+export const arendeSchema = z.object({
+  diarienummer: z.string(),
+  serie: z.string(),
+  ar: z.number().int(),
+  nummer: z.number().int(),
+  arendemening: z.string(),
+  insatsId: z.string().nullable(),
+  insatsnyckel: z.string().nullable(),
+  status: z.enum(['oppet', 'under-granskning', 'godkant', 'komplettering-begard', 'avslutat']),
+  skapad: z.string(),
+  antalHandlingar: z.number().int(),
+});
+
+export const arendeItemSchema = arendeSchema.extend({ logSeq: z.number().int(), logHash: z.string() });
+
+export const auditEntrySchema = z.object({
+  seq: z.number().int(),
+  tidpunkt: z.string(),
+  handelse: z.string(),
+  av: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+export const insatsSchema = z.object({
+  id: z.string(),
+  namn: z.string(),
+  organisation: z.string(),
+  arende: z.string().nullable(),
+  beviljadeMedel: z.number().nullable(),
+});

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const beredningsgrupp = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'BEREDNINGSGRUPP är inte giltig JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        z
+          .object({
+            id: z.string().min(1).optional(),
+            namn: z.string().min(1),
+            epost: z.email(),
+            organisation: z.string().min(1),
+            ersattare: z.object({ namn: z.string(), epost: z.email() }).optional(),
+            franvarande: z.boolean().optional(),
+          })
+          // The member's address identifies them unless the deployment gives an explicit id.
+          .transform((g) => ({ ...g, id: g.id ?? g.epost.toLowerCase() })),
+      )
+      .min(1),
+  );
+
+const policy = z
+  .string()
+  .transform((s) => JSON.parse(s) as unknown)
+  .pipe(z.discriminatedUnion('typ', [z.object({ typ: z.literal('forsta') }), z.object({ typ: z.literal('kvorum'), antal: z.number().int().min(1) })]));
+
+const base = {
+  TABLE_NAME: z.string().min(1),
+  DIARIUM_SERIE: z.string().regex(/^[A-ZÅÄÖ]{2,6}$/).default('SFG'),
+};
+
+export const schemas = {
+  ingest: z.object({
+    ...base,
+    INBOUND_BUCKET: z.string().min(1),
+    EVENT_BUS_NAME: z.string().min(1),
+    MAIL_FROM: z.string().min(3),
+    KANSLI_EMAIL: z.email(),
+  }),
+  startGranskning: z.object({ ...base, STATE_MACHINE_ARN: z.string().min(1) }),
+  granskningTask: z.object({
+    ...base,
+    MAIL_FROM: z.string().min(3),
+    PUBLIC_BASE_URL: z.url(),
+    BEREDNINGSGRUPP: beredningsgrupp,
+    FORBUNDSCHEF_EMAIL: z.email(),
+    KANSLI_EMAIL: z.email(),
+    LINK_TTL_SECONDS: z.coerce.number().int().positive().default(14 * 86_400),
+    BESLUT_POLICY: policy.default({ typ: 'forsta' }),
+  }),
+  finalize: z.object({ ...base, MAIL_FROM: z.string().min(3), KANSLI_EMAIL: z.email() }),
+  beslut: z.object({
+    ...base,
+    INBOUND_BUCKET: z.string().min(1),
+    BESLUT_POLICY: policy.default({ typ: 'forsta' }),
+  }),
+  postlista: z.object({ ...base }),
+  reconcile: z.object({ ...base, INBOUND_BUCKET: z.string().min(1), INGEST_QUEUE_URL: z.string().min(1) }),
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parsed once at cold start; a missing or malformed variable stops the function before it takes any event. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const r = schema.safeParse(env);
+  if (!r.success) {
+    throw new ConfigError(`Ogiltig konfiguration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,69 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Swedish OCR with tesseract.js, fully offline. Loaded only by dynamic import when a page needs it.
+ * Without an explicit langPath tesseract.js fetches from a CDN and can crash the process, so the
+ * language data always comes from @tesseract.js-data/swe (4.0.0_best_int, gzip).
+ */
+export interface OcrPool {
+  recognize(image: Uint8Array): Promise<string>;
+  terminate(): Promise<void>;
+}
+
+function sweLangPath(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('@tesseract.js-data/swe/package.json')), '4.0.0_best_int');
+}
+
+export function ocrWorkerCount(pages: number, configured: number): number {
+  return Math.max(1, Math.min(pages, configured, availableParallelism()));
+}
+
+export async function createOcrPool(workers: number): Promise<OcrPool> {
+  const tesseract = (await import('tesseract.js')).default;
+  const scheduler = tesseract.createScheduler();
+  const langPath = sweLangPath();
+  let failure: unknown = null;
+  const created = await Promise.allSettled(
+    Array.from({ length: workers }, () =>
+      tesseract.createWorker('swe', tesseract.OEM.LSTM_ONLY, {
+        langPath,
+        gzip: true,
+        cacheMethod: 'none',
+        errorHandler: (err: unknown) => {
+          failure = err;
+        },
+      }),
+    ),
+  );
+  for (const r of created) if (r.status === 'fulfilled') scheduler.addWorker(r.value);
+  if (scheduler.getNumWorkers() === 0) {
+    await scheduler.terminate();
+    throw new Error('OCR could not start', { cause: failure });
+  }
+  return {
+    async recognize(image) {
+      const result = await scheduler.addJob('recognize', Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+      return result.data.text;
+    },
+    async terminate() {
+      await scheduler.terminate();
+    },
+  };
+}
+
+/** Starts a pool within the deadline; a pool that finishes starting after the deadline is shut down. */
+export async function startOcrPool(workers: number, deadline: { race<T>(p: Promise<T>): Promise<T> }): Promise<OcrPool> {
+  const starting = createOcrPool(workers);
+  try {
+    return await deadline.race(starting);
+  } catch (err) {
+    starting.then(
+      (p) => p.terminate(),
+      () => undefined,
+    );
+    throw err;
+  }
+}

@@ -1,0 +1,11 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { loadConfig, schemas } from '../lib/config.js';
+import { SfnWorkflow } from '../lib/adapters/sfn-workflow.js';
+import { domainLog, makeLogger } from '../lib/logger.js';
+import { makeHandler } from './make-handler.js';
+
+const config = loadConfig(schemas.startGranskning);
+export const handler = makeHandler({
+  workflow: new SfnWorkflow(new SFNClient({}), config.STATE_MACHINE_ARN),
+  log: domainLog(makeLogger('start-granskning')),
+});

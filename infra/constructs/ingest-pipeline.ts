@@ -1,0 +1,124 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config/stages.js';
+import { INBOUND_PREFIX } from '../stacks/stateful-stack.js';
+import { AppFunction } from './app-function.js';
+import {
+  SecureQueue,
+  grantObjectRead,
+  grantObjectWrite,
+  grantSendMail,
+  grantTableReadWrite,
+} from './data-access.js';
+import type { DataResources } from './data-access.js';
+
+export const INGEST_TIMEOUT = Duration.minutes(10);
+
+export interface IngestPipelineProps {
+  readonly config: StageConfig;
+  readonly data: DataResources;
+  readonly appBus: events.IEventBus;
+  /** Where EventBridge puts events it could not deliver to a target. */
+  readonly deliveryDlq: sqs.IQueue;
+  readonly publicBaseUrl: string;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The durable path from "an object appeared" to "a handling is registered":
+ * S3 Object Created → EventBridge (default bus) → SQS (with DLQ) → ingest Lambda (partial batch responses).
+ */
+export class IngestPipeline extends Construct {
+  readonly queue: sqs.Queue;
+  readonly dlq: sqs.Queue;
+  readonly ingest: AppFunction;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: IngestPipelineProps) {
+    super(scope, id);
+    const { config, data } = props;
+
+    this.dlq = new SecureQueue(this, 'IngestDlq', { purpose: 'the ingest queue' }).queue;
+    this.queue = new SecureQueue(this, 'IngestQueue', {
+      purpose: 'ingest',
+      // AWS: at least six times the function timeout, so a retried batch is not delivered twice meanwhile.
+      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: 5 },
+    }).queue;
+
+    this.rule = new events.Rule(this, 'ObjectCreatedRule', {
+      description: 'Inbound mail (raw/) and kansli uploads (uppladdat/) to the ingest queue',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [data.bucket.bucketName] },
+          // Only these prefixes: ingest itself writes handlingar/ and karantan/, which must not loop back.
+          object: { key: events.Match.anyOf(events.Match.prefix(INBOUND_PREFIX.raw), events.Match.prefix(INBOUND_PREFIX.uppladdat)) },
+        },
+      },
+    });
+    this.rule.addTarget(
+      new targets.SqsQueue(this.queue, {
+        deadLetterQueue: props.deliveryDlq,
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+
+    this.ingest = new AppFunction(this, 'IngestFunction', {
+      entry: 'functions/ingest/handler.ts',
+      description: 'Registers inbound mail and uploads as handlingar (MIME, text extraction, OCR)',
+      // OCR of scanned reports: ~5 s a page on one core; more memory buys more cores.
+      memorySize: 3008,
+      timeout: INGEST_TIMEOUT,
+      logRetention: props.logRetention,
+      nodeModules: ['tesseract.js', '@tesseract.js-data/swe', '@napi-rs/canvas'],
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        INBOUND_BUCKET: data.bucket.bucketName,
+        EVENT_BUS_NAME: props.appBus.eventBusName,
+        MAIL_FROM: config.mailFrom,
+        KANSLI_EMAIL: config.kansliEmail,
+        DIARIUM_SERIE: config.diariumSerie,
+        PUBLIC_BASE_URL: props.publicBaseUrl,
+      },
+    });
+    this.ingest.function.addEventSource(
+      new sources.SqsEventSource(this.queue, {
+        batchSize: 5,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        // Bounded so a burst of scanned PDFs cannot exhaust the account's concurrency.
+        maxConcurrency: 5,
+      }),
+    );
+    this.ingest.acknowledgeSynchronous('the SQS event source mapping');
+    Validations.of(this.ingest.function).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event source mappings do not support on-failure destinations; the queue redrives to IngestDlq after 5 receives.',
+    });
+
+    grantTableReadWrite(this.ingest, data);
+    grantObjectRead(
+      this.ingest,
+      data,
+      [INBOUND_PREFIX.raw, INBOUND_PREFIX.uppladdat],
+      'ingest reads the received mail and the uploads it registers.',
+    );
+    grantObjectWrite(
+      this.ingest,
+      data,
+      [INBOUND_PREFIX.handlingar, INBOUND_PREFIX.karantan],
+      'ingest stores attachments per handling and quarantines virus-flagged mail.',
+    );
+    props.appBus.grantPutEventsTo(this.ingest.function);
+    grantSendMail(this.ingest, config.domain);
+  }
+}

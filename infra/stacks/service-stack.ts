@@ -1,0 +1,94 @@
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config/stages.js';
+import { BeslutApi } from '../constructs/beslut-api.js';
+import { SecureQueue } from '../constructs/data-access.js';
+import type { DataResources } from '../constructs/data-access.js';
+import { GranskningWorkflow } from '../constructs/granskning-workflow.js';
+import { IngestPipeline } from '../constructs/ingest-pipeline.js';
+import { Monitoring } from '../constructs/monitoring.js';
+import { Reconciliation } from '../constructs/reconciliation.js';
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly data: DataResources;
+}
+
+/** The stateless part: functions, queues, buses, the granskning state machine, the HTTP API and alarms. */
+export class ServiceStack extends Stack {
+  readonly appBus: events.EventBus;
+  readonly ingest: IngestPipeline;
+  readonly granskning: GranskningWorkflow;
+  readonly api: BeslutApi;
+  readonly reconciliation: Reconciliation;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.appBus = new events.EventBus(this, 'AppBus', { description: 'Rapportflöde domain events' });
+    // Events EventBridge could not deliver to any target in this stack (after its retries).
+    const deliveryDlq = new SecureQueue(this, 'EventDeliveryDlq', {
+      purpose: 'the EventBridge rule targets',
+    }).queue;
+
+    this.api = new BeslutApi(this, 'Beslut', { config, data, logRetention });
+    const publicBaseUrl = config.publicBaseUrl ?? this.api.url;
+
+    this.ingest = new IngestPipeline(this, 'Ingest', {
+      config,
+      data,
+      appBus: this.appBus,
+      deliveryDlq,
+      publicBaseUrl,
+      logRetention,
+    });
+    this.granskning = new GranskningWorkflow(this, 'Granskning', {
+      config,
+      data,
+      appBus: this.appBus,
+      deliveryDlq,
+      publicBaseUrl,
+      logRetention,
+    });
+    this.api.allowTaskResponses(this.granskning.stateMachine);
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      data,
+      ingestQueue: this.ingest.queue,
+      deliveryDlq,
+      logRetention,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    });
+    const dlqs = {
+      IngestDlq: this.ingest.dlq,
+      EventDeliveryDlq: deliveryDlq,
+      StartGranskningDlq: this.granskning.starterDlq,
+      ReconcileDlq: this.reconciliation.dlq,
+    };
+    for (const [name, queue] of Object.entries(dlqs)) this.monitoring.dlqDepth(name, queue);
+    const functions = {
+      Ingest: this.ingest.ingest,
+      StartGranskning: this.granskning.starter,
+      GranskningTask: this.granskning.task,
+      GranskningFinalize: this.granskning.finalize,
+      Beslut: this.api.beslut,
+      Postlista: this.api.postlista,
+      Reconcile: this.reconciliation.reconcile,
+    };
+    for (const [name, fn] of Object.entries(functions)) this.monitoring.lambdaErrors(name, fn.function);
+    this.monitoring.stateMachine(this.granskning.stateMachine);
+    this.monitoring.customMetrics();
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'StateMachineArn', { value: this.granskning.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+  }
+}

@@ -1,0 +1,82 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Turns HTTP requests into API Gateway v2 (HTTP API) events for the same handlers as on AWS. */
+export function toApiGatewayEvent(req: http.IncomingMessage, body: Buffer, routeKey: string, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+  const isText = /^(text\/|application\/(x-www-form-urlencoded|json))/.test(headers['content-type'] ?? '');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    pathParameters,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'lokal',
+      domainName: url.host,
+      domainPrefix: 'lokal',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+export function startHttpApi(opts: {
+  port: number;
+  routes: { beslut: Route; postlista: Route };
+  status: (key: string) => unknown;
+  outboxUrl: string;
+}): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const method = req.method ?? 'GET';
+        const send = (r: APIGatewayProxyStructuredResultV2) => {
+          res.writeHead(r.statusCode ?? 200, r.headers as http.OutgoingHttpHeaders);
+          res.end(method === 'HEAD' ? undefined : (r.body ?? ''));
+        };
+        try {
+          const beslut = /^\/beslut\/([^/]+)$/.exec(url.pathname);
+          if (beslut && ['GET', 'HEAD', 'POST'].includes(method)) {
+            send(await opts.routes.beslut(toApiGatewayEvent(req, Buffer.concat(chunks), `${method} /beslut/{id}`, { id: decodeURIComponent(beslut[1]!) })));
+          } else if (url.pathname === '/postlista' && (method === 'GET' || method === 'HEAD')) {
+            send(await opts.routes.postlista(toApiGatewayEvent(req, Buffer.concat(chunks), 'GET /postlista', {})));
+          } else if (url.pathname === '/lokal/status') {
+            // Local tooling only (npm run submit): what the ingest made of a stored object.
+            const s = opts.status(url.searchParams.get('nyckel') ?? '');
+            res.writeHead(s ? 200 : 404, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(s ?? { fel: 'inte registrerad ännu' }));
+          } else if (url.pathname === '/') {
+            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+            res.end(`<!doctype html><html lang="sv"><meta charset="utf-8"><title>Rapportflöde lokalt</title><h1>Rapportflöde – lokal miljö</h1><ul><li><a href="/postlista">Postlista (offentligt diarium)</a></li><li><a href="${opts.outboxUrl}">Utkorg (skickad e-post)</a></li></ul>`);
+          } else {
+            res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+            res.end('Sidan finns inte.');
+          }
+        } catch (err) {
+          console.error('HTTP-fel', err);
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('Internt fel.');
+        }
+      })();
+    });
+  });
+  return new Promise((resolve) => server.listen(opts.port, '127.0.0.1', () => resolve(server)));
+}
