@@ -46,10 +46,12 @@ const merged = await PDFDocument.create();
 const src = await PDFDocument.load(one);
 for (let i = 0; i < cores * 2; i++) {
   const [p] = await merged.copyPages(src, [0]);
-  merged.addPage(p!);
+  merged.addPage(p);
 }
 const scan = await merged.save();
-const ocrMs = await time(`scanned PDF, ${cores * 2} pages, ${cores} cores`, () => extractDocument(scan, 's.pdf'));
+const ocrMs = await time(`scanned PDF, ${cores * 2} pages, ${cores} cores`, () =>
+  extractDocument(scan, 's.pdf'),
+);
 console.log(`  → ${(ocrMs / 1000 / (cores * 2)).toFixed(2)} s/page wall clock (worker start-up included)`);
 const oneMs = await time('scanned PDF, 1 page', () => extractDocument(one, 's1.pdf'));
 console.log(`  → ${(oneMs / 1000).toFixed(2)} s for a single page`);

@@ -22,6 +22,7 @@ export interface BuiltApp {
   app: App;
   stateful: StatefulStack;
   service: ServiceStack;
+  config: StageConfig;
 }
 
 /** Context key whose value (an object or a JSON string) overrides fields of the stage configuration. */
@@ -40,7 +41,7 @@ const overridesSchema = z.union([
 ]);
 
 /** Builds the Rapportflöde app (two stacks) without synthesizing it. */
-export function buildApp(opts: BuildAppOptions = {}): BuiltApp & { config: StageConfig } {
+export function buildApp(opts: BuildAppOptions = {}): BuiltApp {
   const context: Record<string, unknown> = {
     // Access-log delivery through a bucket policy instead of the LogDeliveryWrite ACL (ACLs stay disabled).
     '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,

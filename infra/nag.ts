@@ -19,12 +19,14 @@ export function addNagChecks(app: App | Stage): void {
 
 const reportSchema = z.object({
   pluginReports: z.array(
-    z.object({
-      pluginName: z.string().optional(),
-      summary: z.object({ pluginName: z.string().optional() }).loose().optional(),
-      violations: z.array(z.unknown()).optional(),
-      conclusion: z.string().optional(),
-    }).loose(),
+    z
+      .object({
+        pluginName: z.string().optional(),
+        summary: z.object({ pluginName: z.string().optional() }).loose().optional(),
+        violations: z.array(z.unknown()).optional(),
+        conclusion: z.string().optional(),
+      })
+      .loose(),
   ),
 });
 

@@ -136,8 +136,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
   const env: Record<string, string> = {
     AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'lokal',
-    AWS_SECRET_ACCESS_KEY: 'lokal',
+    // s3rver accepts only its own key pair; the other emulators accept any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${ports.s3}`,
     AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${ports.ses}`,
@@ -148,7 +149,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
     POWERTOOLS_DEV: 'true',
   };
-  const ddb = new DynamoDBClient({ endpoint: env['AWS_ENDPOINT_URL_DYNAMODB']!, region: 'eu-west-1', credentials: { accessKeyId: 'lokal', secretAccessKey: 'lokal' } });
+  const ddb = new DynamoDBClient({ endpoint: env['AWS_ENDPOINT_URL_DYNAMODB']!, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   stoppers.push(() => ddb.destroy());
   await waitFor(() => ddb.send(new ListTablesCommand({})), 'DynamoDB Local');
 
@@ -195,7 +196,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     endpoint: env['AWS_ENDPOINT_URL_S3']!,
     region: 'eu-west-1',
     forcePathStyle: true,
-    credentials: { accessKeyId: 'lokal', secretAccessKey: 'lokal' },
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
@@ -203,8 +204,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   await waitFor(() => s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(() => s3.send(new CreateBucketCommand({ Bucket: bucket }))), 's3rver');
 
   // 4. SES outbound with its outbox viewer.
-  const sesModule = (await import('aws-ses-v2-local')) as unknown as { default: { default: (c: { host: string; port: number }) => Promise<http.Server> } };
-  const sesServer = await sesModule.default.default({ host: '127.0.0.1', port: ports.ses });
+  type SesStart = (c: { host: string; port: number }) => Promise<http.Server>;
+  const sesModule = (await import('aws-ses-v2-local')) as unknown as { default: SesStart | { default: SesStart } };
+  // CommonJS default export: `x.default` under Node's ESM loader, `x` itself under some bundlers.
+  const startSes = typeof sesModule.default === 'function' ? sesModule.default : sesModule.default.default;
+  const sesServer = await startSes({ host: '127.0.0.1', port: ports.ses });
   stoppers.push(() => new Promise<void>((r) => sesServer.close(() => r())));
 
   // 5. Function configuration: what the stage config gives the Lambdas on AWS, with local endpoints.
@@ -245,12 +249,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   // 6. Step Functions: the synthesized ASL, Lambda tasks mapped by state name.
   const definition = stateMachineDefinition(serviceTemplate);
   const payloadOf = (params: unknown) => (params as { Payload?: unknown }).Payload ?? params;
+  // Lambda errors reach the log as they would in CloudWatch; the state machine sees them as task failures.
+  const logged = <T>(name: string, run: () => Promise<T>): Promise<T> =>
+    run().catch((err: unknown) => {
+      log(`Lambda ${name} misslyckades: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      throw err;
+    });
   const waitTask: LocalLambda = async (params, token) => {
     const payload = { ...(payloadOf(params) as Record<string, unknown>), taskToken: token };
-    await granskningTask(payload, ctx);
+    await logged('granskning-task', () => granskningTask(payload, ctx));
     return null;
   };
-  const avsluta: LocalLambda = async (params) => (await finalize(payloadOf(params), ctx)) as never;
+  const avsluta: LocalLambda = async (params) => (await logged('granskning-finalize', () => finalize(payloadOf(params), ctx))) as never;
   const timeouts = opts.granskningTimeouts;
   const sfn = new LocalStepFunctions(
     stateMachineArn,
@@ -283,7 +293,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const s3Rule = Object.values(serviceTemplate.Resources).find(
     (r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties?.['EventPattern'] ?? {}).includes('aws.s3'),
   );
-  const s3Pattern = z.record(z.string(), z.unknown()).parse(s3Rule?.Properties?.['EventPattern'] ?? {});
+  const s3Pattern = z
+    .object({ detail: z.object({ bucket: z.object({ name: z.array(z.unknown()) }) }).loose() })
+    .loose()
+    .parse(s3Rule?.Properties?.['EventPattern'] ?? {});
+  // The rule names the bucket by a CloudFormation reference; locally that is our one bucket.
+  const s3PatternLocal = { ...s3Pattern, detail: { ...s3Pattern.detail, bucket: { name: [bucket] } } };
   const awsApi = await startAwsApiServer({ port: ports.aws, sfn: () => sfn, rules: () => rules, log });
   stoppers.push(() => new Promise<void>((r) => awsApi.close(() => r())));
 
@@ -337,9 +352,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           reason: 'PutObject',
         },
       };
-      // Resolve the bucket reference of the rule to the local bucket before matching.
-      const pattern = JSON.parse(JSON.stringify(s3Pattern).replace(/\{"Ref":"[^"]+"\}/g, JSON.stringify(bucket))) as Record<string, unknown>;
-      if (!matches(pattern, ebEvent)) continue;
+      if (!matches(s3PatternLocal, ebEvent)) continue;
       queue.push({ messageId: randomBytes(8).toString('hex'), body: JSON.stringify(ebEvent), attempts: 0, key: rec.s3.object.key });
     }
     pump();

@@ -4,7 +4,8 @@
  */
 
 /** Formats we read; the value reported as `kalla.format`. 'bild-ocr': an image file (phone scan) read by OCR. */
-export type DocumentFormat = 'docx' | 'pdf' | 'pdf-ocr' | 'bild-ocr' | 'odt' | 'doc' | 'text' | 'html' | 'epost';
+export type DocumentFormat =
+  'docx' | 'pdf' | 'pdf-ocr' | 'bild-ocr' | 'odt' | 'doc' | 'text' | 'html' | 'epost';
 
 /** Stable reason codes for input we could not (fully) read; each has a Swedish message. */
 export interface ExtractionProblem {

@@ -23,7 +23,6 @@ import {
   FIELDS,
   SECTIONS,
   SUBSECTIONS,
-  type AvsnittKey,
   type FieldAnchor,
   type FieldKey,
   type SectionAnchor,
@@ -36,22 +35,32 @@ const DEFAULT_SERIE = 'SFG';
 // ---------------------------------------------------------------------------------------------------------
 // Lines
 
-interface Line {
-  /** Offset of the line in the original text. */
-  offset: number;
-  /** Cleaned line: NFC, plain spaces, quote markers and table pipes removed, whitespace collapsed. */
-  text: string;
-  folded: string;
-  toks: Token[];
-  /** Columns when the line has explicit ones (table pipes, tabs, wide gaps). */
-  cells: string[];
-  noise: boolean;
+class Line {
+  private tokenCache: Token[] | null = null;
+  noise = false;
+  readonly folded: string;
+
+  constructor(
+    /** Offset of the line in the original text. */
+    readonly offset: number,
+    /** Cleaned line: NFC, plain spaces, quote markers and table pipes removed, whitespace collapsed. */
+    readonly text: string,
+    /** Columns when the line has explicit ones (table pipes, tabs, wide gaps). */
+    readonly cells: string[],
+  ) {
+    this.folded = fold(text);
+  }
+
+  /** Words of the folded line, computed on first use: most lines are only looked at once. */
+  get toks(): Token[] {
+    return (this.tokenCache ??= tokens(this.folded));
+  }
 }
 
 const TABLE_RULE = /^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$/u;
 const TRAILING_PAGE_MARK = /\s{2,}sida\s*\d+\s*(\(\s*\d+\s*\)|av\s*\d+)\s*$/iu;
 
-const NOISE: readonly RegExp[] = [
+const NOISE_PARTS: readonly RegExp[] = [
   /^(https?:\/\/|www\.)\S*$/u,
   /^mailto:\S*$/u,
   /finsamgavleborg\.se kan du lasa mer/u,
@@ -67,7 +76,8 @@ const NOISE: readonly RegExp[] = [
 ];
 // The kansli's own contact block (förbundschef, verksamhetsutvecklare, their addresses and numbers) is
 // template, and must never be read as the insatsägare's contact details.
-const KANSLI = [/@finsamgavleborg\.se/u, /,\s*(forbundschef|verksamhetsutvecklare)\b/u];
+const KANSLI = /@finsamgavleborg\.se|,\s*(forbundschef|verksamhetsutvecklare)\b/u;
+const NOISE = new RegExp(NOISE_PARTS.map((re) => `(?:${re.source})`).join('|'), 'u');
 const PHONE_ONLY = /^((tfn|tel|telefon|mobil)\.?:?\s*[\d\s()+-]{6,}\s*)+$/u;
 const TWO_PHONES = /(tfn|tel|telefon)\.?:?[\s\S]*(tfn|tel|telefon)\.?:?/u;
 // Where a report pasted into an e-mail ends and the signature or a quoted mail begins.
@@ -79,8 +89,10 @@ function splitLines(text: string): Line[] {
   const re = /\r\n|\r|\n/gu;
   let at = 0;
   const push = (raw: string, offset: number): void => {
-    let s = plainSpaces(raw.normalize('NFC')).replace(/[\u200b\u200e\u200f\ufeff]/gu, '');
-    s = s.replace(/^(\s*>)+\s?/u, '').replace(TRAILING_PAGE_MARK, '');
+    let s = /[\u0300-\u036f]/u.test(raw) ? raw.normalize('NFC') : raw;
+    s = plainSpaces(s).replace(/[\u200b\u200e\u200f\ufeff]/gu, '');
+    if (/^\s*[>#]/u.test(s)) s = s.replace(/^(\s*>)+\s?/u, '').replace(/^\s*#{1,6}\s+/u, '');
+    if (/sida/iu.test(s)) s = s.replace(TRAILING_PAGE_MARK, '');
     let cells: string[];
     const trimmed = s.trim();
     if (TABLE_RULE.test(trimmed) && trimmed.includes('-')) {
@@ -98,9 +110,7 @@ function splitLines(text: string): Line[] {
         .map((c) => c.trim())
         .filter((c) => c !== '');
     }
-    const clean = s.replace(/\s+/gu, ' ').trim();
-    const folded = fold(clean);
-    out.push({ offset, text: clean, folded, toks: tokens(folded), cells, noise: false });
+    out.push(new Line(offset, s.replace(/\s+/gu, ' ').trim(), cells));
   };
   for (const m of text.matchAll(re)) {
     push(text.slice(at, m.index), at);
@@ -116,7 +126,7 @@ function markNoise(lines: Line[]): void {
   for (const line of lines) {
     const f = line.folded;
     if (f === '') continue;
-    if (KANSLI.some((re) => re.test(f))) {
+    if (KANSLI.test(f)) {
       line.noise = true;
       inKansli = true;
       continue;
@@ -126,7 +136,7 @@ function markNoise(lines: Line[]): void {
       continue;
     }
     inKansli = false;
-    if (NOISE.some((re) => re.test(f))) line.noise = true;
+    if (NOISE.test(f)) line.noise = true;
   }
 }
 
@@ -145,14 +155,18 @@ const ORDER: readonly Heading[] = (() => {
   return out;
 })();
 
-const NUMBER_PREFIX = /^(\d)(?!\d)(?:\s?[.,]\s?([\dli])(?![\d]))?(?:\s?[.,]\s?([\dli])(?![\d]))?\s?[.,):]?/u;
+// "4.1", "7.2.1", "4,1", OCR's "4.l"; the digit after a dot is never the first letter of a word ("4. Insats").
+const NUMBER_PREFIX =
+  /^(\d)(?!\d)(?:\s?[.,]\s?([\dli])(?![\p{L}\d]))?(?:\s?[.,]\s?([\dli])(?![\p{L}\d]))?\s?[.,):]?/u;
 
 function numberPrefix(folded: string): { nr: string; tokenFrom: number } | null {
   const m = NUMBER_PREFIX.exec(folded);
   if (!m) return null;
   const after = folded.charAt(m[0].length);
   if (after !== '' && !/[\s\p{L}]/u.test(after)) return null;
-  const parts = [m[1], m[2], m[3]].filter((p): p is string => p !== undefined).map((p) => (p === 'l' || p === 'i' ? '1' : p));
+  const parts = [m[1], m[2], m[3]]
+    .filter((p): p is string => p !== undefined)
+    .map((p) => (p === 'l' || p === 'i' ? '1' : p));
   return { nr: parts.join('.'), tokenFrom: m[0].length };
 }
 
@@ -169,8 +183,21 @@ interface HeadingMatch {
   contentFrom: number;
 }
 
+const HEADING_FIRST_WORDS: ReadonlySet<string> = new Set(ORDER.map((h) => h.words[0]!));
+const HEADING_PREFIXES: ReadonlySet<string> = new Set(
+  ORDER.filter((h) => h.words[0]!.length >= 5).map((h) => h.words[0]!.slice(0, 3)),
+);
+
+function mayStartHeading(folded: string): boolean {
+  const w = FIRST_WORD.exec(folded)?.[0] ?? '';
+  return HEADING_FIRST_WORDS.has(w) || (w.length >= 5 && HEADING_PREFIXES.has(w.slice(0, 3)));
+}
+const FIRST_WORD = /^[\p{L}\p{N}]+/u;
+
 function matchHeading(line: Line, afterOrder: number): HeadingMatch | null {
   const num = numberPrefix(line.folded);
+  // Cheap rejection of the many content lines: a heading starts with its number or its first word.
+  if (!num && !mayStartHeading(line.folded)) return null;
   const from = num ? firstTokenAt(line.toks, num.tokenFrom) : 0;
   const rest = line.toks.length - from;
   let best: { m: HeadingMatch; score: number } | null = null;
@@ -180,7 +207,9 @@ function matchHeading(line: Line, afterOrder: number): HeadingMatch | null {
     const a = align(h.words, line.toks, from);
     let ok: boolean;
     if (num) {
-      ok = rest === 0 || a.matched >= Math.min(2, h.words.length) || (h.words.length <= 2 && a.matched >= 1);
+      // A bare number on its own line is a heading only when it has a dot ("5.1", "6."): "6" alone is content.
+      const bare = rest === 0 && (num.nr.includes('.') || /^\d\.\s*$/u.test(line.folded));
+      ok = bare || a.matched >= Math.min(2, h.words.length) || (h.words.length <= 2 && a.matched >= 1);
     } else {
       const need = h.words.length >= 4 ? h.words.length - 1 : h.words.length;
       ok = a.matched >= need && sameWord(h.words[0]!, line.toks[0]?.w ?? '');
@@ -211,8 +240,13 @@ interface LabelHit {
 function matchVariantAt(anchor: FieldAnchor, toks: readonly Token[], at: number, exact: boolean): number {
   for (const v of anchor.variants) {
     const a = align(v, toks, at);
-    if (!a.complete) continue;
-    if (exact ? a.matched === v.length && a.next - at === v.length : a.matched >= v.length - (v.length >= 3 ? 1 : 0)) {
+    // The first letter must agree: "Postadress" is not a damaged "Epostadress".
+    if (!a.complete || v[0]!.charAt(0) !== toks[at]?.w.charAt(0)) continue;
+    if (
+      exact
+        ? a.matched === v.length && a.next - at === v.length
+        : a.matched >= v.length - (v.length >= 3 ? 1 : 0)
+    ) {
       if (!sameWord(v[0]!, toks[at]?.w ?? '')) continue;
       return a.next;
     }
@@ -353,8 +387,13 @@ function walk(text: string): Walk {
     }
     if (section <= 3 || section === 8) {
       const labels = matchLabels(line, section);
-      if (labels.length > 0) {
-        const firstField = FIELDS.find((f) => f.field === labels[0]!.field)!;
+      const firstField = labels.length > 0 ? FIELDS.find((f) => f.field === labels[0]!.field)! : null;
+      // A label of a later section (its heading missing) counts only on a line of labels alone, so that a
+      // value such as "Organisation för unga" is not taken for one.
+      const accept =
+        firstField !== null &&
+        (firstField.section <= section || labelBucket(line, labels, section).inline.every((v) => v === ''));
+      if (accept) {
         if (firstField.section > section) {
           section = firstField.section;
           zone = String(section);
@@ -374,8 +413,7 @@ function walk(text: string): Walk {
 
 function sliceLine(line: Line, from: number): Line {
   const text = line.text.slice(from).trim();
-  const folded = fold(text);
-  return { ...line, text, folded, toks: tokens(folded), cells: text === '' ? [] : [text] };
+  return new Line(line.offset, text, text === '' ? [] : [text]);
 }
 
 function labelBucket(line: Line, labels: LabelHit[], section: number): FieldBucket {
@@ -414,7 +452,10 @@ function splitOrganisation(lines: readonly string[]): [string, string | null] {
   for (const re of ORG_PATTERNS) {
     const m = re.exec(folded);
     if (m) {
-      const rest = joined.slice(m[0].length).replace(/^[\s,;:–—-]+/u, '').trim();
+      const rest = joined
+        .slice(m[0].length)
+        .replace(/^[\s,;:–—-]+/u, '')
+        .trim();
       return [joined.slice(0, m[0].length), rest === '' ? null : rest];
     }
   }
@@ -501,9 +542,24 @@ function splitRow(fields: readonly FieldKey[], lines: readonly Line[], values: V
     if (m) addValue(values, f, take(m.index, m.index + m[0].length));
   }
   const textFields = fields.filter(
-    (f) => !['diarienummer', 'insatstid', 'datum', 'ankomstdatum', 'epost', 'telefon', 'postnummer', 'beviljadeMedel', 'utnyttjadeMedel', 'signatur'].includes(f),
+    (f) =>
+      ![
+        'diarienummer',
+        'insatstid',
+        'datum',
+        'ankomstdatum',
+        'epost',
+        'telefon',
+        'postnummer',
+        'beviljadeMedel',
+        'utnyttjadeMedel',
+        'signatur',
+      ].includes(f),
   );
-  const remaining = rest.replace(/\s+/gu, ' ').replace(/^[\s,;/–—-]+|[\s,;/–—-]+$/gu, '').trim();
+  const remaining = rest
+    .replace(/\s+/gu, ' ')
+    .replace(/^[\s,;/–—-]+|[\s,;/–—-]+$/gu, '')
+    .trim();
   if (textFields.length === 0 || remaining === '') return;
   if (textFields.length === 1) {
     addValue(values, textFields[0]!, remaining);
@@ -539,7 +595,14 @@ function collectValues(buckets: readonly Bucket[]): { values: Values; samverkans
       continue;
     }
     if (b.fields.length === 1 && b.fields[0] === 'samverkanspart') {
-      addPart(samverkansparter, [b.inline[0] ?? '', ...b.lines.map((l) => l.text)].join(' '));
+      // One party a row; a row starting in lower case continues the one before (a wrapped name).
+      const rows: string[] = [];
+      for (const t of [b.inline[0] ?? '', ...b.lines.map((l) => l.text)]) {
+        if (t === '') continue;
+        if (rows.length > 0 && /^\p{Ll}/u.test(t)) rows.push(`${rows.pop() ?? ''} ${t}`);
+        else rows.push(t);
+      }
+      for (const r of rows) addPart(samverkansparter, r);
       continue;
     }
     const anyInline = b.inline.some((v) => v !== '');
@@ -550,9 +613,11 @@ function collectValues(buckets: readonly Bucket[]): { values: Values; samverkans
         const v = parts.filter((p) => p !== '').join(f === 'kontaktpersoner' ? '\n' : ' ');
         if (b.fields.length === 1 && (f === 'postnummer' || f === 'datum')) {
           // "Postnummer 824 30 Hudiksvall" under a single label still carries both values.
-          splitRow(f === 'postnummer' ? ['postnummer', 'postadress'] : ['datum', 'namn'], [lineOf(v)], values);
-        } else if (f === 'organisation' && isLast && b.lines.length > 0 && b.inline[i] === '') {
-          addValue(values, f, v);
+          splitRow(
+            f === 'postnummer' ? ['postnummer', 'postadress'] : ['datum', 'namn'],
+            [lineOf(v)],
+            values,
+          );
         } else {
           addValue(values, f, v);
         }
@@ -565,12 +630,14 @@ function collectValues(buckets: readonly Bucket[]): { values: Values; samverkans
 }
 
 function lineOf(text: string): Line {
-  const folded = fold(text);
-  return { offset: 0, text, folded, toks: tokens(folded), cells: [text], noise: false };
+  return new Line(0, text, [text]);
 }
 
 function addPart(parts: string[], text: string): void {
-  const v = text.replace(/\s+/gu, ' ').replace(/^[\s•·*–—-]+|[\s,;]+$/gu, '').trim();
+  const v = text
+    .replace(/\s+/gu, ' ')
+    .replace(/^[\s•·*–—-]+|[\s,;]+$/gu, '')
+    .trim();
   if (v === '' || !/\p{L}/u.test(v)) return;
   if (!parts.includes(v)) parts.push(v);
 }
@@ -578,7 +645,8 @@ function addPart(parts: string[], text: string): void {
 /** The answer under a subsection heading, with the heading and the template's question text removed. */
 function answerOf(b: SubBucket): string | null {
   const content = [b.first, ...b.lines.map((l) => l.text)].join('\n');
-  const toks = tokens(fold(content));
+  // The question is at most a few hundred characters: fold and split only the start.
+  const toks = tokens(fold(content.slice(0, 800)));
   const a = align(b.anchor.questionWords, toks, 0);
   const from = toks[a.next]?.start;
   if (from === undefined) return null;
@@ -610,7 +678,11 @@ function splitNames(raw: string): string[] {
 function cleanName(raw: string | null): string | null {
   if (raw === null) return null;
   // "Helena Hägg, Teamledare, Jobbcentrum, Hudiksvalls kommun": the name is the part before the title.
-  const v = raw.split(',')[0]!.replace(/^(namn|underskrift)\s*:?/iu, '').replace(/[\s.]+$/u, '').trim();
+  const v = raw
+    .split(',')[0]!
+    .replace(/^(namn|underskrift)\s*:?/iu, '')
+    .replace(/[\s.]+$/u, '')
+    .trim();
   return v === '' || !/\p{L}{2,}/u.test(v) ? null : v;
 }
 
@@ -619,7 +691,10 @@ function cleanName(raw: string | null): string | null {
 
 /** How much a text looks like the template, 0..1: the share of its headings and labels found. */
 export function looksLikeSlutrapport(text: string): number {
-  const folded = fold(text).replace(/\s+/gu, ' ');
+  return likeness(fold(text).replace(/\s+/gu, ' '));
+}
+
+function likeness(folded: string): number {
   let found = 0;
   for (const key of LIKENESS_KEYS) if (folded.includes(key)) found++;
   return Math.round((found / LIKENESS_KEYS.length) * 1000) / 1000;
@@ -665,7 +740,11 @@ export function parseSlutrapport(text: string, opts?: { serie?: string }): Parse
   const headerText = [first(values, 'diarienummer') ?? '', ...w.header.map((l) => l.text)].join('\n');
   const dnr = findDiarienummer(headerText, serie);
   const diarienummer =
-    dnr === null ? null : dnr.handling === null ? formatArende(dnr) : formatHandling({ ...dnr, handling: dnr.handling });
+    dnr === null
+      ? null
+      : dnr.handling === null
+        ? formatArende(dnr)
+        : formatHandling({ ...dnr, handling: dnr.handling });
 
   const raw: RawFields = {
     insatsnamn: first(values, 'insatsnamn'),
@@ -719,17 +798,30 @@ export function parseSlutrapport(text: string, opts?: { serie?: string }): Parse
     }
   }
 
-  const avsnitt = Object.fromEntries(AVSNITT_KEYS.map((k) => [k, null])) as Record<AvsnittKey, string | null>;
+  const mask = (s: string | null): string | null => (s === null ? null : maskPersonnummer(s));
+  const answers = new Map<string, string | null>();
   for (const b of w.buckets) {
-    if (b.kind !== 'sub') continue;
-    const key = b.anchor.nr as AvsnittKey;
-    if (!(AVSNITT_KEYS as readonly string[]).includes(key)) continue;
-    avsnitt[key] ??= answerOf(b);
+    if (b.kind === 'sub' && !answers.get(b.anchor.nr)) answers.set(b.anchor.nr, answerOf(b));
   }
+  const avsnitt: Rapport['avsnitt'] = {
+    '4.1': null,
+    '4.2': null,
+    '5.1': null,
+    '5.2': null,
+    '5.3': null,
+    '5.4': null,
+    '6.1': null,
+    '6.2': null,
+    '6.3': null,
+    '6.4': null,
+    '6.5': null,
+    '7.1.1': null,
+    '7.2.1': null,
+  };
+  for (const k of AVSNITT_KEYS) avsnitt[k] = mask(answers.get(k) ?? null);
 
   const hasSection8 = w.sections.has(8) || values.datum !== undefined || values.namn !== undefined;
   const insatstid = raw.insatstid === null ? null : parseDateRange(raw.insatstid);
-  const mask = (s: string | null): string | null => (s === null ? null : maskPersonnummer(s));
 
   const rapport: Rapport = {
     diarienummer,
@@ -745,7 +837,7 @@ export function parseSlutrapport(text: string, opts?: { serie?: string }): Parse
     postnummer,
     postadress: mask(postadress),
     samverkansparter: samverkansparter.map((p) => maskPersonnummer(p)),
-    avsnitt: Object.fromEntries(AVSNITT_KEYS.map((k) => [k, mask(avsnitt[k])])) as Rapport['avsnitt'],
+    avsnitt,
     uppgiftslamnare: hasSection8
       ? {
           datum: raw.uppgiftslamnareDatum === null ? null : parseDateSv(raw.uppgiftslamnareDatum),
@@ -771,7 +863,7 @@ export function parseSlutrapport(text: string, opts?: { serie?: string }): Parse
       uppgiftslamnare: hasSection8,
     },
     personnummer: locatePersonnummer(text, w),
-    likhet: looksLikeSlutrapport(text),
+    likhet: likeness(w.lines.map((l) => l.folded).join(' ')),
   };
 }
 

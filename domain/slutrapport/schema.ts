@@ -9,7 +9,10 @@ const datum = z.iso.date();
 const text = z.string().nullable();
 
 export const avsnittSchema = z.object(
-  Object.fromEntries(AVSNITT_KEYS.map((k) => [k, text])) as Record<(typeof AVSNITT_KEYS)[number], typeof text>,
+  Object.fromEntries(AVSNITT_KEYS.map((k) => [k, text])) as Record<
+    (typeof AVSNITT_KEYS)[number],
+    typeof text
+  >,
 );
 
 /** The "rapport" object of the CLI contract: normalised values, personnummer masked. */

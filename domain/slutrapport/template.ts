@@ -23,9 +23,7 @@ export const AVSNITT_KEYS = [
 export type AvsnittKey = (typeof AVSNITT_KEYS)[number];
 
 /** The subsections every report must answer (7.1.1/7.2.1 depend on the amounts). */
-export const OBLIGATORISKA_AVSNITT: readonly AvsnittKey[] = AVSNITT_KEYS.filter(
-  (k) => !k.startsWith('7.'),
-);
+export const OBLIGATORISKA_AVSNITT: readonly AvsnittKey[] = AVSNITT_KEYS.filter((k) => !k.startsWith('7.'));
 
 export type FieldKey =
   | 'diarienummer'
@@ -116,12 +114,7 @@ export const SECTIONS: readonly SectionAnchor[] = [
 
 export const SUBSECTIONS: readonly SubsectionAnchor[] = [
   sub('4.1', 'Syfte och bakgrund', 'Syfte och bakgrund till insatsen'),
-  sub(
-    '4.2',
-    'Målgrupp',
-    'Målgrupp för insatsen',
-    'Vilka grupper/individer har omfattats av insatsen.',
-  ),
+  sub('4.2', 'Målgrupp', 'Målgrupp för insatsen', 'Vilka grupper/individer har omfattats av insatsen.'),
   sub('5.1', 'Måluppfyllelse', 'Måluppfyllelse', 'Ange mål och resultat.'),
   sub(
     '5.2',

@@ -53,24 +53,27 @@ const LETTER = /\p{L}/u;
  * one UTF-16 unit for one unit, so offsets stay valid.
  */
 export function fold(s: string): string {
-  const units = s.split('');
-  const out = new Array<string>(units.length);
-  for (let i = 0; i < units.length; i++) {
-    const ch = units[i]!;
-    const lower = ch.toLowerCase();
-    let f = FOLD_CHARS[lower] ?? (lower.length === 1 ? lower : ch);
+  const lower = s.toLowerCase();
+  // toLowerCase keeps the length for everything but a few letters (İ); fall back to unit by unit then.
+  const base = lower.length === s.length ? lower : s.split('').map(lowerUnit).join('');
+  return base.replace(SPECIAL, (ch, i: number, str: string) => {
     if (ch === '&' || ch === '6') {
-      const prev = units[i - 1] ?? '';
-      const next = units[i + 1] ?? '';
-      const inWord = LETTER.test(prev) && LETTER.test(next);
-      // "Allm&nna", "f6r": a damaged vowel between letters. "Arbetsliv & Försörjning" is left alone.
-      if (inWord || (ch === '&' && (LETTER.test(prev) || LETTER.test(next)) && prev !== ' ' && next !== ' ')) {
-        f = ch === '&' ? 'a' : 'o';
-      }
+      const prev = str.charAt(i - 1);
+      const next = str.charAt(i + 1);
+      // "Allm&nna", "f6r": a damaged vowel inside a word. "Arbetsliv & Försörjning" is left alone.
+      if (LETTER.test(prev) && LETTER.test(next)) return ch === '&' ? 'a' : 'o';
+      if (ch === '&' && prev !== ' ' && next !== ' ' && (LETTER.test(prev) || LETTER.test(next))) return 'a';
+      return ch;
     }
-    out[i] = f;
-  }
-  return out.join('');
+    return FOLD_CHARS[ch] ?? ch;
+  });
+}
+
+const SPECIAL = /[^\x20-\x7e]|[&6]/gu;
+
+function lowerUnit(ch: string): string {
+  const l = ch.toLowerCase();
+  return l.length === 1 ? l : ch;
 }
 
 /** Replaces the space characters Word and PDFs use (NBSP, thin, figure space) by a plain space. */

@@ -63,7 +63,10 @@ const seconds = z
 export const stageConfigSchema = z
   .object({
     stage: z.enum(['lokal', 'prod']),
-    account: z.string().regex(/^\d{12}$/).optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
     region: z.string().min(1),
     domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/),
     recipients: z.array(email).min(1),

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -7,6 +8,7 @@ import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { z } from 'zod';
 
 /** Repository root (infra/constructs/../..): entries and the lock file are resolved from here. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -105,15 +107,10 @@ export class AppFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         banner: ESM_REQUIRE_BANNER,
-        // Bundle the SDK: the versions we test with are the versions that run.
-        externalModules: [],
+        // Bundle the SDK (the versions we test with are the versions that run); only nodeModules stay out.
+        externalModules: nodeModules,
         bundleAwsSDK: true,
-        nodeModules,
-        // nodeModules are installed with `npm ci` in the bundle directory: pick Lambda's platform for
-        // packages with native optional dependencies (@napi-rs/canvas ships per-platform binaries).
-        ...(nodeModules.length > 0
-          ? { environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' } }
-          : {}),
+        ...(nodeModules.length > 0 ? { commandHooks: installNodeModules(nodeModules) } : {}),
       },
     });
 
@@ -130,7 +127,8 @@ export class AppFunction extends Construct {
     for (const rule of ['AwsSolutions-IAM5[Resource::*]', 'Serverless-StarPermissions']) {
       Validations.of(this.role).acknowledge({
         id: rule,
-        reason: 'Only the X-Ray actions added by Tracing.ACTIVE use Resource "*": they support no resource ARNs.',
+        reason:
+          'Only the X-Ray actions added by Tracing.ACTIVE use Resource "*": they support no resource ARNs.',
       });
     }
   }
@@ -155,4 +153,39 @@ export class AppFunction extends Construct {
   get stack(): Stack {
     return Stack.of(this);
   }
+}
+
+const rootPackageSchema = z.object({ dependencies: z.record(z.string(), z.string()) });
+
+/**
+ * Installs `modules` into the bundle's node_modules for Lambda's platform (linux, arm64, glibc), pinned by
+ * the project's lock file. Done here rather than with NodejsFunction's `nodeModules`, whose `npm ci` refuses
+ * a lock file that omits other platforms' optional binaries (ours keeps only the linux ones of
+ * @napi-rs/canvas); `--os/--cpu/--libc` make npm pick the arm64 binary even when synthesizing on x64.
+ */
+function installNodeModules(modules: string[]): nodejs.ICommandHooks {
+  const rootPackage = rootPackageSchema.parse(
+    JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')),
+  );
+  const dependencies = Object.fromEntries(
+    modules.map((name) => {
+      const version = rootPackage.dependencies[name];
+      if (version === undefined) throw new Error(`${name} is not a dependency in package.json`);
+      return [name, version];
+    }),
+  );
+  const packageJson = JSON.stringify({ private: true, type: 'module', dependencies });
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      [
+        `cd "${outputDir}"`,
+        `printf '%s' '${packageJson}' > package.json`,
+        `cp "${inputDir}/package-lock.json" package-lock.json`,
+        'npm install --omit=dev --no-audit --no-fund --ignore-scripts --os=linux --cpu=arm64 --libc=glibc',
+        'rm -f package-lock.json',
+      ].join(' && '),
+    ],
+  };
 }

@@ -8,16 +8,22 @@ import type { AppFunction } from './app-function.js';
 
 /** Table, bucket and key of the stateful stack, as the service stack sees them. */
 export interface DataResources {
-  readonly table: dynamodb.ITable;
-  readonly bucket: s3.IBucket;
-  readonly key: kms.IKey;
+  // Concrete classes: with exactOptionalPropertyTypes, CDK's classes do not satisfy their own interfaces.
+  readonly table: dynamodb.Table;
+  readonly bucket: s3.Bucket;
+  readonly key: kms.Key;
 }
 
-const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const TABLE_READ = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
 // No DeleteItem: registrations are never deleted (makulering is an update); link items expire by TTL.
 const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 
-function tableResources(table: dynamodb.ITable): string[] {
+function tableResources(table: dynamodb.Table): string[] {
   // Named indexes instead of index/* keep the grant free of wildcards.
   return [table.tableArn, `${table.tableArn}/index/gsi1`, `${table.tableArn}/index/gsi2`];
 }
@@ -36,14 +42,24 @@ export function grantTableReadWrite(fn: AppFunction, data: DataResources): void 
  * Read objects (any version) under the given prefixes. An object ARN under a prefix needs a trailing `*`,
  * which cdk-nag reports as a wildcard: acknowledged here for exactly those ARNs.
  */
-export function grantObjectRead(fn: AppFunction, data: DataResources, prefixes: string[], reason: string): void {
+export function grantObjectRead(
+  fn: AppFunction,
+  data: DataResources,
+  prefixes: string[],
+  reason: string,
+): void {
   const resources = prefixes.map((prefix) => data.bucket.arnForObjects(`${prefix}*`));
   fn.allow(['s3:GetObject', 's3:GetObjectVersion'], resources);
   fn.allow(['kms:Decrypt'], [data.key.keyArn]);
   acknowledgePrefixWildcards(fn, data, prefixes, reason);
 }
 
-export function grantObjectWrite(fn: AppFunction, data: DataResources, prefixes: string[], reason: string): void {
+export function grantObjectWrite(
+  fn: AppFunction,
+  data: DataResources,
+  prefixes: string[],
+  reason: string,
+): void {
   const resources = prefixes.map((prefix) => data.bucket.arnForObjects(`${prefix}*`));
   fn.allow(['s3:PutObject'], resources);
   fn.allow(['kms:GenerateDataKey', 'kms:Decrypt'], [data.key.keyArn]);
@@ -68,7 +84,12 @@ export function grantSendMail(fn: AppFunction, domain: string): void {
 
 const acknowledged = new WeakMap<AppFunction, Set<string>>();
 
-function acknowledgePrefixWildcards(fn: AppFunction, data: DataResources, prefixes: string[], reason: string): void {
+function acknowledgePrefixWildcards(
+  fn: AppFunction,
+  data: DataResources,
+  prefixes: string[],
+  reason: string,
+): void {
   const done = acknowledged.get(fn) ?? new Set<string>();
   acknowledged.set(fn, done);
   const pending = prefixes.filter((prefix) => !done.has(prefix));

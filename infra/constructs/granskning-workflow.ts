@@ -26,7 +26,7 @@ export const GRANSKNING_STATES = {
 export interface GranskningWorkflowProps {
   readonly config: StageConfig;
   readonly data: DataResources;
-  readonly appBus: events.IEventBus;
+  readonly appBus: events.EventBus;
   readonly deliveryDlq: sqs.IQueue;
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -149,10 +149,12 @@ export class GranskningWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'Granskning', {
       comment: 'Rapportflöde granskning av slutrapport',
       stateMachineType: sfn.StateMachineType.STANDARD,
-      queryLanguage: sfn.QueryLanguage.JSONPATH,
+      queryLanguage: sfn.QueryLanguage.JSON_PATH,
       definitionBody: sfn.DefinitionBody.fromChainable(notifiera),
       // Executions wait for weeks; the sum of the three waits plus slack bounds the execution.
-      timeout: Duration.seconds(granskning.svarstid + granskning.paminnelse + granskning.eskalering + 7 * 86400),
+      timeout: Duration.seconds(
+        granskning.svarstid + granskning.paminnelse + granskning.eskalering + 7 * 86400,
+      ),
       tracingEnabled: true,
       // ALL events, but no input/output: payloads hold task tokens and personal data.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
@@ -190,7 +192,8 @@ export class GranskningWorkflow extends Construct {
     grantTableReadWrite(this.starter, data);
     Validations.of(this.starter.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Asynchronous failures go to an on-failure destination (StartGranskningDlq), which supersedes a DLQ.',
+      reason:
+        'Asynchronous failures go to an on-failure destination (StartGranskningDlq), which supersedes a DLQ.',
     });
 
     // Two plain rules rather than one `$or` pattern: the local stack's event matcher reads these too.

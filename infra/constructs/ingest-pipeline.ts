@@ -22,7 +22,7 @@ export const INGEST_TIMEOUT = Duration.minutes(10);
 export interface IngestPipelineProps {
   readonly config: StageConfig;
   readonly data: DataResources;
-  readonly appBus: events.IEventBus;
+  readonly appBus: events.EventBus;
   /** Where EventBridge puts events it could not deliver to a target. */
   readonly deliveryDlq: sqs.IQueue;
   readonly publicBaseUrl: string;
@@ -59,7 +59,12 @@ export class IngestPipeline extends Construct {
         detail: {
           bucket: { name: [data.bucket.bucketName] },
           // Only these prefixes: ingest itself writes handlingar/ and karantan/, which must not loop back.
-          object: { key: events.Match.anyOf(events.Match.prefix(INBOUND_PREFIX.raw), events.Match.prefix(INBOUND_PREFIX.uppladdat)) },
+          object: {
+            key: events.Match.anyOf(
+              events.Match.prefix(INBOUND_PREFIX.raw),
+              events.Match.prefix(INBOUND_PREFIX.uppladdat),
+            ),
+          },
         },
       },
     });

@@ -49,7 +49,12 @@ export class Reconciliation extends Construct {
     });
     grantTableRead(this.reconcile, data);
     grantListPrefixes(this.reconcile, data, [INBOUND_PREFIX.raw]);
-    grantObjectRead(this.reconcile, data, [INBOUND_PREFIX.raw], 'reconcile reads the headers of unregistered mail.');
+    grantObjectRead(
+      this.reconcile,
+      data,
+      [INBOUND_PREFIX.raw],
+      'reconcile reads the headers of unregistered mail.',
+    );
     this.reconcile.allow(['sqs:SendMessage'], [props.ingestQueue.queueArn]);
     Validations.of(this.reconcile.function).acknowledge({
       id: 'Serverless-LambdaDLQ',

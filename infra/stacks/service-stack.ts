@@ -29,7 +29,7 @@ export class ServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const logRetention = retentionDays(config.logRetentionDays);
 
     this.appBus = new events.EventBus(this, 'AppBus', { description: 'Rapportflöde domain events' });
     // Events EventBridge could not deliver to any target in this stack (after its retries).
@@ -91,4 +91,24 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.granskning.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
   }
+}
+
+const RETENTION: ReadonlyMap<number, logs.RetentionDays> = new Map([
+  [30, logs.RetentionDays.ONE_MONTH],
+  [60, logs.RetentionDays.TWO_MONTHS],
+  [90, logs.RetentionDays.THREE_MONTHS],
+  [180, logs.RetentionDays.SIX_MONTHS],
+  [365, logs.RetentionDays.ONE_YEAR],
+  [400, logs.RetentionDays.THIRTEEN_MONTHS],
+  [545, logs.RetentionDays.EIGHTEEN_MONTHS],
+  [731, logs.RetentionDays.TWO_YEARS],
+  [1827, logs.RetentionDays.FIVE_YEARS],
+  [3653, logs.RetentionDays.TEN_YEARS],
+]);
+
+/** The RetentionDays member for a validated number of days (the config schema allows only these). */
+function retentionDays(days: number): logs.RetentionDays {
+  const match = RETENTION.get(days);
+  if (match === undefined) throw new Error(`CloudWatch Logs has no retention of ${days} days`);
+  return match;
 }

@@ -99,7 +99,8 @@ export class StatefulStack extends Stack {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      serverAccessLogsBucket: this.accessLogsBucket,
+      // A CDK class as its own interface; the cast only works around exactOptionalPropertyTypes.
+      serverAccessLogsBucket: this.accessLogsBucket as s3.IBucket,
       serverAccessLogsPrefix: 'inbound/',
       removalPolicy: RemovalPolicy.RETAIN,
       // No lifecycle rules: nothing received is deleted without a gallring decision.
@@ -114,7 +115,9 @@ export class StatefulStack extends Stack {
     const sesPrincipal = new iam.ServicePrincipal('ses.amazonaws.com');
     const sesConditions = {
       StringEquals: { 'aws:SourceAccount': this.account },
-      ArnLike: { 'aws:SourceArn': `arn:${this.partition}:ses:${this.region}:${this.account}:receipt-rule-set/*` },
+      ArnLike: {
+        'aws:SourceArn': `arn:${this.partition}:ses:${this.region}:${this.account}:receipt-rule-set/*`,
+      },
     };
     const bucketPolicyResult = this.inboundBucket.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -132,7 +135,10 @@ export class StatefulStack extends Stack {
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
         conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account, 'kms:ViaService': `s3.${this.region}.amazonaws.com` },
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'kms:ViaService': `s3.${this.region}.amazonaws.com`,
+          },
         },
       }),
     );

@@ -55,21 +55,14 @@ export function resourcesOfType(template: Record<string, unknown>, type: string)
 /** Logical id of a construct's CloudFormation resource (e.g. a function's role). */
 export function logicalId(construct: IConstruct): string {
   const child = construct.node.defaultChild;
-  if (!(child instanceof CfnElement)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  if (!(child instanceof CfnElement))
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return Stack.of(construct).getLogicalId(child);
 }
 
 export function only<T>(items: T[]): T {
   if (items.length !== 1) throw new Error(`expected exactly one item, found ${items.length}`);
   return items[0]!;
-}
-
-/** The logical id of the resource whose construct path contains `fragment` (from aws:cdk:path metadata). */
-export function logicalIdByPath(template: Record<string, unknown>, type: string, fragment: string): string {
-  const matches = Object.entries(template['Resources'] as Record<string, { Type: string; Metadata?: Record<string, unknown> }>)
-    .filter(([, r]) => r.Type === type && String(r.Metadata?.['aws:cdk:path'] ?? '').includes(fragment))
-    .map(([id]) => id);
-  return only(matches);
 }
 
 export interface PolicyStatement {

@@ -36,7 +36,8 @@ const fnProps = (fn: AppFunction): Record<string, unknown> =>
   resources(s.serviceJson)[logicalId(fn.function)]?.Properties ?? {};
 const envOf = (fn: AppFunction): Record<string, unknown> =>
   (fnProps(fn)['Environment'] as { Variables: Record<string, unknown> }).Variables;
-const statementsOf = (fn: AppFunction): PolicyStatement[] => roleStatements(s.serviceJson, logicalId(fn.role));
+const statementsOf = (fn: AppFunction): PolicyStatement[] =>
+  roleStatements(s.serviceJson, logicalId(fn.role));
 
 describe('functions', () => {
   it('all run Node 22 on arm64 with tracing, source maps, JSON logs and their own log group', () => {
@@ -74,7 +75,15 @@ describe('functions', () => {
     const f = fns();
     const keys = (fn: AppFunction) => Object.keys(envOf(fn));
     expect(keys(f['ingest']!)).toEqual(
-      expect.arrayContaining(['TABLE_NAME', 'INBOUND_BUCKET', 'EVENT_BUS_NAME', 'MAIL_FROM', 'KANSLI_EMAIL', 'DIARIUM_SERIE', 'PUBLIC_BASE_URL']),
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'INBOUND_BUCKET',
+        'EVENT_BUS_NAME',
+        'MAIL_FROM',
+        'KANSLI_EMAIL',
+        'DIARIUM_SERIE',
+        'PUBLIC_BASE_URL',
+      ]),
     );
     expect(keys(f['startGranskning']!)).toEqual(expect.arrayContaining(['STATE_MACHINE_ARN', 'TABLE_NAME']));
     expect(keys(f['granskningTask']!)).toEqual(
@@ -96,8 +105,12 @@ describe('functions', () => {
       expect.arrayContaining(['TABLE_NAME', 'INBOUND_BUCKET', 'BESLUT_POLICY', 'DIARIUM_SERIE']),
     );
     expect(keys(f['postlista']!)).toEqual(expect.arrayContaining(['TABLE_NAME', 'DIARIUM_SERIE']));
-    expect(keys(f['reconcile']!)).toEqual(expect.arrayContaining(['TABLE_NAME', 'INBOUND_BUCKET', 'INGEST_QUEUE_URL']));
-    expect(JSON.parse(String(envOf(f['granskningTask']!)['BEREDNINGSGRUPP']))).toEqual(s.built.config.beredningsgrupp);
+    expect(keys(f['reconcile']!)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'INBOUND_BUCKET', 'INGEST_QUEUE_URL']),
+    );
+    expect(JSON.parse(String(envOf(f['granskningTask']!)['BEREDNINGSGRUPP']))).toEqual(
+      s.built.config.beredningsgrupp,
+    );
     expect(JSON.parse(String(envOf(f['beslut']!)['BESLUT_POLICY']))).toEqual(s.built.config.beslutPolicy);
   });
 
@@ -115,7 +128,11 @@ describe('functions', () => {
 describe('durable ingest path', () => {
   it('routes S3 Object Created under raw/ and uppladdat/ of the inbound bucket to the ingest queue', () => {
     const rule = resources(s.serviceJson)[logicalId(s.built.service.ingest.rule)]!;
-    const props = rule.Properties as { EventPattern: Record<string, unknown>; EventBusName?: unknown; Targets: Record<string, unknown>[] };
+    const props = rule.Properties as {
+      EventPattern: Record<string, unknown>;
+      EventBusName?: unknown;
+      Targets: Record<string, unknown>[];
+    };
     expect(props.EventBusName).toBeUndefined(); // default bus: where S3 sends its events
     expect(props.EventPattern).toMatchObject({
       source: ['aws.s3'],
@@ -124,7 +141,7 @@ describe('durable ingest path', () => {
     });
     const target = only(props.Targets);
     expect(target['Arn']).toEqual({ 'Fn::GetAtt': [logicalId(s.built.service.ingest.queue), 'Arn'] });
-    expect(target['DeadLetterConfig']).toEqual({ Arn: Match.anyValue() === undefined ? undefined : expect.anything() });
+    expect(target['DeadLetterConfig']).toHaveProperty('Arn');
     expect(target['RetryPolicy']).toBeDefined();
   });
 
@@ -198,7 +215,9 @@ describe('least privilege', () => {
 
   it('beslut may complete tasks of the granskning state machine only', () => {
     const smId = logicalId(s.built.service.granskning.stateMachine);
-    const states = statementsOf(fns()['beslut']!).filter((st) => actionsOf(st).some((a) => a.startsWith('states:')));
+    const states = statementsOf(fns()['beslut']!).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('states:')),
+    );
     expect(states).toHaveLength(1);
     expect(actionsOf(states[0]!)).toEqual(
       expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']),
@@ -208,7 +227,9 @@ describe('least privilege', () => {
 
   it('start-granskning may start executions of the granskning state machine only', () => {
     const smId = logicalId(s.built.service.granskning.stateMachine);
-    const states = statementsOf(fns()['startGranskning']!).filter((st) => actionsOf(st).some((a) => a.startsWith('states:')));
+    const states = statementsOf(fns()['startGranskning']!).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('states:')),
+    );
     expect(states.map(actionsOf)).toEqual([['states:StartExecution']]);
     expect(resourcesOf(states[0]!)).toEqual([{ Ref: smId }]);
   });
@@ -219,14 +240,17 @@ describe('least privilege', () => {
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
     );
     const writes = actions.filter((a) =>
-      /^(dynamodb:(Put|Update|Delete|BatchWrite)|s3:(Put|Delete)|sqs:Send|states:|ses:|events:Put|kms:(Encrypt|GenerateDataKey))/.test(a),
+      /^(dynamodb:(Put|Update|Delete|BatchWrite)|s3:(Put|Delete)|sqs:Send|states:|ses:|events:Put|kms:(Encrypt|GenerateDataKey))/.test(
+        a,
+      ),
     );
     expect(writes).toEqual([]);
   });
 
-  it('no function may delete diarium items or objects', () => {
+  it('no function may delete diarium items or objects, and no action is a wildcard', () => {
     const actions = allStatements().flatMap(actionsOf);
-    expect(actions.filter((a) => /Delete|\*$/.test(a) && !a.startsWith('xray:'))).toEqual([]);
+    // sqs:DeleteMessage is how the SQS poller acknowledges a processed message.
+    expect(actions.filter((a) => /Delete|\*/.test(a) && a !== 'sqs:DeleteMessage')).toEqual([]);
   });
 
   it('only X-Ray statements use Resource "*"', () => {
@@ -259,9 +283,16 @@ describe('least privilege', () => {
     const st = statementsOf(fns()['reconcile']!);
     const list = only(st.filter((x) => actionsOf(x).includes('s3:ListBucket')));
     expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['raw/*'] } });
-    const send = only(st.filter((x) => actionsOf(x).includes('sqs:SendMessage')));
-    expect(resourcesOf(send)).toEqual([{ 'Fn::GetAtt': [logicalId(s.built.service.ingest.queue), 'Arn'] }]);
-    expect(st.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:Put') || a.startsWith('s3:Put'))).toEqual([]);
+    const send = st.filter((x) => actionsOf(x).includes('sqs:SendMessage')).flatMap(resourcesOf);
+    // The ingest queue (re-drive) and its own on-failure destination.
+    const expected = [s.built.service.ingest.queue, s.built.service.reconciliation.dlq].map((q) => ({
+      'Fn::GetAtt': [logicalId(q), 'Arn'],
+    }));
+    expect(send).toHaveLength(2);
+    expect(send).toEqual(expect.arrayContaining(expected));
+    expect(
+      st.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:Put') || a.startsWith('s3:Put')),
+    ).toEqual([]);
   });
 
   it('mail is sent from the domain identity only', () => {
@@ -311,13 +342,22 @@ describe('HTTP API', () => {
     const settings = stage.Properties?.['AccessLogSettings'] as { Format: string; DestinationArn: unknown };
     expect(settings.DestinationArn).toBeDefined();
     const format = JSON.parse(settings.Format) as Record<string, string>;
-    expect(Object.values(format)).toEqual(expect.arrayContaining(['$context.routeKey', '$context.requestId', '$context.status']));
+    expect(Object.values(format)).toEqual(
+      expect.arrayContaining(['$context.routeKey', '$context.requestId', '$context.status']),
+    );
     expect(settings.Format).not.toMatch(/\$context\.path|querystring|\$request\.|resourcePath/i);
   });
 
   it('routes GET, HEAD and POST /beslut/{id} and GET /postlista; no CORS', () => {
-    const routeKeys = resourcesOfType(s.serviceJson, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.['RouteKey']);
-    expect(routeKeys.sort()).toEqual(['GET /beslut/{id}', 'GET /postlista', 'HEAD /beslut/{id}', 'POST /beslut/{id}']);
+    const routeKeys = resourcesOfType(s.serviceJson, 'AWS::ApiGatewayV2::Route').map(
+      ([, r]) => r.Properties?.['RouteKey'],
+    );
+    expect(routeKeys.sort()).toEqual([
+      'GET /beslut/{id}',
+      'GET /postlista',
+      'HEAD /beslut/{id}',
+      'POST /beslut/{id}',
+    ]);
     const api = only(resourcesOfType(s.serviceJson, 'AWS::ApiGatewayV2::Api'))[1];
     expect(api.Properties?.['CorsConfiguration']).toBeUndefined();
     expect(logicalId(s.built.service.api.api)).toMatch(/^Api/);
@@ -325,7 +365,8 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
-  const alarms = () => resourcesOfType(s.serviceJson, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+  const alarms = () =>
+    resourcesOfType(s.serviceJson, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
   const topicRef = () => ({ Ref: logicalId(s.built.service.monitoring.topic) });
 
   it('every alarm notifies the KMS-encrypted alarm topic', () => {
@@ -385,7 +426,8 @@ describe('physical names', () => {
       'AWS::IAM::Role': 'RoleName',
     };
     for (const [type, prop] of Object.entries(nameProps)) {
-      for (const [id, r] of resourcesOfType(s.serviceJson, type)) expect(r.Properties?.[prop], id).toBeUndefined();
+      for (const [id, r] of resourcesOfType(s.serviceJson, type))
+        expect(r.Properties?.[prop], id).toBeUndefined();
     }
     // The bus has a CloudFormation-required Name, generated by CDK from the construct path.
     const bus = only(resourcesOfType(s.serviceJson, 'AWS::Events::EventBus'))[1];

@@ -52,7 +52,11 @@ describe('diarium table', () => {
   it('is encrypted with the customer-managed key', () => {
     const keyId = logicalId(s.built.stateful.key);
     s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      },
     });
     s.stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
@@ -63,7 +67,10 @@ describe('diarium table', () => {
 });
 
 describe('inbound bucket', () => {
-  const inbound = () => only(resourcesOfType(s.statefulJson, 'AWS::S3::Bucket').filter(([id]) => id.startsWith('InboundBucket')))[1];
+  const inbound = () =>
+    only(
+      resourcesOfType(s.statefulJson, 'AWS::S3::Bucket').filter(([id]) => id.startsWith('InboundBucket')),
+    )[1];
 
   it('is versioned with Object Lock in GOVERNANCE mode for the configured days', () => {
     const props = inbound().Properties ?? {};
@@ -102,7 +109,9 @@ describe('inbound bucket', () => {
       DestinationBucketName: { Ref: logicalId(s.built.stateful.accessLogsBucket) },
       LogFilePrefix: 'inbound/',
     });
-    expect(props['NotificationConfiguration']).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    expect(props['NotificationConfiguration']).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
   });
 
   it('has no lifecycle rules and is retained', () => {
@@ -118,7 +127,8 @@ describe('inbound bucket', () => {
         ([, p]) => JSON.stringify(p.Properties?.['Bucket']) === JSON.stringify({ Ref: bucketId }),
       ),
     )[1];
-    const statements = (policy.Properties?.['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+    const statements = (policy.Properties?.['PolicyDocument'] as { Statement: Record<string, unknown>[] })
+      .Statement;
     expect(statements).toContainEqual(
       expect.objectContaining({
         Effect: 'Deny',
@@ -157,7 +167,9 @@ describe('inbound bucket', () => {
 
   it('the access-log bucket is SSE-S3, TLS-only and private', () => {
     s.stateful.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
       PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true }),
     });
   });
@@ -170,7 +182,10 @@ describe('SES receipt rule', () => {
     expect(props.Rule['TlsPolicy']).toBe('Require');
     expect(props.Rule['ScanEnabled']).toBe(true);
     expect(props.Rule['Enabled']).toBe(true);
-    expect(props.Rule['Recipients']).toEqual(['kontakt@finsamgavleborg.se', 'slutrapport@finsamgavleborg.se']);
+    expect(props.Rule['Recipients']).toEqual([
+      'kontakt@finsamgavleborg.se',
+      'slutrapport@finsamgavleborg.se',
+    ]);
     const actions = props.Rule['Actions'] as Record<string, unknown>[];
     expect(actions[0]).toEqual({
       S3Action: { BucketName: { Ref: logicalId(s.built.stateful.inboundBucket) }, ObjectKeyPrefix: 'raw/' },
@@ -180,8 +195,14 @@ describe('SES receipt rule', () => {
   });
 
   it('is created after the bucket policy that allows SES to write', () => {
-    const rule = only(resourcesOfType(s.statefulJson, 'AWS::SES::ReceiptRule'))[1] as { DependsOn?: string[] };
-    const policyId = only(resourcesOfType(s.statefulJson, 'AWS::S3::BucketPolicy').filter(([id]) => id.startsWith('InboundBucket')))[0];
+    const rule = only(resourcesOfType(s.statefulJson, 'AWS::SES::ReceiptRule'))[1] as {
+      DependsOn?: string[];
+    };
+    const policyId = only(
+      resourcesOfType(s.statefulJson, 'AWS::S3::BucketPolicy').filter(([id]) =>
+        id.startsWith('InboundBucket'),
+      ),
+    )[0];
     expect(rule.DependsOn).toContain(policyId);
   });
 });

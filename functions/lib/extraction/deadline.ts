@@ -18,9 +18,12 @@ export class Deadline {
   async race<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new ExtractionAbortError('TIDSGRANS'));
-      }, Math.max(0, this.remainingMs()));
+      timer = setTimeout(
+        () => {
+          reject(new ExtractionAbortError('TIDSGRANS'));
+        },
+        Math.max(0, this.remainingMs()),
+      );
     });
     try {
       return await Promise.race([work, timeout]);

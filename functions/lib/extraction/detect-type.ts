@@ -83,12 +83,16 @@ export function detectType(bytes: Uint8Array): DetectedType {
   }
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
+    return 'tiff';
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
   if (startsWith(bytes, [0x78, 0x9f, 0x3e, 0x22])) return 'tnef';
   if (ascii(bytes, 0, 5) === '{\\rtf') return 'rtf';
   if (!looksLikeText(bytes)) return 'okand';
-  const head = ascii(bytes, 0, 2048).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
+  const head = ascii(bytes, 0, 2048)
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart()
+    .toLowerCase();
   if (head.startsWith('<!doctype html') || head.startsWith('<html') || /<(html|body)[\s>]/.test(head)) {
     return 'html';
   }

@@ -38,7 +38,12 @@ async function read(
     case 'pdf': {
       const { extractPdf } = await import('./pdf.js');
       const r = await extractPdf(bytes, limits, ocr, deadline);
-      return { format: r.ocrPages > 0 ? 'pdf-ocr' : 'pdf', text: r.text, pages: r.pages, ocrPages: r.ocrPages };
+      return {
+        format: r.ocrPages > 0 ? 'pdf-ocr' : 'pdf',
+        text: r.text,
+        pages: r.pages,
+        ocrPages: r.ocrPages,
+      };
     }
     case 'docx': {
       const { extractDocx } = await import('./office.js');
@@ -64,7 +69,10 @@ async function read(
         const { extractImage } = await import('./image.js');
         return { format: 'bild-ocr', text: await extractImage(bytes, type, deadline), pages: 1, ocrPages: 1 };
       }
-      throw new ExtractionAbortError(type === 'tnef' ? 'WINMAIL_DAT' : 'OKANT_FORMAT', UNSUPPORTED_HINT[type]);
+      throw new ExtractionAbortError(
+        type === 'tnef' ? 'WINMAIL_DAT' : 'OKANT_FORMAT',
+        UNSUPPORTED_HINT[type],
+      );
   }
 }
 

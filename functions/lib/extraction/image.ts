@@ -26,11 +26,7 @@ export function imageSize(bytes: Uint8Array, type: string): { width: number; hei
   return null;
 }
 
-export async function extractImage(
-  bytes: Uint8Array,
-  type: string,
-  deadline: Deadline,
-): Promise<string> {
+export async function extractImage(bytes: Uint8Array, type: string, deadline: Deadline): Promise<string> {
   const size = imageSize(bytes, type);
   if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
     throw new ExtractionAbortError('BILD_FOR_STOR', `${size.width} × ${size.height} bildpunkter`);

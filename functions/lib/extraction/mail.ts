@@ -112,7 +112,8 @@ function toAttachment(a: Attachment, index: number): ExtractedAttachment {
     IMAGE_TYPES.has(detectedType) || detectedType === 'gif'
       ? (a.related === true || a.disposition === 'inline') && content.length <= INLINE_IMAGE_MAX_BYTES
       : false;
-  const filename = (a.filename ?? '').trim() || (isMessage ? `vidarebefordrat-${index + 1}.eml` : `bilaga-${index + 1}`);
+  const filename =
+    (a.filename ?? '').trim() || (isMessage ? `vidarebefordrat-${index + 1}.eml` : `bilaga-${index + 1}`);
   return {
     filename: filename.slice(0, 255),
     detectedType,
@@ -241,7 +242,9 @@ export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Pr
   const fileProblems: ExtractionProblem[] = [];
   const candidates: Candidate[] = [];
   if (readable.length > limits.maxAttachments) {
-    mail.problems.push(problem('FOR_MANGA_BILAGOR', undefined, `${readable.length} st, högst ${limits.maxAttachments}`));
+    mail.problems.push(
+      problem('FOR_MANGA_BILAGOR', undefined, `${readable.length} st, högst ${limits.maxAttachments}`),
+    );
   } else {
     for (const { a, index } of readable) {
       const docOpts: Parameters<typeof extractDocument>[2] = { limits };

@@ -45,7 +45,10 @@ export async function createOcrPool(workers: number): Promise<OcrPool> {
   }
   return {
     async recognize(image) {
-      const result = await scheduler.addJob('recognize', Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+      const result = await scheduler.addJob(
+        'recognize',
+        Buffer.from(image.buffer, image.byteOffset, image.byteLength),
+      );
       return result.data.text;
     },
     async terminate() {
@@ -55,7 +58,10 @@ export async function createOcrPool(workers: number): Promise<OcrPool> {
 }
 
 /** Starts a pool within the deadline; a pool that finishes starting after the deadline is shut down. */
-export async function startOcrPool(workers: number, deadline: { race<T>(p: Promise<T>): Promise<T> }): Promise<OcrPool> {
+export async function startOcrPool(
+  workers: number,
+  deadline: { race<T>(p: Promise<T>): Promise<T> },
+): Promise<OcrPool> {
   const starting = createOcrPool(workers);
   try {
     return await deadline.race(starting);

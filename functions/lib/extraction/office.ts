@@ -38,6 +38,8 @@ export function extractOdt(bytes: Uint8Array, limits: ExtractionLimits): string 
 /** Legacy .doc (OLE2) via word-extractor. */
 export async function extractDoc(bytes: Uint8Array): Promise<string> {
   const { default: WordExtractor } = await import('word-extractor');
-  const doc = await new WordExtractor().extract(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const doc = await new WordExtractor().extract(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  );
   return doc.getBody();
 }

@@ -40,7 +40,10 @@ async function open(unpdf: Unpdf, bytes: Uint8Array, extra: object = {}): Promis
     return await unpdf.getDocumentProxy(bytes.slice(), { ...SAFE_OPTIONS, ...extra });
   } catch (err) {
     if (errorName(err) === 'PasswordException') throw new ExtractionAbortError('KRYPTERAD_PDF');
-    throw new ExtractionAbortError('TRASIG_FIL', errorName(err) === 'InvalidPDFException' ? 'ogiltig PDF' : undefined);
+    throw new ExtractionAbortError(
+      'TRASIG_FIL',
+      errorName(err) === 'InvalidPDFException' ? 'ogiltig PDF' : undefined,
+    );
   }
 }
 
@@ -48,7 +51,11 @@ async function pageHasImage(doc: PdfDoc, unpdf: Unpdf, pageNo: number): Promise<
   const { OPS } = await unpdf.getResolvedPDFJS();
   const page = await doc.getPage(pageNo);
   const ops = await page.getOperatorList();
-  const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject]);
+  const imageOps = new Set<number>([
+    OPS.paintImageXObject,
+    OPS.paintInlineImageXObject,
+    OPS.paintImageMaskXObject,
+  ]);
   return ops.fnArray.some((fn) => imageOps.has(fn));
 }
 
@@ -75,7 +82,8 @@ export async function extractPdf(
         if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
       }
       pageTexts.push(text);
-      if (text.replace(/\s/g, '').length < MIN_TEXT_CHARS && (await pageHasImage(doc, unpdf, n))) needOcr.push(n);
+      if (text.replace(/\s/g, '').length < MIN_TEXT_CHARS && (await pageHasImage(doc, unpdf, n)))
+        needOcr.push(n);
       page.cleanup();
     }
   } catch (err) {
@@ -89,7 +97,10 @@ export async function extractPdf(
   if (needOcr.length === 0) return { text: tidyText(pageTexts.join('\n')), pages, ocrPages: 0 };
   if (!ocr) throw new ExtractionAbortError('OCR_AVSTANGD');
   if (needOcr.length > limits.maxOcrPages) {
-    throw new ExtractionAbortError('FOR_MANGA_SKANNADE_SIDOR', `${needOcr.length} sidor, högst ${limits.maxOcrPages}`);
+    throw new ExtractionAbortError(
+      'FOR_MANGA_SKANNADE_SIDOR',
+      `${needOcr.length} sidor, högst ${limits.maxOcrPages}`,
+    );
   }
   const ocrTexts = await ocrPages(unpdf, bytes, needOcr, limits, deadline);
   needOcr.forEach((n, i) => (pageTexts[n - 1] = ocrTexts[i] ?? ''));
@@ -180,7 +191,10 @@ async function renderPage(unpdf: Unpdf, doc: PdfDoc, pageNo: number): Promise<Ui
   const page = await doc.getPage(pageNo);
   const base = page.getViewport({ scale: 1 });
   const scale = Math.min(OCR_DPI / 72, MAX_RENDER_SIDE_PX / Math.max(base.width, base.height, 1));
-  const png = await unpdf.renderPageAsImage(doc, pageNo, { scale, canvasImport: () => import('@napi-rs/canvas') });
+  const png = await unpdf.renderPageAsImage(doc, pageNo, {
+    scale,
+    canvasImport: () => import('@napi-rs/canvas'),
+  });
   page.cleanup();
   return new Uint8Array(png);
 }

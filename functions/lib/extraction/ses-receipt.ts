@@ -64,7 +64,9 @@ export function parseSesReceipt(raw: Uint8Array, maxBytes = 256 * 1024): SesRece
   if (spam) verdicts.spam = spam;
   if (virus) verdicts.virus = virus;
   const auth = first('authentication-results');
-  const spf = (auth && authResult(auth, 'spf')) ?? /^\s*([a-z]+)/i.exec(first('received-spf') ?? '')?.[1]?.toLowerCase();
+  const spf =
+    (auth && authResult(auth, 'spf')) ??
+    /^\s*([a-z]+)/i.exec(first('received-spf') ?? '')?.[1]?.toLowerCase();
   if (spf) verdicts.spf = spf;
   const dkim = auth && authResult(auth, 'dkim');
   if (dkim) verdicts.dkim = dkim;

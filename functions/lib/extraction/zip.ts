@@ -73,7 +73,11 @@ export function readCentralDirectory(bytes: Uint8Array, maxEntries = Number.POSI
 }
 
 /** Checks the caps against the sizes the directory declares (inflation enforces them again). */
-export function checkZipLimits(entries: ZipEntry[], wanted: (e: ZipEntry) => boolean, limits: ExtractionLimits): void {
+export function checkZipLimits(
+  entries: ZipEntry[],
+  wanted: (e: ZipEntry) => boolean,
+  limits: ExtractionLimits,
+): void {
   if (entries.length > limits.maxZipEntries) {
     throw new ExtractionAbortError('ZIPBOMB', `${entries.length} delar, högst ${limits.maxZipEntries}`);
   }
@@ -90,7 +94,10 @@ export function checkZipLimits(entries: ZipEntry[], wanted: (e: ZipEntry) => boo
     }
   }
   if (total > limits.maxUncompressedBytes) {
-    throw new ExtractionAbortError('ZIPBOMB', `över ${Math.round(limits.maxUncompressedBytes / 1048576)} MB uppackat`);
+    throw new ExtractionAbortError(
+      'ZIPBOMB',
+      `över ${Math.round(limits.maxUncompressedBytes / 1048576)} MB uppackat`,
+    );
   }
 }
 
@@ -136,7 +143,10 @@ export function readEntry(bytes: Uint8Array, e: ZipEntry): Uint8Array {
     try {
       const step = 64 * 1024;
       for (let i = 0; i < compressed.length; i += step) {
-        inflater.push(compressed.subarray(i, Math.min(i + step, compressed.length)), i + step >= compressed.length);
+        inflater.push(
+          compressed.subarray(i, Math.min(i + step, compressed.length)),
+          i + step >= compressed.length,
+        );
       }
       if (compressed.length === 0) inflater.push(new Uint8Array(0), true);
     } catch (err) {

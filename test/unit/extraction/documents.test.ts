@@ -49,7 +49,9 @@ describe('extractDocument', () => {
     expect(doc.problems).toEqual([]);
     expect(doc.format).toBe('docx');
     expect(doc.text).toContain('Insatsens namn\nSamverkan i Ödmården');
-    expect(doc.text).toContain('| Organisations namn | Arbetsställets namn |\n| Ockelbo kommun | Jobbcentrum Väst |');
+    expect(doc.text).toContain(
+      '| Organisations namn | Arbetsställets namn |\n| Ockelbo kommun | Jobbcentrum Väst |',
+    );
     expect(doc.text!.indexOf('Uppgiftslämnare')).toBeLessThan(doc.text!.indexOf('Efter tabellen'));
   });
 
@@ -76,7 +78,9 @@ describe('extractDocument', () => {
 
   it('turns an HTML file into text', async () => {
     const doc = await extractDocument(
-      utf8('<html><head><style>p{}</style></head><body><p>Insatsens namn</p><p>Tr&auml;ff &amp; stöd</p></body></html>'),
+      utf8(
+        '<html><head><style>p{}</style></head><body><p>Insatsens namn</p><p>Tr&auml;ff &amp; stöd</p></body></html>',
+      ),
       'r.html',
     );
     expect(doc).toMatchObject({ format: 'html', text: 'Insatsens namn\nTräff & stöd' });
@@ -109,7 +113,10 @@ describe('extractDocument with hostile or broken input', () => {
     const full = await makeTextPdf(undefined, 2);
     const doc = await extractDocument(full.subarray(0, Math.floor(full.length / 3)), 'halv.pdf');
     // pdf.js recovers what it can from a truncated file; either it reads nothing or it says so.
-    if (doc.text === null) expect(doc.problems.map((p) => p.kod)).toEqual(expect.arrayContaining([expect.stringMatching(/TRASIG_FIL|INGEN_TEXT/)]));
+    if (doc.text === null)
+      expect(doc.problems.map((p) => p.kod)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/TRASIG_FIL|INGEN_TEXT/)]),
+      );
     const garbage = await extractDocument(utf8('%PDF-1.7\n1 0 obj <<'), 'trasig.pdf');
     expect(garbage.problems[0]?.kod).toMatch(/TRASIG_FIL|INGEN_TEXT/);
     expect(garbage.problems[0]!.meddelande).toContain('trasig.pdf');
@@ -122,7 +129,9 @@ describe('extractDocument with hostile or broken input', () => {
   });
 
   it('refuses a PDF with more pages than the cap', async () => {
-    const doc = await extractDocument(await makeTextPdf(['x'], 5), 'lang.pdf', { limits: { maxPdfPages: 4 } });
+    const doc = await extractDocument(await makeTextPdf(['x'], 5), 'lang.pdf', {
+      limits: { maxPdfPages: 4 },
+    });
     expect(doc.problems[0]).toMatchObject({ kod: 'FOR_MANGA_SIDOR' });
     expect(doc.problems[0]!.meddelande).toContain('5 sidor, högst 4');
   });
@@ -157,7 +166,9 @@ describe('extractDocument with hostile or broken input', () => {
   });
 
   it('rejects a DOCTYPE hidden in UTF-16 in any part, and in .odt', async () => {
-    const utf16 = new TextDecoder('latin1').decode(Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><x/>', 'utf16le'));
+    const utf16 = new TextDecoder('latin1').decode(
+      Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><x/>', 'utf16le'),
+    );
     const docx = replaceZipPart(await makeDocx(), 'word/styles.xml', utf16);
     expect((await extractDocument(docx, 'a.docx')).problems[0]?.kod).toBe('XML_DOCTYPE');
     const odt = replaceZipPart(makeOdt(), 'content.xml', '<!DOCTYPE x SYSTEM "file:///etc/passwd"><x/>');
@@ -175,7 +186,11 @@ describe('extractDocument with hostile or broken input', () => {
 
   it('asks for an unprotected file when an Office document is encrypted', async () => {
     const head = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-    const enc = new Uint8Array([...head, ...new Uint8Array(504), ...Buffer.from('EncryptedPackage', 'utf16le')]);
+    const enc = new Uint8Array([
+      ...head,
+      ...new Uint8Array(504),
+      ...Buffer.from('EncryptedPackage', 'utf16le'),
+    ]);
     const doc = await extractDocument(enc, 'skyddad.docx');
     expect(doc.problems[0]).toMatchObject({ kod: 'KRYPTERAT_DOKUMENT', fil: 'skyddad.docx' });
   });
@@ -195,7 +210,9 @@ describe('extractDocument with hostile or broken input', () => {
   });
 
   it('stops at the time budget', async () => {
-    const doc = await extractDocument(await makeTextPdf(undefined, 40), 'seg.pdf', { limits: { timeBudgetMs: 1 } });
+    const doc = await extractDocument(await makeTextPdf(undefined, 40), 'seg.pdf', {
+      limits: { timeBudgetMs: 1 },
+    });
     expect(doc.problems[0]).toMatchObject({ kod: 'TIDSGRANS', fil: 'seg.pdf' });
   });
 });

@@ -43,7 +43,12 @@ describe('extractMail', () => {
       text: 'Hej, här kommer slutrapporten.',
       html: '<p>Hej, här kommer slutrapporten.</p><img src="cid:logo@ockelbo">',
       attachments: [
-        { filename: 'logo.png', content: Buffer.from(logo), cid: 'logo@ockelbo', contentDisposition: 'inline' },
+        {
+          filename: 'logo.png',
+          content: Buffer.from(logo),
+          cid: 'logo@ockelbo',
+          contentDisposition: 'inline',
+        },
         { filename: 'Slutrapport Ödmården – Älvkarleby åtgärd.docx', content: Buffer.from(docx) },
       ],
     });
@@ -107,7 +112,9 @@ describe('extractMail', () => {
       to,
       subject: 'VB: Slutrapport Ödmården',
       text: 'Vidarebefordrar.',
-      attachments: [{ filename: 'Slutrapport.eml', content: Buffer.from(inner), contentType: 'message/rfc822' }],
+      attachments: [
+        { filename: 'Slutrapport.eml', content: Buffer.from(inner), contentType: 'message/rfc822' },
+      ],
     });
     const mail = await extractMail(raw, { pickReport });
     expect(mail.from).toEqual(from);
@@ -145,10 +152,16 @@ describe('extractMail', () => {
       to,
       subject: 'Slutrapport',
       text: 'Se bifogad fil.',
-      attachments: [{ filename: 'winmail.dat', content: Buffer.from(tnef), contentType: 'application/ms-tnef' }],
+      attachments: [
+        { filename: 'winmail.dat', content: Buffer.from(tnef), contentType: 'application/ms-tnef' },
+      ],
     });
     const mail = await extractMail(raw, { pickReport });
-    expect(mail.attachments[0]).toMatchObject({ filename: 'winmail.dat', detectedType: 'tnef', sha256: sha(tnef) });
+    expect(mail.attachments[0]).toMatchObject({
+      filename: 'winmail.dat',
+      detectedType: 'tnef',
+      sha256: sha(tnef),
+    });
     expect(mail.problems.map((p) => p.kod)).toEqual(['WINMAIL_DAT', 'INGEN_RAPPORT']);
     expect(mail.problems[0]!.meddelande).toMatch(/Outlook/);
   });
@@ -191,7 +204,10 @@ describe('extractMail', () => {
   });
 
   it('refuses headers over the cap', async () => {
-    const mail = await extractMail(makeLongHeaderMail(), { pickReport, limits: { maxHeaderBytes: 64 * 1024 } });
+    const mail = await extractMail(makeLongHeaderMail(), {
+      pickReport,
+      limits: { maxHeaderBytes: 64 * 1024 },
+    });
     expect(mail.problems.map((p) => p.kod)).toEqual(['FOR_STORT_HUVUD']);
   });
 

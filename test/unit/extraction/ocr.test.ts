@@ -13,7 +13,10 @@ describe('OCR of scanned reports (Swedish, offline)', () => {
   });
 
   it('reads a phone-scan image file', async () => {
-    const doc = await extractDocument(await renderTextImage(['Slutrapport', 'Beviljade medel för insatsen']), 'IMG_0001.png');
+    const doc = await extractDocument(
+      await renderTextImage(['Slutrapport', 'Beviljade medel för insatsen']),
+      'IMG_0001.png',
+    );
     expect(doc).toMatchObject({ format: 'bild-ocr', ocrPages: 1 });
     expect(doc.text).toContain('Beviljade medel för insatsen');
   });
