@@ -8,7 +8,14 @@ export const handlingDiariefordDetailSchema = z.object({
   diarienummer: z.string(),
   arende: z.string(),
   bedomning: z.enum(['komplett', 'ofullstandig', 'olasbar', 'karantan']),
-  granskning: z.enum(['ej-aktuell', 'vantar-pa-kansliet', 'pagar', 'godkand', 'komplettering-begard', 'inget-beslut']),
+  granskning: z.enum([
+    'ej-aktuell',
+    'vantar-pa-kansliet',
+    'pagar',
+    'godkand',
+    'komplettering-begard',
+    'inget-beslut',
+  ]),
   ankomstdatum: z.string(),
   /** Mirrors bedomning for the EventBridge rule that starts granskning (detail.status = komplett). */
   status: z.string(),
@@ -23,7 +30,15 @@ export const granskningBegardDetailSchema = z.object({
 
 /** What the start-granskning Lambda receives from the EventBridge rule. */
 export const appEventSchema = z.discriminatedUnion('detail-type', [
-  z.object({ 'detail-type': z.literal(HANDLING_DIARIEFORD), source: z.string(), detail: handlingDiariefordDetailSchema }),
-  z.object({ 'detail-type': z.literal(GRANSKNING_BEGARD), source: z.string(), detail: granskningBegardDetailSchema }),
+  z.object({
+    'detail-type': z.literal(HANDLING_DIARIEFORD),
+    source: z.string(),
+    detail: handlingDiariefordDetailSchema,
+  }),
+  z.object({
+    'detail-type': z.literal(GRANSKNING_BEGARD),
+    source: z.string(),
+    detail: granskningBegardDetailSchema,
+  }),
 ]);
 export type AppEvent = z.infer<typeof appEventSchema>;

@@ -29,7 +29,11 @@ export function matches(pattern: Record<string, unknown>, event: Record<string, 
       });
     }
     if (p !== null && typeof p === 'object') {
-      return v !== null && typeof v === 'object' && matches(p as Record<string, unknown>, v as Record<string, unknown>);
+      return (
+        v !== null &&
+        typeof v === 'object' &&
+        matches(p as Record<string, unknown>, v as Record<string, unknown>)
+      );
     }
     return p === v;
   });
@@ -50,7 +54,9 @@ export function startAwsApiServer(opts: {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      const contentType = target.startsWith('AWSEvents') ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+      const contentType = target.startsWith('AWSEvents')
+        ? 'application/x-amz-json-1.1'
+        : 'application/x-amz-json-1.0';
       const reply = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': contentType });
         res.end(JSON.stringify(body));
@@ -63,18 +69,27 @@ export function startAwsApiServer(opts: {
         return;
       }
       const op = target.split('.').pop() ?? '';
-      void (async () => {
+      const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+      (() => {
         try {
           if (target.startsWith('AWSStepFunctions.')) {
             const sfn = opts.sfn();
             if (op === 'StartExecution') {
-              if (body['stateMachineArn'] !== sfn.arn) throw new TaskError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
-              reply(200, sfn.startExecution(String(body['name']), JSON.parse(String(body['input'] ?? '{}')) as never));
+              if (body['stateMachineArn'] !== sfn.arn)
+                throw new TaskError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
+              reply(
+                200,
+                sfn.startExecution(String(body['name']), JSON.parse(str(body['input'], '{}')) as never),
+              );
             } else if (op === 'SendTaskSuccess') {
-              sfn.sendTaskSuccess(String(body['taskToken']), String(body['output'] ?? '{}'));
+              sfn.sendTaskSuccess(String(body['taskToken']), str(body['output'], '{}'));
               reply(200, {});
             } else if (op === 'SendTaskFailure') {
-              sfn.sendTaskFailure(String(body['taskToken']), String(body['error'] ?? 'Error'), String(body['cause'] ?? ''));
+              sfn.sendTaskFailure(
+                String(body['taskToken']),
+                str(body['error'], 'Error'),
+                str(body['cause'], ''),
+              );
               reply(200, {});
             } else if (op === 'DescribeExecution') {
               reply(200, sfn.describeExecution(String(body['executionArn'])));
@@ -82,14 +97,16 @@ export function startAwsApiServer(opts: {
               reply(400, { __type: 'UnknownOperationException', message: `${op} stöds inte lokalt` });
             }
           } else if (target === 'AWSEvents.PutEvents') {
-            const entries = Array.isArray(body['Entries']) ? (body['Entries'] as Record<string, unknown>[]) : [];
+            const entries = Array.isArray(body['Entries'])
+              ? (body['Entries'] as Record<string, unknown>[])
+              : [];
             const results = [];
             for (const e of entries) {
               const event: BusEvent = {
                 id: crypto.randomUUID(),
                 source: String(e['Source']),
                 'detail-type': String(e['DetailType']),
-                detail: JSON.parse(String(e['Detail'] ?? '{}')) as Record<string, unknown>,
+                detail: JSON.parse(str(e['Detail'], '{}')) as Record<string, unknown>,
                 time: new Date().toISOString(),
               };
               for (const rule of opts.rules()) {
@@ -97,7 +114,9 @@ export function startAwsApiServer(opts: {
                   // Asynchronous delivery, like EventBridge: the producer does not wait for the target.
                   setImmediate(() => {
                     rule.target(event).catch((err: unknown) => {
-                      opts.log(`Regeln ${rule.name} misslyckades: ${err instanceof Error ? err.message : String(err)}`);
+                      opts.log(
+                        `Regeln ${rule.name} misslyckades: ${err instanceof Error ? err.message : String(err)}`,
+                      );
                     });
                   });
                 }
@@ -110,7 +129,11 @@ export function startAwsApiServer(opts: {
           }
         } catch (err) {
           if (err instanceof TaskError) reply(400, { __type: err.code, message: err.message });
-          else reply(500, { __type: 'InternalFailure', message: err instanceof Error ? err.message : String(err) });
+          else
+            reply(500, {
+              __type: 'InternalFailure',
+              message: err instanceof Error ? err.message : String(err),
+            });
         }
       })();
     });

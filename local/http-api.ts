@@ -5,7 +5,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** Turns HTTP requests into API Gateway v2 (HTTP API) events for the same handlers as on AWS. */
-export function toApiGatewayEvent(req: http.IncomingMessage, body: Buffer, routeKey: string, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(
+  req: http.IncomingMessage,
+  body: Buffer,
+  routeKey: string,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
@@ -23,7 +28,13 @@ export function toApiGatewayEvent(req: http.IncomingMessage, body: Buffer, route
       apiId: 'lokal',
       domainName: url.host,
       domainPrefix: 'lokal',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
@@ -55,9 +66,19 @@ export function startHttpApi(opts: {
         try {
           const beslut = /^\/beslut\/([^/]+)$/.exec(url.pathname);
           if (beslut && ['GET', 'HEAD', 'POST'].includes(method)) {
-            send(await opts.routes.beslut(toApiGatewayEvent(req, Buffer.concat(chunks), `${method} /beslut/{id}`, { id: decodeURIComponent(beslut[1]!) })));
+            send(
+              await opts.routes.beslut(
+                toApiGatewayEvent(req, Buffer.concat(chunks), `${method} /beslut/{id}`, {
+                  id: decodeURIComponent(beslut[1]!),
+                }),
+              ),
+            );
           } else if (url.pathname === '/postlista' && (method === 'GET' || method === 'HEAD')) {
-            send(await opts.routes.postlista(toApiGatewayEvent(req, Buffer.concat(chunks), 'GET /postlista', {})));
+            send(
+              await opts.routes.postlista(
+                toApiGatewayEvent(req, Buffer.concat(chunks), 'GET /postlista', {}),
+              ),
+            );
           } else if (url.pathname === '/lokal/status') {
             // Local tooling only (npm run submit): what the ingest made of a stored object.
             const s = opts.status(url.searchParams.get('nyckel') ?? '');
@@ -65,7 +86,9 @@ export function startHttpApi(opts: {
             res.end(JSON.stringify(s ?? { fel: 'inte registrerad ännu' }));
           } else if (url.pathname === '/') {
             res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-            res.end(`<!doctype html><html lang="sv"><meta charset="utf-8"><title>Rapportflöde lokalt</title><h1>Rapportflöde – lokal miljö</h1><ul><li><a href="/postlista">Postlista (offentligt diarium)</a></li><li><a href="${opts.outboxUrl}">Utkorg (skickad e-post)</a></li></ul>`);
+            res.end(
+              `<!doctype html><html lang="sv"><meta charset="utf-8"><title>Rapportflöde lokalt</title><h1>Rapportflöde – lokal miljö</h1><ul><li><a href="/postlista">Postlista (offentligt diarium)</a></li><li><a href="${opts.outboxUrl}">Utkorg (skickad e-post)</a></li></ul>`,
+            );
           } else {
             res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
             res.end('Sidan finns inte.');

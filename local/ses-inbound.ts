@@ -33,5 +33,8 @@ export function addSesReceiptHeaders(
     `Received-SPF: pass (spfCheck: local) client-ip=${envelope.remoteAddress}; envelope-from=${envelope.mailFrom};`,
     `Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=${envelope.mailFrom}; dkim=pass; dmarc=${dmarcOverride?.[1] ?? 'pass'} header.from=${envelope.mailFrom.split('@')[1] ?? ''};`,
   ];
-  return Buffer.concat([Buffer.from(`${headers.join('\r\n')}\r\n`, 'latin1'), Buffer.from(message, 'latin1')]);
+  return Buffer.concat([
+    Buffer.from(`${headers.join('\r\n')}\r\n`, 'latin1'),
+    Buffer.from(message, 'latin1'),
+  ]);
 }

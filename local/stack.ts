@@ -5,7 +5,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
@@ -59,12 +66,17 @@ async function freePort(preferred: number | undefined): Promise<number> {
   });
 }
 
-const resourceSchema = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).optional() });
+const resourceSchema = z.object({
+  Type: z.string(),
+  Properties: z.record(z.string(), z.unknown()).optional(),
+});
 const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
 
 const tableSchema = z.object({
   KeySchema: z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) })),
-  AttributeDefinitions: z.array(z.object({ AttributeName: z.string(), AttributeType: z.enum(['S', 'N', 'B']) })),
+  AttributeDefinitions: z.array(
+    z.object({ AttributeName: z.string(), AttributeType: z.enum(['S', 'N', 'B']) }),
+  ),
   GlobalSecondaryIndexes: z
     .array(
       z.object({
@@ -89,7 +101,9 @@ async function waitFor(check: () => Promise<unknown>, what: string, timeoutMs = 
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new Error(`${what} svarade inte inom ${timeoutMs / 1000} s: ${last instanceof Error ? last.message : String(last)}`);
+  throw new Error(
+    `${what} svarade inte inom ${timeoutMs / 1000} s: ${last instanceof Error ? last.message : String(last)}`,
+  );
 }
 
 /** Starts the whole system on real implementations of the AWS APIs, from the synthesized CDK templates. */
@@ -109,10 +123,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const stoppers: (() => Promise<void> | void)[] = [];
 
   // 1. The same definitions as on AWS: synthesize (without bundling) and read the templates.
-  const outdir = path.join(os.tmpdir(), `rapportflode-synth-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const outdir = path.join(
+    os.tmpdir(),
+    `rapportflode-synth-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   const built = buildApp({ stage: 'lokal', bundling: false, outdir });
   const assembly = built.app.synth();
-  const statefulTemplate = templateSchema.parse(assembly.getStackArtifact(built.stateful.artifactId).template);
+  const statefulTemplate = templateSchema.parse(
+    assembly.getStackArtifact(built.stateful.artifactId).template,
+  );
   const serviceTemplate = templateSchema.parse(assembly.getStackArtifact(built.service.artifactId).template);
   rmSync(outdir, { recursive: true, force: true });
   const config = built.config;
@@ -128,7 +147,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   stoppers.push(
     () =>
       new Promise<void>((resolve) => {
-        if (ddbProcess.exitCode !== null) return resolve();
+        if (ddbProcess.exitCode !== null) {
+          resolve();
+          return;
+        }
         ddbProcess.once('exit', () => resolve());
         ddbProcess.kill('SIGTERM');
       }),
@@ -149,12 +171,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
     POWERTOOLS_DEV: 'true',
   };
-  const ddb = new DynamoDBClient({ endpoint: env['AWS_ENDPOINT_URL_DYNAMODB']!, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const ddb = new DynamoDBClient({
+    endpoint: env['AWS_ENDPOINT_URL_DYNAMODB']!,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   stoppers.push(() => ddb.destroy());
   await waitFor(() => ddb.send(new ListTablesCommand({})), 'DynamoDB Local');
 
   const table = 'rapportflode-diarium';
-  const tableResource = Object.values(statefulTemplate.Resources).find((r) => r.Type === 'AWS::DynamoDB::Table');
+  const tableResource = Object.values(statefulTemplate.Resources).find(
+    (r) => r.Type === 'AWS::DynamoDB::Table',
+  );
   if (!tableResource) throw new Error('Mallen saknar DynamoDB-tabell');
   const t = tableSchema.parse(tableResource.Properties);
   try {
@@ -169,7 +197,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     };
     await ddb.send(new CreateTableCommand(input));
     if (t.TimeToLiveSpecification) {
-      await ddb.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: t.TimeToLiveSpecification }));
+      await ddb.send(
+        new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: t.TimeToLiveSpecification }),
+      );
     }
   }
 
@@ -201,11 +231,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   stoppers.push(() => s3.destroy());
-  await waitFor(() => s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(() => s3.send(new CreateBucketCommand({ Bucket: bucket }))), 's3rver');
+  await waitFor(
+    () =>
+      s3
+        .send(new HeadBucketCommand({ Bucket: bucket }))
+        .catch(() => s3.send(new CreateBucketCommand({ Bucket: bucket }))),
+    's3rver',
+  );
 
   // 4. SES outbound with its outbox viewer.
   type SesStart = (c: { host: string; port: number }) => Promise<http.Server>;
-  const sesModule = (await import('aws-ses-v2-local')) as unknown as { default: SesStart | { default: SesStart } };
+  const sesModule = (await import('aws-ses-v2-local')) as unknown as {
+    default: SesStart | { default: SesStart };
+  };
   // CommonJS default export: `x.default` under Node's ESM loader, `x` itself under some bundlers.
   const startSes = typeof sesModule.default === 'function' ? sesModule.default : sesModule.default.default;
   const sesServer = await startSes({ host: '127.0.0.1', port: ports.ses });
@@ -237,7 +275,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const outcomes = new Map<string, IngestStatus>();
   const ingest = makeIngestHandler(buildIngestDeps(), (o) => {
     const key = o.handling.kallaReferens.replace(/^s3:\/\/[^/]+\//, '').replace(/\?versionId=.*$/, '');
-    outcomes.set(key, { diarienummer: o.handling.diarienummer, status: o.handling.bedomning, kvittens: o.kvittens });
+    outcomes.set(key, {
+      diarienummer: o.handling.diarienummer,
+      status: o.handling.bedomning,
+      kvittens: o.kvittens,
+    });
   });
   const startGranskning = (await import('../functions/start-granskning/handler.js')).handler;
   const granskningTask = (await import('../functions/granskning-task/handler.js')).handler;
@@ -260,16 +302,28 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await logged('granskning-task', () => granskningTask(payload, ctx));
     return null;
   };
-  const avsluta: LocalLambda = async (params) => (await logged('granskning-finalize', () => finalize(payloadOf(params), ctx))) as never;
+  const avsluta: LocalLambda = async (params) => {
+    const r = await logged('granskning-finalize', () => finalize(payloadOf(params), ctx));
+    return { utfall: r.utfall, beslutshandling: r.beslutshandling };
+  };
   const timeouts = opts.granskningTimeouts;
   const sfn = new LocalStepFunctions(
     stateMachineArn,
     definition,
-    { waitForToken: { NotifieraBeredningsgrupp: waitTask, Paminnelse: waitTask, Eskalering: waitTask }, invoke: { Avsluta: avsluta } },
+    {
+      waitForToken: { NotifieraBeredningsgrupp: waitTask, Paminnelse: waitTask, Eskalering: waitTask },
+      invoke: { Avsluta: avsluta },
+    },
     {
       dataDir: path.join(dataDir, 'stepfunctions'),
       ...(timeouts
-        ? { taskTimeoutOverrideSeconds: { NotifieraBeredningsgrupp: timeouts.svarstid, Paminnelse: timeouts.paminnelse, Eskalering: timeouts.eskalering } }
+        ? {
+            taskTimeoutOverrideSeconds: {
+              NotifieraBeredningsgrupp: timeouts.svarstid,
+              Paminnelse: timeouts.paminnelse,
+              Eskalering: timeouts.eskalering,
+            },
+          }
         : {}),
       log,
     },
@@ -291,7 +345,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
   }
   const s3Rule = Object.values(serviceTemplate.Resources).find(
-    (r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties?.['EventPattern'] ?? {}).includes('aws.s3'),
+    (r) =>
+      r.Type === 'AWS::Events::Rule' &&
+      JSON.stringify(r.Properties?.['EventPattern'] ?? {}).includes('aws.s3'),
   );
   const s3Pattern = z
     .object({ detail: z.object({ bucket: z.object({ name: z.array(z.unknown()) }) }).loose() })
@@ -321,10 +377,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
             appendFileSync(dlqFile, `${JSON.stringify({ ...msg, tid: new Date().toISOString() })}\n`);
             log(`Ingest gav upp efter 5 försök: ${msg.key} (lagd i ${dlqFile})`);
           } else {
-            setTimeout(() => {
-              queue.push(msg);
-              pump();
-            }, 200 * 2 ** msg.attempts);
+            setTimeout(
+              () => {
+                queue.push(msg);
+                pump();
+              },
+              200 * 2 ** msg.attempts,
+            );
           }
         } finally {
           active--;
@@ -348,12 +407,22 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         detail: {
           version: '0',
           bucket: { name: rec.s3.bucket.name },
-          object: { key: rec.s3.object.key, size: rec.s3.object.size, etag: rec.s3.object.eTag, sequencer: rec.s3.object.sequencer },
+          object: {
+            key: rec.s3.object.key,
+            size: rec.s3.object.size,
+            etag: rec.s3.object.eTag,
+            sequencer: rec.s3.object.sequencer,
+          },
           reason: 'PutObject',
         },
       };
       if (!matches(s3PatternLocal, ebEvent)) continue;
-      queue.push({ messageId: randomBytes(8).toString('hex'), body: JSON.stringify(ebEvent), attempts: 0, key: rec.s3.object.key });
+      queue.push({
+        messageId: randomBytes(8).toString('hex'),
+        body: JSON.stringify(ebEvent),
+        attempts: 0,
+        key: rec.s3.object.key,
+      });
     }
     pump();
   });
@@ -387,7 +456,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
               remoteAddress: session.remoteAddress,
               clientHostname: session.clientHostname,
             });
-            await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `raw/${id}`, Body: raw, ContentType: 'message/rfc822' }));
+            await s3.send(
+              new PutObjectCommand({
+                Bucket: bucket,
+                Key: `raw/${id}`,
+                Body: raw,
+                ContentType: 'message/rfc822',
+              }),
+            );
             callback(null, `Ok: queued as raw/${id}`);
           } catch (err) {
             callback(err instanceof Error ? err : new Error(String(err)));

@@ -8,6 +8,20 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** A Lambda behind a Task state, called in-process with the state's Parameters (and the task token, if any). */
 export type LocalLambda = (parameters: Json, taskToken?: string) => Promise<Json>;
 
+/** One visit of a Task state, in visit order. */
+interface TaskRecord {
+  state: string;
+  result?: Json;
+  /** A wait-for-token task still waiting: its token, kept so mailed links stay valid after a restart. */
+  token?: string;
+  /** When the wait began: a replayed wait only gets what is left of its TimeoutSeconds. */
+  started?: string;
+  /** The task's Lambda ran (the mails with links went out); a replay must not run it again. */
+  notified?: boolean;
+  /** The wait timed out (States.Timeout); a replay throws it again so the same Catch path is taken. */
+  timedOut?: boolean;
+}
+
 interface JournalEntry {
   name: string;
   arn: string;
@@ -18,7 +32,7 @@ interface JournalEntry {
   output?: Json;
   error?: string;
   /** Task results in visit order, so a restarted stack replays instead of re-running side effects. */
-  tasks: { state: string; result?: Json; token?: string }[];
+  tasks: TaskRecord[];
 }
 
 interface PendingToken {
@@ -36,28 +50,62 @@ export class TaskError extends Error {
   }
 }
 
+/** Catchers match on the error name: this is what `Catch: ["States.Timeout"]` sees. */
+function statesTimeout(): Error {
+  const e = new Error('States.Timeout');
+  e.name = 'States.Timeout';
+  return e;
+}
+
+/** Never settles: a stopped runner must neither resume nor fail an execution (the journal keeps it RUNNING). */
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
 /**
  * Runs the synthesized ASL with aws-local-stepfunctions and gives it what that library lacks:
  * `.waitForTaskToken` (the task resolves when SendTaskSuccess names its token) and a journal on disk,
  * replayed on start, so a granskning waiting for decisions survives a restart of the local stack.
+ *
+ * Replay: the library re-runs the execution from its first state; each Task visit consumes the next
+ * journal record of the same state (results are returned, recorded timeouts thrown again), so no side
+ * effect runs twice. Wait-for-token timeouts are enforced here (not by the library) so they can be
+ * journalled and, after a restart, count from when the wait began, as on AWS.
  */
 export class LocalStepFunctions {
   private readonly machine: StateMachine;
   private readonly journal = new Map<string, JournalEntry>();
   private readonly tokens = new Map<string, PendingToken>();
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, { done: Promise<void>; abort: () => void }>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly waitTimeouts = new Map<string, number>();
   private readonly file: string;
+  private closed = false;
 
   constructor(
     readonly arn: string,
     definition: Record<string, unknown>,
-    private readonly lambdas: { waitForToken: Record<string, LocalLambda>; invoke: Record<string, LocalLambda> },
-    private readonly opts: { dataDir: string; taskTimeoutOverrideSeconds?: Record<string, number>; log: (m: string) => void },
+    private readonly lambdas: {
+      waitForToken: Record<string, LocalLambda>;
+      invoke: Record<string, LocalLambda>;
+    },
+    private readonly opts: {
+      dataDir: string;
+      taskTimeoutOverrideSeconds?: Record<string, number>;
+      log: (m: string) => void;
+    },
   ) {
-    const def = structuredClone(definition) as unknown as StateMachineDefinition & { States: Record<string, Record<string, unknown>> };
+    const def = structuredClone(definition) as unknown as StateMachineDefinition & {
+      States: Record<string, Record<string, unknown>>;
+    };
     for (const [name, seconds] of Object.entries(opts.taskTimeoutOverrideSeconds ?? {})) {
       const state = def.States[name];
       if (state) state['TimeoutSeconds'] = seconds;
+    }
+    for (const name of Object.keys(lambdas.waitForToken)) {
+      const state = def.States[name];
+      const seconds = typeof state?.['TimeoutSeconds'] === 'number' ? state['TimeoutSeconds'] : 99_999_999;
+      this.waitTimeouts.set(name, seconds);
+      // The library's own task timer (60 s by default) must never win over ours, yet not outlive it by much.
+      if (state) state['TimeoutSeconds'] = seconds + 5;
     }
     this.machine = new StateMachine(def, { validationOptions: { checkArn: false, checkPaths: false } });
     mkdirSync(opts.dataDir, { recursive: true });
@@ -69,7 +117,16 @@ export class LocalStepFunctions {
   }
 
   private save(): void {
+    if (this.closed) return;
     writeFileSync(this.file, JSON.stringify([...this.journal.values()], null, 1));
+  }
+
+  private later(ms: number, run: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      run();
+    }, ms);
+    this.timers.add(t);
   }
 
   /** Resumes executions that were running when the stack stopped. */
@@ -85,6 +142,7 @@ export class LocalStepFunctions {
   }
 
   startExecution(name: string, input: Json): { executionArn: string; startDate: number } {
+    if (this.closed) throw new TaskError('ServiceUnavailable', 'The local Step Functions runner is stopped');
     const executionArn = `${this.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.journal.get(name);
     if (existing) {
@@ -94,7 +152,14 @@ export class LocalStepFunctions {
       }
       throw new TaskError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const entry: JournalEntry = { name, arn: executionArn, input, status: 'RUNNING', startDate: new Date().toISOString(), tasks: [] };
+    const entry: JournalEntry = {
+      name,
+      arn: executionArn,
+      input,
+      status: 'RUNNING',
+      startDate: new Date().toISOString(),
+      tasks: [],
+    };
     this.journal.set(name, entry);
     this.save();
     this.launch(entry, false);
@@ -102,20 +167,29 @@ export class LocalStepFunctions {
   }
 
   private launch(entry: JournalEntry, replay: boolean): void {
-    let visit = 0;
     const recorded = replay ? [...entry.tasks] : [];
+    let cursor = 0;
     if (replay) entry.tasks = [];
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-    const wrap = (state: string, run: (input: Json, previous: JournalEntry['tasks'][number] | undefined) => Promise<Json>) => {
+    const wrap = (state: string, run: (input: Json, previous: TaskRecord | undefined) => Promise<Json>) => {
       handlers[state] = async (input) => {
-        const previous = recorded[visit];
-        visit++;
-        if (previous?.state === state && previous.result !== undefined) {
+        if (this.closed) return never();
+        // Only a record of this very state is consumed; anything else means the run has diverged: run live.
+        const candidate = recorded[cursor];
+        const previous = candidate?.state === state ? candidate : undefined;
+        if (previous) cursor++;
+        else cursor = recorded.length;
+        if (previous?.result !== undefined) {
           entry.tasks.push(previous);
           this.save();
           return previous.result;
         }
-        return run(input, previous?.state === state ? previous : undefined);
+        if (previous?.timedOut) {
+          entry.tasks.push(previous);
+          this.save();
+          throw statesTimeout();
+        }
+        return run(input, previous);
       };
     };
     for (const [state, lambda] of Object.entries(this.lambdas.waitForToken)) {
@@ -123,22 +197,41 @@ export class LocalStepFunctions {
         // On replay of a task that was waiting, keep its token: the mails with links were already sent.
         const token = previous?.token ?? randomBytes(24).toString('base64url');
         for (const [t, p] of this.tokens) if (p.execution === entry.name) this.tokens.delete(t);
-        const record: JournalEntry['tasks'][number] = { state, token };
+        const record: TaskRecord = { state, token, started: previous?.started ?? new Date().toISOString() };
+        if (previous?.notified) record.notified = true;
         entry.tasks.push(record);
         this.save();
         const { promise, resolve, reject } = Promise.withResolvers<Json>();
         this.tokens.set(token, { execution: entry.name, resolve, reject });
-        if (!previous) await lambda(input, token);
-        const result = await promise;
-        record.result = result;
-        delete record.token;
-        this.save();
-        return result;
+        const timeoutMs = (this.waitTimeouts.get(state) ?? 99_999_999) * 1000;
+        const left = Date.parse(record.started ?? '') + timeoutMs - Date.now();
+        this.later(Math.max(0, Math.min(left, 2_147_483_647)), () => {
+          if (!this.tokens.has(token)) return;
+          this.tokens.delete(token);
+          reject(statesTimeout());
+        });
+        if (!record.notified) {
+          await lambda(input, token);
+          record.notified = true;
+          this.save();
+        }
+        try {
+          const result = await promise;
+          record.result = result;
+          return result;
+        } catch (err) {
+          if (err instanceof Error && err.name === 'States.Timeout') record.timedOut = true;
+          throw err;
+        } finally {
+          delete record.token;
+          this.save();
+        }
       });
     }
     for (const [state, lambda] of Object.entries(this.lambdas.invoke)) {
       wrap(state, async (input) => {
         const payload = await lambda(input);
+        if (this.closed) return never();
         const result: Json = { Payload: payload, StatusCode: 200 };
         entry.tasks.push({ state, result });
         this.save();
@@ -151,24 +244,30 @@ export class LocalStepFunctions {
     } as Parameters<StateMachine['run']>[1]);
     const done = exec.result.then(
       (output) => {
+        if (this.closed) return;
         entry.status = 'SUCCEEDED';
         entry.output = output as Json;
       },
       (err: unknown) => {
+        if (this.closed) return;
         entry.status = 'FAILED';
         entry.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
         this.opts.log(`Granskning ${entry.name} misslyckades: ${entry.error}`);
       },
     );
-    this.running.set(
-      entry.name,
-      done.finally(() => {
-        entry.stopDate = new Date().toISOString();
-        this.save();
+    this.running.set(entry.name, {
+      abort: () => {
+        exec.abort();
+      },
+      done: done.finally(() => {
+        if (!this.closed) {
+          entry.stopDate = new Date().toISOString();
+          this.save();
+        }
         this.running.delete(entry.name);
         for (const [t, p] of this.tokens) if (p.execution === entry.name) this.tokens.delete(t);
       }),
-    );
+    });
   }
 
   sendTaskSuccess(token: string, output: string): void {
@@ -204,8 +303,27 @@ export class LocalStepFunctions {
     };
   }
 
-  /** Waits for running executions to settle (tests); abandons waiting tasks on shutdown. */
+  /** Names of all executions in the journal (tests: "a duplicate start made no second execution"). */
+  executionNames(): string[] {
+    return [...this.journal.keys()];
+  }
+
+  /** Waits for running executions to settle (tests). */
   async idle(): Promise<void> {
-    await Promise.all(this.running.values());
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  /**
+   * Stops the runner as a stopped stack would: running executions are abandoned where they stand and stay
+   * RUNNING in the journal (the next start replays them); no timer, Lambda or journal write happens after this.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.save();
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.tokens.clear();
+    for (const r of this.running.values()) r.abort();
   }
 }

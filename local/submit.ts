@@ -20,7 +20,9 @@ const { values, positionals } = parseArgs({
 
 const file = positionals[0];
 if (!file) {
-  console.error('Användning: npm run submit -- <fil.eml|fil.pdf|fil.docx|fil.txt> [--from ADRESS] [--received-at ISO-8601] [--json]');
+  console.error(
+    'Användning: npm run submit -- <fil.eml|fil.pdf|fil.docx|fil.txt> [--from ADRESS] [--received-at ISO-8601] [--json]',
+  );
   process.exit(2);
 }
 
@@ -30,7 +32,9 @@ const extra: Record<string, string> = {};
 if (values['received-at']) {
   const d = new Date(values['received-at']);
   if (Number.isNaN(d.getTime())) {
-    console.error(`Ogiltig tidpunkt för --received-at: ${values['received-at']} (använd ISO-8601, t.ex. 2026-11-23T23:59:59+01:00)`);
+    console.error(
+      `Ogiltig tidpunkt för --received-at: ${values['received-at']} (använd ISO-8601, t.ex. 2026-11-23T23:59:59+01:00)`,
+    );
     process.exit(2);
   }
   extra['X-Rapportflode-Mottagen'] = d.toISOString();
@@ -40,7 +44,11 @@ let raw: Buffer;
 if (/\.eml$/i.test(name)) {
   // An .eml goes as it is; only the local receipt-time override is put in front.
   raw = Buffer.concat([
-    Buffer.from(Object.entries(extra).map(([k, v]) => `${k}: ${v}\r\n`).join('')),
+    Buffer.from(
+      Object.entries(extra)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join(''),
+    ),
     bytes,
   ]);
 } else {
@@ -48,7 +56,9 @@ if (/\.eml$/i.test(name)) {
     from: values.from,
     to: values.to,
     subject: values.subject ?? `Slutrapport – ${name}`,
-    text: /\.txt$/i.test(name) ? bytes.toString('utf8') : 'Hej!\n\nHär kommer vår slutrapport.\n\nVänliga hälsningar',
+    text: /\.txt$/i.test(name)
+      ? bytes.toString('utf8')
+      : 'Hej!\n\nHär kommer vår slutrapport.\n\nVänliga hälsningar',
     ...(/\.txt$/i.test(name) ? {} : { attachments: [{ filename: name, content: bytes }] }),
     headers: extra,
   })

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditEntry } from './types.js';
+import type { AuditEntry, Handling } from './types.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -49,4 +49,31 @@ export function verifyChain(entries: AuditEntry[]): { ok: true } | { ok: false; 
     expectedSeq++;
   }
   return { ok: true };
+}
+
+/** Event names written to an ärende's log by the diarium itself. */
+export const HANDELSE = {
+  arendeUpprattat: 'arende-upprattat',
+  arendeImporterat: 'arende-importerat',
+  handlingRegistrerad: 'handling-registrerad',
+  handlingMakulerad: 'handling-makulerad',
+  ankomstAndrad: 'ankomst-andrad',
+  handlingSlappt: 'handling-slappt',
+  kvittensSkickad: 'kvittens-skickad',
+} as const;
+
+/** The log entry of a registration: what the registration must keep showing (time, date, files) is in it. */
+export function registreringshandelse(h: Handling): { handelse: string; av: string; data: Record<string, unknown> } {
+  return {
+    handelse: HANDELSE.handlingRegistrerad,
+    av: 'system',
+    data: {
+      handling: h.diarienummer,
+      mottagen: h.mottagen,
+      ankomstdatum: h.ankomstdatum,
+      kalla: h.kalla,
+      bedomning: h.bedomning,
+      filer: h.filer.map((f) => ({ filnamn: f.filnamn, sha256: f.sha256 })),
+    },
+  };
 }

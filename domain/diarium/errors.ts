@@ -10,3 +10,7 @@ export class StorageError extends Error {
 export class MailDeliveryError extends Error {
   override name = 'MailDeliveryError';
 }
+/** A kansli action that the handling's state does not allow (already voided, not waiting for release …). */
+export class DiariumRegelError extends Error {
+  override name = 'DiariumRegelError';
+}

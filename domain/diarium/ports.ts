@@ -45,11 +45,33 @@ export interface DiariumRepository {
   releaseKvittens(diarienummer: string): Promise<void>;
   updateHandling(
     diarienummer: string,
-    change: Partial<Pick<Handling, 'granskning' | 'flaggor' | 'makulerad' | 'mottagen' | 'ankomstdatum' | 'ankomstAndrad'>>,
+    change: Partial<
+      Pick<Handling, 'granskning' | 'flaggor' | 'makulerad' | 'mottagen' | 'ankomstdatum' | 'ankomstAndrad'>
+    >,
     log: LogEvent,
   ): Promise<Handling>;
   updateArendeStatus(diarienummer: string, status: Arende['status'], log: LogEvent): Promise<void>;
   appendLog(arende: string, log: LogEvent): Promise<AuditEntry>;
+}
+
+/** An ärende carried over from an earlier diarium (or the demo register), with its own number. */
+export interface ImportArende {
+  serie: string;
+  ar: number;
+  nummer: number;
+  arendemening: string;
+  insatsId: string | null;
+  insatsnyckel: string | null;
+}
+
+/** What the kansli tools (CLI, postlista, seeding) need beyond the registration path. */
+export interface DiariumKansliRepository extends DiariumRepository {
+  /** Ärenden by diarienummer (missing ones left out), in one round trip per hundred. */
+  getArenden(diarienummer: string[]): Promise<Arende[]>;
+  /** The head of the ärende's log as stored on the ärende (detects a truncated log). */
+  getLogHuvud(arende: string): Promise<{ seq: number; hash: string } | null>;
+  /** Creates the ärende with the given number unless it exists; keeps the series counter at or above it. */
+  importArende(arende: ImportArende, av: string): Promise<{ arende: Arende; skapad: boolean }>;
 }
 
 export interface StoredObject {

@@ -30,7 +30,10 @@ export function postlistaRows(handlingar: Handling[]): PostlistaRad[] {
         : h.sekretess
           ? 'Slutrapport (innehåller uppgifter som maskerats)'
           : h.beskrivning,
-      avsandare: h.kalla === 'upprattad' ? 'Upprättad av förbundet' : (h.avsandare.organisation ?? 'Enskild/okänd avsändare'),
+      avsandare:
+        h.kalla === 'upprattad'
+          ? 'Upprättad av förbundet'
+          : (h.avsandare.organisation ?? 'Enskild/okänd avsändare'),
       status: h.makulerad ? 'Makulerad' : STATUS[h.bedomning],
     }));
 }

@@ -6,12 +6,7 @@ export type Kalla = 'epost' | 'uppladdning' | 'upprattad';
 export type Bedomning = SlutrapportStatus | 'karantan';
 
 export type GranskningStatus =
-  | 'ej-aktuell'
-  | 'vantar-pa-kansliet'
-  | 'pagar'
-  | 'godkand'
-  | 'komplettering-begard'
-  | 'inget-beslut';
+  'ej-aktuell' | 'vantar-pa-kansliet' | 'pagar' | 'godkand' | 'komplettering-begard' | 'inget-beslut';
 
 export type ArendeStatus = 'oppet' | 'under-granskning' | 'godkant' | 'komplettering-begard' | 'avslutat';
 

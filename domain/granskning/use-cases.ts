@@ -239,30 +239,47 @@ export async function recordDecision(
   return { typ: 'registrerat', beslut, avgjort };
 }
 
-/** The end of a granskning: statuses, the decision filed as an upprättad handling, and the mails. */
+/**
+ * The end of a granskning: statuses, the decision filed as an upprättad handling, and the mails.
+ * Lambda retries run this again: every step is marked done on the granskning (a conditional write) and
+ * skipped the next time, so no mail goes out twice and no audit entry is doubled.
+ */
 export async function finalizeGranskning(
   deps: Omit<GranskningDeps, 'callback'>,
   input: GranskningInput & { beslut: GranskningsResultat },
 ): Promise<{ utfall: Slututfall; beslutshandling: string }> {
   const handling = await deps.diarium.getHandling(input.diarienummer);
   if (!handling) throw new Error(`Handlingen ${input.diarienummer} finns inte`);
-  const utfall = input.beslut.utfall;
   const now = deps.clock().toISOString();
-  await deps.granskningar.close(input.granskningId, utfall, now);
+  await deps.granskningar.close(input.granskningId, input.beslut.utfall, now);
+  // The granskning item is the record: a decision reached just as the last wait timed out wins over "inget beslut".
+  const granskning = await deps.granskningar.get(input.granskningId);
+  const utfall: Slututfall = granskning?.utfall ?? input.beslut.utfall;
+  const beslut = granskning ? await deps.granskningar.listDecisions(granskning.id) : input.beslut.beslut;
+  const done = new Set(granskning?.avslut ?? []);
+  const step = async (namn: string, run: () => Promise<unknown>): Promise<void> => {
+    if (done.has(namn)) return;
+    await run();
+    if (granskning) await deps.granskningar.markAvslut(granskning.id, namn);
+  };
+
   const status = utfall === 'godkand' ? 'godkand' : utfall === 'komplettering' ? 'komplettering-begard' : 'inget-beslut';
-  if (handling.granskning !== status) {
+  await step('handling-status', async () => {
+    if (handling.granskning === status) return;
     await deps.diarium.updateHandling(
       handling.diarienummer,
       { granskning: status },
       { handelse: 'granskning-avslutad', av: 'system', data: { granskning: input.granskningId, utfall } },
     );
-  }
-  await deps.diarium.updateArendeStatus(
-    handling.arende,
-    utfall === 'godkand' ? 'godkant' : utfall === 'komplettering' ? 'komplettering-begard' : 'oppet',
-    { handelse: 'arende-status', av: 'system', data: { utfall } },
+  });
+  await step('arende-status', () =>
+    deps.diarium.updateArendeStatus(
+      handling.arende,
+      utfall === 'godkand' ? 'godkant' : utfall === 'komplettering' ? 'komplettering-begard' : 'oppet',
+      { handelse: 'arende-status', av: 'system', data: { utfall } },
+    ),
   );
-  // The decision is itself an allmän handling (upprättad), filed in the same ärende, once per granskning.
+  // The decision is itself an allmän handling (upprättad), filed in the same ärende; the source key makes it once.
   const insatsnamn = rapportField(handling, 'insatsnamn') ?? handling.beskrivning;
   const beskrivning =
     utfall === 'godkand'
@@ -288,7 +305,7 @@ export async function finalizeGranskning(
     granskning: 'ej-aktuell',
     makulerad: null,
     kvittens: null,
-    rapport: { utfall, beslut: input.beslut.beslut },
+    rapport: { utfall, granskadHandling: handling.diarienummer, beslut },
   };
   const { handling: beslutshandling } = await deps.diarium.registerHandling(
     { typ: 'befintligt', diarienummer: handling.arende },
@@ -296,11 +313,11 @@ export async function finalizeGranskning(
     `granskning#${input.granskningId}`,
   );
   const insatsagare = handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare;
+  const mail = (till: string) =>
+    utfallMail({ till: [till], handling, insatsnamn, utfall, beslut, beslutsdiarienummer: beslutshandling.diarienummer });
   if (utfall !== 'inget-beslut' && insatsagare) {
-    await deps.mailer.send(utfallMail({ till: [insatsagare], handling, insatsnamn, utfall, beslut: input.beslut.beslut }));
+    await step('mail-insatsagare', () => deps.mailer.send(mail(insatsagare)));
   }
-  await deps.mailer.send(
-    utfallMail({ till: [deps.config.kansliEmail], handling, insatsnamn, utfall, beslut: input.beslut.beslut }),
-  );
+  await step('mail-kansli', () => deps.mailer.send(mail(deps.config.kansliEmail)));
   return { utfall, beslutshandling: beslutshandling.diarienummer };
 }

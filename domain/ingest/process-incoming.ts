@@ -1,12 +1,23 @@
-import { createHash } from 'node:crypto';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
-import type { DiariumRepository, DocumentStore, EventPublisher, MailSender, NewHandling } from '../diarium/ports.js';
+import type {
+  DiariumRepository,
+  DocumentStore,
+  EventPublisher,
+  MailSender,
+  NewHandling,
+} from '../diarium/ports.js';
 import type { Avsandare, Handling, StoredFile } from '../diarium/types.js';
-import type { ExtractedAttachment, ExtractedMail, ExtractionProblem, ReportText } from '../extraction/types.js';
+import type {
+  ExtractedAttachment,
+  ExtractedMail,
+  ExtractionProblem,
+  ReportText,
+} from '../extraction/types.js';
 import type { ReportExtractor } from './ports.js';
 import { readSlutrapport, maskPersonnummer, type SlutrapportResult } from '../slutrapport/index.js';
 import { karantanMail, kvittensMail } from '../mail/templates.js';
 import { resolveArende } from './resolve-arende.js';
+import { sha256, sourceKeyFor } from './source-key.js';
 
 export interface IncomingObject {
   bucket: string;
@@ -33,12 +44,15 @@ export interface IngestOutcome {
   kvittens: 'skickad' | 'redan-skickad' | 'ingen-mottagare' | 'karantan';
 }
 
-export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+export { sha256 };
 
 /** File names come from senders: keep letters (å/ä/ö too), digits, dot, dash; never a path. */
 function safeName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'fil';
-  const cleaned = base.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '');
+  const cleaned = base
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+    .replace(/^\.+/, '');
   return cleaned.slice(0, 120) || 'fil';
 }
 
@@ -55,14 +69,17 @@ interface Reading {
   mail: ExtractedMail | null;
 }
 
-async function read(deps: IngestDeps, obj: IncomingObject, bytes: Uint8Array): Promise<Reading> {
-  const digest = sha256(bytes);
+async function read(
+  deps: IngestDeps,
+  obj: IncomingObject,
+  bytes: Uint8Array,
+  sourceKey: string,
+): Promise<Reading> {
   if (obj.key.startsWith('raw/')) {
     const mail = await deps.extractor.extractMail(bytes);
     return {
       kalla: 'epost',
-      // Message-ID alone can be reused by broken clients; with the content hash a resend is a duplicate, a new mail is not.
-      sourceKey: `epost#${mail.messageId ?? 'utan-message-id'}#${digest}`,
+      sourceKey,
       mottagen: mail.receivedAt ?? obj.eventTime,
       avsandare: {
         namn: mail.from?.name ?? null,
@@ -82,14 +99,14 @@ async function read(deps: IngestDeps, obj: IncomingObject, bytes: Uint8Array): P
   const doc = await deps.extractor.extractDocument(bytes, filename);
   return {
     kalla: 'uppladdning',
-    // The same file uploaded twice (any name) is one handling.
-    sourceKey: `uppladdning#${digest}`,
+    sourceKey,
     mottagen: obj.eventTime,
     avsandare: { namn: null, epost: null, kuvertAvsandare: null, organisation: null },
     amne: null,
     brodtext: null,
     attachments: [],
-    report: doc.text && doc.format ? { source: 'bilaga', filename, format: doc.format, text: doc.text } : null,
+    report:
+      doc.text && doc.format ? { source: 'bilaga', filename, format: doc.format, text: doc.text } : null,
     problems: doc.problems,
     mail: null,
   };
@@ -99,11 +116,20 @@ async function read(deps: IngestDeps, obj: IncomingObject, bytes: Uint8Array): P
 export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Promise<IngestOutcome> {
   const stored = await deps.store.get(obj.key);
   const raw = stored.bytes;
-  const r = await read(deps, obj, raw);
+  const sourceKey = sourceKeyFor(obj.key, raw);
 
-  const previous = await deps.repo.findBySource(r.sourceKey);
+  // A duplicate delivery whose kvittens already went out needs no extraction at all.
+  const previous = await deps.repo.findBySource(sourceKey);
+  if (previous && (previous.kvittens || previous.bedomning === 'karantan')) {
+    deps.log('info', 'Redan registrerad och kvitterad', { diarienummer: previous.diarienummer });
+    await publish(deps, previous);
+    return { handling: previous, skapad: false, kvittens: previous.kvittens ? 'redan-skickad' : 'karantan' };
+  }
+  const r = await read(deps, obj, raw, sourceKey);
   if (previous) {
-    deps.log('info', 'Redan registrerad; återupptar kvittens och händelse', { diarienummer: previous.diarienummer });
+    deps.log('info', 'Redan registrerad; återupptar kvittens och händelse', {
+      diarienummer: previous.diarienummer,
+    });
     return finish(deps, previous, false, r);
   }
 
@@ -177,11 +203,19 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
     personnummer: result.personnummer.map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
     sekretess: result.personnummer.length > 0,
     flaggor,
-    granskning: virus ? 'ej-aktuell' : bedomning === 'komplett' ? (suspicious ? 'vantar-pa-kansliet' : 'pagar') : 'ej-aktuell',
+    granskning: virus
+      ? 'ej-aktuell'
+      : bedomning === 'komplett'
+        ? suspicious
+          ? 'vantar-pa-kansliet'
+          : 'pagar'
+        : 'ej-aktuell',
     makulerad: null,
     kvittens: null,
     // The parsed report is kept for the review page; personnummer never in plain view.
-    rapport: rapport ? (JSON.parse(maskPersonnummer(JSON.stringify(rapport))) as Record<string, unknown>) : null,
+    rapport: rapport
+      ? (JSON.parse(maskPersonnummer(JSON.stringify(rapport))) as Record<string, unknown>)
+      : null,
   };
   const { handling, skapad } = await deps.repo.registerHandling(resolution.target, nh, r.sourceKey);
   deps.log('info', 'Handling registrerad', {
@@ -201,27 +235,44 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
   return finish(deps, handling, skapad, r);
 }
 
-async function finish(deps: IngestDeps, handling: Handling, skapad: boolean, r: Reading): Promise<IngestOutcome> {
+async function finish(
+  deps: IngestDeps,
+  handling: Handling,
+  skapad: boolean,
+  r: Reading,
+): Promise<IngestOutcome> {
   let kvittens: IngestOutcome['kvittens'];
   if (handling.bedomning === 'karantan') {
     if (skapad) {
       await deps.mailer.send(
-        karantanMail({ till: deps.config.kansliEmail, handling, avsandare: handling.avsandare.epost ?? 'okänd avsändare' }),
+        karantanMail({
+          till: deps.config.kansliEmail,
+          handling,
+          avsandare: handling.avsandare.epost ?? 'okänd avsändare',
+        }),
       );
     }
     kvittens = 'karantan';
   } else {
-    const to = r.kalla === 'epost' ? (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare) : deps.config.kansliEmail;
+    const to =
+      r.kalla === 'epost'
+        ? (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare)
+        : deps.config.kansliEmail;
     kvittens = to ? await sendKvittensOnce(deps, handling, to, r.problems) : 'ingen-mottagare';
   }
-  await deps.events.handlingDiarieford({
+  await publish(deps, handling);
+  return { handling, skapad, kvittens };
+}
+
+/** Republishing is harmless: the granskning's execution name makes a second start a no-op. */
+function publish(deps: IngestDeps, handling: Handling): Promise<void> {
+  return deps.events.handlingDiarieford({
     diarienummer: handling.diarienummer,
     arende: handling.arende,
     bedomning: handling.bedomning,
     granskning: handling.granskning,
     ankomstdatum: handling.ankomstdatum,
   });
-  return { handling, skapad, kvittens };
 }
 
 async function sendKvittensOnce(
@@ -234,7 +285,9 @@ async function sendKvittensOnce(
   const nu = deps.clock().toISOString();
   if (!(await deps.repo.claimKvittens(handling.diarienummer, nu))) return 'redan-skickad';
   try {
-    const sent = await deps.mailer.send(kvittensMail(handling, to, { problem: problems.map((p) => p.meddelande) }));
+    const sent = await deps.mailer.send(
+      kvittensMail(handling, to, { problem: problems.map((p) => p.meddelande) }),
+    );
     await deps.repo.markKvittens(handling.diarienummer, { skickad: nu, meddelandeId: sent.messageId });
     return 'skickad';
   } catch (err) {

@@ -42,7 +42,11 @@ export function insatsnyckel(insatsnamn: string | null, organisation: string | n
 }
 
 /** The register entry for a report, if one is close enough on name (and organisation, when both have one). */
-export function matchInsats(register: Insats[], insatsnamn: string | null, organisation: string | null): Insats | null {
+export function matchInsats(
+  register: Insats[],
+  insatsnamn: string | null,
+  organisation: string | null,
+): Insats | null {
   if (!insatsnamn) return null;
   let best: { insats: Insats; score: number } | null = null;
   for (const insats of register) {
@@ -80,7 +84,8 @@ export async function resolveArende(repo: DiariumRepository, input: ResolveInput
     const found = findDiarienummer(text, input.serie);
     if (!found) continue;
     const dnr = formatArende(found);
-    if (await repo.getArende(dnr)) return { target: { typ: 'befintligt', diarienummer: dnr }, grund: 'diarienummer', insats: null };
+    if (await repo.getArende(dnr))
+      return { target: { typ: 'befintligt', diarienummer: dnr }, grund: 'diarienummer', insats: null };
   }
   const register = await repo.listInsatser();
   const insats = matchInsats(register, input.insatsnamn, input.organisation);
@@ -90,7 +95,12 @@ export async function resolveArende(repo: DiariumRepository, input: ResolveInput
   const nyckel = insats ? `insats:${insats.id}` : insatsnyckel(input.insatsnamn, input.organisation);
   if (nyckel) {
     const earlier = await repo.findArendeByInsatsnyckel(nyckel);
-    if (earlier) return { target: { typ: 'befintligt', diarienummer: earlier.diarienummer }, grund: 'tidigare-arende', insats };
+    if (earlier)
+      return {
+        target: { typ: 'befintligt', diarienummer: earlier.diarienummer },
+        grund: 'tidigare-arende',
+        insats,
+      };
   }
   const namn = insats?.namn ?? input.insatsnamn;
   const org = insats?.organisation ?? input.organisation;

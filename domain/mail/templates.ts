@@ -132,19 +132,15 @@ export function eskaleringsMail(args: {
   insatsnamn: string;
   ejBesvarat: string[];
 }): OutgoingMail {
-  return render(
-    [args.till],
-    `Granskning utan svar: ${args.handling.diarienummer} – ${args.insatsnamn}`,
-    [
-      { p: 'Hej!' },
-      {
-        p: `Granskningen av slutrapporten ${args.handling.diarienummer} (${args.insatsnamn}) har inte fått tillräckligt många svar trots påminnelse.`,
-      },
-      { p: 'Följande har inte svarat:' },
-      { lista: args.ejBesvarat.length > 0 ? args.ejBesvarat : ['(alla har svarat)'] },
-      { p: 'Kontakta dem eller avgör ärendet i diariet.' },
-    ],
-  );
+  return render([args.till], `Granskning utan svar: ${args.handling.diarienummer} – ${args.insatsnamn}`, [
+    { p: 'Hej!' },
+    {
+      p: `Granskningen av slutrapporten ${args.handling.diarienummer} (${args.insatsnamn}) har inte fått tillräckligt många svar trots påminnelse.`,
+    },
+    { p: 'Följande har inte svarat:' },
+    { lista: args.ejBesvarat.length > 0 ? args.ejBesvarat : ['(alla har svarat)'] },
+    { p: 'Kontakta dem eller avgör ärendet i diariet.' },
+  ]);
 }
 
 export function utfallMail(args: {
@@ -153,13 +149,21 @@ export function utfallMail(args: {
   insatsnamn: string;
   utfall: 'godkand' | 'komplettering' | 'inget-beslut';
   beslut: Beslut[];
+  /** The diarienummer of the decision itself (an upprättad handling in the same ärende). */
+  beslutsdiarienummer?: string;
 }): OutgoingMail {
   const h = args.handling;
+  const fakta: [string, string][] = [
+    ['Ärende', h.arende],
+    ['Slutrapport', h.diarienummer],
+    ['Ankomstdatum', h.ankomstdatum],
+    ...(args.beslutsdiarienummer ? [['Beslut', args.beslutsdiarienummer] as [string, string]] : []),
+  ];
   if (args.utfall === 'godkand') {
     return render(args.till, `Slutrapport godkänd – ${h.diarienummer}`, [
       { p: 'Hej!' },
       { p: `Beredningsgruppen har godkänt slutrapporten för ${args.insatsnamn}.` },
-      { fakta: [['Diarienummer', h.diarienummer], ['Ankomstdatum', h.ankomstdatum]] },
+      { fakta },
       { p: 'Tack för ert arbete med insatsen. Ärendet går nu vidare till styrelsen för kännedom.' },
     ]);
   }
@@ -170,6 +174,7 @@ export function utfallMail(args: {
     return render(args.till, `Komplettering begärd – ${h.arende}`, [
       { p: 'Hej!' },
       { p: `Beredningsgruppen har granskat slutrapporten för ${args.insatsnamn} och ber er komplettera den.` },
+      { fakta },
       { p: 'Beredningsgruppens synpunkter:' },
       { lista: kommentarer.length > 0 ? kommentarer : ['(inga kommentarer lämnades)'] },
       {
@@ -182,6 +187,7 @@ export function utfallMail(args: {
     {
       p: `Granskningen av slutrapporten ${h.diarienummer} (${args.insatsnamn}) avslutades utan beslut eftersom beredningsgruppen inte svarade i tid. Kansliet tar ärendet vidare.`,
     },
+    { fakta },
   ]);
 }
 

@@ -320,7 +320,9 @@ function rules(p: ParsedSlutrapport, idag: string): Issue[] {
       varning(
         'RAPPORT_SEN',
         u?.datum ? 'uppgiftslamnare.datum' : 'insatstid',
-        `Rapporten är daterad ${rapportdatum}, mer än ${SEN_RAPPORT_MANADER} månader efter att insatstiden slutade ${slut}.`,
+        u?.datum
+          ? `Rapporten är daterad ${rapportdatum}, mer än ${SEN_RAPPORT_MANADER} månader efter att insatstiden slutade ${slut}.`
+          : `Rapporten kom in ${rapportdatum}, mer än ${SEN_RAPPORT_MANADER} månader efter att insatstiden slutade ${slut}.`,
       );
     }
     if (idag < slut) {

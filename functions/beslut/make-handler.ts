@@ -36,7 +36,14 @@ function page(statusCode: number, body: string, method: string): APIGatewayProxy
 }
 
 const notFound = (m: string) =>
-  page(404, messagePage('Länken hittades inte', 'Länken är ogiltig. Kontrollera att du använt hela länken från mejlet.'), m);
+  page(
+    404,
+    messagePage(
+      'Länken hittades inte',
+      'Länken är ogiltig. Kontrollera att du använt hela länken från mejlet.',
+    ),
+    m,
+  );
 
 /**
  * GET and HEAD only read (mail scanners and link previews open links on their own);
@@ -59,45 +66,109 @@ export function makeHandler(deps: BeslutDeps) {
         case 'besvarad':
           return page(200, alreadyDecidedPage(view.beslut), method);
         case 'avslutad':
-          return page(200, messagePage('Granskningen är avslutad', 'Beredningsgruppen har redan fattat beslut om den här rapporten. Tack!'), method);
+          return page(
+            200,
+            messagePage(
+              'Granskningen är avslutad',
+              'Beredningsgruppen har redan fattat beslut om den här rapporten. Tack!',
+            ),
+            method,
+          );
         case 'utgangen':
-          return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig. Kontakta kansliet om du vill lämna synpunkter.'), method);
+          return page(
+            410,
+            messagePage(
+              'Länken har gått ut',
+              'Länken är inte längre giltig. Kontakta kansliet om du vill lämna synpunkter.',
+            ),
+            method,
+          );
         case 'oppen': {
           const fil = view.handling.filer.find((f) => f.rapport) ?? view.handling.filer[0];
-          const url = method === 'GET' && fil ? await deps.store.presignedGetUrl(fil.nyckel, 900, fil.filnamn) : null;
-          return page(200, decisionPage({ handling: view.handling, lank: view.lank, rapportUrl: url }), method);
+          const url =
+            method === 'GET' && fil ? await deps.store.presignedGetUrl(fil.nyckel, 900, fil.filnamn) : null;
+          return page(
+            200,
+            decisionPage({ handling: view.handling, lank: view.lank, rapportUrl: url }),
+            method,
+          );
         }
       }
     }
     if (method !== 'POST') {
-      return { statusCode: 405, headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD, POST' }, body: messagePage('Otillåten metod', 'Använd formuläret på sidan.') };
+      return {
+        statusCode: 405,
+        headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD, POST' },
+        body: messagePage('Otillåten metod', 'Använd formuläret på sidan.'),
+      };
     }
 
     if (view.typ === 'saknas') return notFound(method);
     if (view.typ === 'besvarad') return page(409, alreadyDecidedPage(view.beslut), method);
-    if (view.typ === 'avslutad') return page(409, messagePage('Granskningen är avslutad', 'Beredningsgruppen har redan fattat beslut om den här rapporten.'), method);
-    if (view.typ === 'utgangen') return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig. Kontakta kansliet.'), method);
+    if (view.typ === 'avslutad')
+      return page(
+        409,
+        messagePage(
+          'Granskningen är avslutad',
+          'Beredningsgruppen har redan fattat beslut om den här rapporten.',
+        ),
+        method,
+      );
+    if (view.typ === 'utgangen')
+      return page(
+        410,
+        messagePage('Länken har gått ut', 'Länken är inte längre giltig. Kontakta kansliet.'),
+        method,
+      );
 
-    const raw = ev.body ? (ev.isBase64Encoded ? Buffer.from(ev.body, 'base64').toString('utf8') : ev.body) : '';
+    const raw = ev.body
+      ? ev.isBase64Encoded
+        ? Buffer.from(ev.body, 'base64').toString('utf8')
+        : ev.body
+      : '';
     const form = formSchema.safeParse(Object.fromEntries(new URLSearchParams(raw)));
     if (!form.success || !safeEqual(form.data.csrf, view.lank.csrf)) {
       deps.log('warn', 'Ogiltigt formulär för beslut', { lank: logId });
-      return page(400, messagePage('Ogiltig begäran', 'Formuläret kunde inte tas emot. Öppna länken i mejlet igen och försök på nytt.'), method);
+      return page(
+        400,
+        messagePage(
+          'Ogiltig begäran',
+          'Formuläret kunde inte tas emot. Öppna länken i mejlet igen och försök på nytt.',
+        ),
+        method,
+      );
     }
     if (form.data.utfall === 'komplettering' && !form.data.kommentar) {
       return page(
         400,
-        decisionPage({ handling: view.handling, lank: view.lank, rapportUrl: null, fel: 'Skriv en kommentar om vad som behöver kompletteras.' }),
+        decisionPage({
+          handling: view.handling,
+          lank: view.lank,
+          rapportUrl: null,
+          fel: 'Skriv en kommentar om vad som behöver kompletteras.',
+        }),
         method,
       );
     }
     const res = await recordDecision(deps.granskning, view.lank, form.data.utfall, form.data.kommentar);
     if ('typ' in res) {
-      deps.log('info', 'Beslut registrerat', { lank: logId, utfall: res.beslut.utfall, avgjort: res.avgjort });
+      deps.log('info', 'Beslut registrerat', {
+        lank: logId,
+        utfall: res.beslut.utfall,
+        avgjort: res.avgjort,
+      });
       return page(200, thanksPage(res.beslut), method);
     }
     if (res.orsak === 'redan-besvarad') return page(409, alreadyDecidedPage(res.tidigare), method);
-    if (res.orsak === 'utgangen') return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig.'), method);
-    return page(409, messagePage('Granskningen är avslutad', 'Beredningsgruppen har redan fattat beslut om den här rapporten.'), method);
+    if (res.orsak === 'utgangen')
+      return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig.'), method);
+    return page(
+      409,
+      messagePage(
+        'Granskningen är avslutad',
+        'Beredningsgruppen har redan fattat beslut om den här rapporten.',
+      ),
+      method,
+    );
   });
 }

@@ -4,6 +4,9 @@ import { svenskTidpunkt } from '../../domain/diarium/ankomstdatum.js';
 import type { Handling } from '../../domain/diarium/types.js';
 import type { Beslut, Lank } from '../../domain/granskning/types.js';
 import { formatSek } from '../../domain/slutrapport/index.js';
+import { z } from 'zod';
+
+const insatstidSchema = z.object({ start: z.string().nullable(), slut: z.string().nullable() }).nullable();
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
 h1{font-size:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
@@ -42,13 +45,15 @@ function num(h: Handling, key: string): number | null {
   return typeof v === 'number' ? v : null;
 }
 
-export function decisionPage(args: { handling: Handling; lank: Lank; rapportUrl: string | null; fel?: string }): string {
+export function decisionPage(args: {
+  handling: Handling;
+  lank: Lank;
+  rapportUrl: string | null;
+  fel?: string;
+}): string {
   const { handling: h, lank } = args;
-  const tid = h.rapport?.['insatstid'];
-  const period =
-    tid && typeof tid === 'object' && 'start' in tid && 'slut' in tid
-      ? `${String(tid.start ?? '?')} – ${String(tid.slut ?? '?')}`
-      : '–';
+  const tid = insatstidSchema.safeParse(h.rapport?.['insatstid']);
+  const period = tid.success && tid.data ? `${tid.data.start ?? '?'} – ${tid.data.slut ?? '?'}` : '–';
   const bev = num(h, 'beviljadeMedel');
   const utn = num(h, 'utnyttjadeMedel');
   const varningar = h.varningar.length
@@ -87,7 +92,11 @@ export function messagePage(title: string, text: string): string {
 }
 
 export function alreadyDecidedPage(beslut: Beslut | null): string {
-  if (!beslut) return messagePage('Redan besvarad', 'Den här länken har redan använts. Varje länk kan bara användas en gång.');
+  if (!beslut)
+    return messagePage(
+      'Redan besvarad',
+      'Den här länken har redan använts. Varje länk kan bara användas en gång.',
+    );
   const vad = beslut.utfall === 'godkand' ? 'godkänt rapporten' : 'begärt komplettering';
   return messagePage(
     'Redan besvarad',
@@ -96,6 +105,10 @@ export function alreadyDecidedPage(beslut: Beslut | null): string {
 }
 
 export function thanksPage(beslut: Beslut): string {
-  const vad = beslut.utfall === 'godkand' ? 'Du har godkänt rapporten.' : 'Du har begärt komplettering av rapporten.';
-  return messagePage('Tack – ditt beslut är registrerat', `${vad} Registrerat ${svenskTidpunkt(beslut.tidpunkt)}.`);
+  const vad =
+    beslut.utfall === 'godkand' ? 'Du har godkänt rapporten.' : 'Du har begärt komplettering av rapporten.';
+  return messagePage(
+    'Tack – ditt beslut är registrerat',
+    `${vad} Registrerat ${svenskTidpunkt(beslut.tidpunkt)}.`,
+  );
 }

@@ -11,7 +11,10 @@ import { domainLog, makeLogger } from '../lib/logger.js';
 import { makeHandler } from './make-handler.js';
 import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
 
-export function buildDeps(env: Record<string, string | undefined> = process.env, sink?: EventSink): IngestDeps {
+export function buildDeps(
+  env: Record<string, string | undefined> = process.env,
+  sink?: EventSink,
+): IngestDeps {
   const config = loadConfig(schemas.ingest, env);
   const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: config.TABLE_NAME });
   repo.setSeries([config.DIARIUM_SERIE]);

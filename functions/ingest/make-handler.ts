@@ -1,6 +1,10 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { processIncoming, type IngestDeps, type IngestOutcome } from '../../domain/ingest/process-incoming.js';
+import {
+  processIncoming,
+  type IngestDeps,
+  type IngestOutcome,
+} from '../../domain/ingest/process-incoming.js';
 import { decodeS3Key, ingestSqsEventSchema, s3ObjectCreatedSchema } from '../../events/s3-object-created.js';
 
 /**

@@ -31,11 +31,19 @@ const beredningsgrupp = z
 const policy = z
   .string()
   .transform((s) => JSON.parse(s) as unknown)
-  .pipe(z.discriminatedUnion('typ', [z.object({ typ: z.literal('forsta') }), z.object({ typ: z.literal('kvorum'), antal: z.number().int().min(1) })]));
+  .pipe(
+    z.discriminatedUnion('typ', [
+      z.object({ typ: z.literal('forsta') }),
+      z.object({ typ: z.literal('kvorum'), antal: z.number().int().min(1) }),
+    ]),
+  );
 
 const base = {
   TABLE_NAME: z.string().min(1),
-  DIARIUM_SERIE: z.string().regex(/^[A-ZÅÄÖ]{2,6}$/).default('SFG'),
+  DIARIUM_SERIE: z
+    .string()
+    .regex(/^[A-ZÅÄÖ]{2,6}$/)
+    .default('SFG'),
 };
 
 export const schemas = {
@@ -54,8 +62,25 @@ export const schemas = {
     BEREDNINGSGRUPP: beredningsgrupp,
     FORBUNDSCHEF_EMAIL: z.email(),
     KANSLI_EMAIL: z.email(),
-    LINK_TTL_SECONDS: z.coerce.number().int().positive().default(14 * 86_400),
+    LINK_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(14 * 86_400),
     BESLUT_POLICY: policy.default({ typ: 'forsta' }),
+    /**
+     * Members marked absent (ids or e-mail addresses, comma-separated): their ersättare gets the mail instead.
+     * Kept apart from BEREDNINGSGRUPP so the kansli can change it without touching the group itself.
+     */
+    BEREDNINGSGRUPP_FRANVARANDE: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim().toLowerCase())
+          .filter(Boolean),
+      ),
   }),
   finalize: z.object({ ...base, MAIL_FROM: z.string().min(3), KANSLI_EMAIL: z.email() }),
   beslut: z.object({
@@ -72,10 +97,15 @@ export class ConfigError extends Error {
 }
 
 /** Parsed once at cold start; a missing or malformed variable stops the function before it takes any event. */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
   const r = schema.safeParse(env);
   if (!r.success) {
-    throw new ConfigError(`Ogiltig konfiguration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(
+      `Ogiltig konfiguration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return r.data;
 }

@@ -18,6 +18,15 @@ export interface GranskningEnv {
   KANSLI_EMAIL?: string;
   LINK_TTL_SECONDS?: number;
   BESLUT_POLICY?: BeslutPolicy;
+  BEREDNINGSGRUPP_FRANVARANDE?: string[];
+}
+
+/** A member is absent when flagged in the group itself or named (by id or e-mail) in the absence list. */
+export function applyFranvaro(grupp: Granskare[], franvarande: string[]): Granskare[] {
+  const borta = new Set(franvarande.map((f) => f.toLowerCase()));
+  return grupp.map((g) =>
+    borta.has(g.id.toLowerCase()) || borta.has(g.epost.toLowerCase()) ? { ...g, franvarande: true } : g,
+  );
 }
 
 /** Adapters for the granskning use cases; functions that do not mail get a sender that refuses. */
@@ -34,7 +43,7 @@ export function buildGranskningDeps(c: GranskningEnv): GranskningDeps {
     callback: new SfnWorkflow(new SFNClient({}), null),
     clock: () => new Date(),
     config: {
-      beredningsgrupp: c.BEREDNINGSGRUPP ?? [],
+      beredningsgrupp: applyFranvaro(c.BEREDNINGSGRUPP ?? [], c.BEREDNINGSGRUPP_FRANVARANDE ?? []),
       policy: c.BESLUT_POLICY ?? { typ: 'forsta' },
       publicBaseUrl: c.PUBLIC_BASE_URL ?? 'http://localhost',
       linkTtlSeconds: c.LINK_TTL_SECONDS ?? 14 * 86_400,

@@ -7,12 +7,15 @@ import { escapeHtml as e } from '../../domain/mail/templates.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const querySchema = z.object({ fran: date.optional(), till: date.optional() });
-const eventSchema = z.object({ queryStringParameters: z.record(z.string(), z.string().optional()).optional() });
+const eventSchema = z.object({
+  queryStringParameters: z.record(z.string(), z.string().optional()).optional(),
+});
 
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'public, max-age=60',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };

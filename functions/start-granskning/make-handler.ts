@@ -12,7 +12,10 @@ export interface StartDeps {
 export function makeHandler(deps: StartDeps) {
   return middy(async (event: unknown): Promise<{ status: 'startad' | 'fanns-redan' | 'ej-aktuell' }> => {
     const e = appEventSchema.parse(event);
-    if (e['detail-type'] === 'HandlingDiarieford' && (e.detail.bedomning !== 'komplett' || e.detail.granskning !== 'pagar')) {
+    if (
+      e['detail-type'] === 'HandlingDiarieford' &&
+      (e.detail.bedomning !== 'komplett' || e.detail.granskning !== 'pagar')
+    ) {
       return { status: 'ej-aktuell' };
     }
     const granskningId = granskningIdFor(e.detail.diarienummer);

@@ -26,7 +26,10 @@ afterAll(async () => {
 
 describe('an e-mailed slutrapport travels from SMTP to a reviewer decision', () => {
   it('registers, acknowledges, asks the beredningsgrupp, and records one decision', async () => {
-    const docx = await syntheticReportDocx({ insatsnamn: 'Stegvis till arbete Exempelby', organisation: 'Exempelby kommun' });
+    const docx = await syntheticReportDocx({
+      insatsnamn: 'Stegvis till arbete Exempelby',
+      organisation: 'Exempelby kommun',
+    });
     // 23:30 UTC on New Year's Eve is already 00:30 on New Year's Day in Stockholm.
     const key = await sendMail(stack, {
       from: 'sara.provperson@exempelby.example',
@@ -45,7 +48,10 @@ describe('an e-mailed slutrapport travels from SMTP to a reviewer decision', () 
     expect(handling?.filer.map((f) => f.filnamn)).toContain('Slutrapport Exempelby.docx');
 
     const kvittens = await waitFor(async () =>
-      (await outbox(stack)).find((m) => m.destination.to.includes('sara.provperson@exempelby.example') && m.subject.includes('Kvittens')),
+      (await outbox(stack)).find(
+        (m) =>
+          m.destination.to.includes('sara.provperson@exempelby.example') && m.subject.includes('Kvittens'),
+      ),
     );
     expect(kvittens.body.text).toContain(outcome.diarienummer);
     expect(kvittens.body.text).toContain('Ankomstdatum:');
@@ -55,7 +61,9 @@ describe('an e-mailed slutrapport travels from SMTP to a reviewer decision', () 
       const mails = (await outbox(stack)).filter((m) => m.subject.startsWith('Granskning av slutrapport'));
       return mails.length >= 1 ? mails : undefined;
     });
-    const link = /http:\/\/127\.0\.0\.1:\d+\/beslut\/[A-Za-z0-9_-]{22}/.exec(reviewerMails[0]!.body.text ?? '')?.[0];
+    const link = /http:\/\/127\.0\.0\.1:\d+\/beslut\/[A-Za-z0-9_-]{22}/.exec(
+      reviewerMails[0]!.body.text ?? '',
+    )?.[0];
     expect(link).toBeDefined();
 
     // A scanner's GET and HEAD change nothing.
@@ -88,18 +96,28 @@ describe('an e-mailed slutrapport travels from SMTP to a reviewer decision', () 
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('redan');
 
-    const sfn = new SFNClient({ endpoint: stack.urls.aws, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const sfn = new SFNClient({
+      endpoint: stack.urls.aws,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     const execName = outcome.diarienummer.replace(/[^A-Za-z0-9]+/g, '-');
     const exec = await waitFor(async () => {
       const d = await sfn.send(
-        new DescribeExecutionCommand({ executionArn: `arn:aws:states:eu-west-1:000000000000:execution:Granskning:${execName}` }),
+        new DescribeExecutionCommand({
+          executionArn: `arn:aws:states:eu-west-1:000000000000:execution:Granskning:${execName}`,
+        }),
       );
       return d.status === 'RUNNING' ? undefined : d;
     });
     expect(exec.status).toBe('SUCCEEDED');
 
     const utfall = await waitFor(async () =>
-      (await outbox(stack)).find((m) => m.destination.to.includes('sara.provperson@exempelby.example') && m.subject.startsWith('Slutrapport godkänd')),
+      (await outbox(stack)).find(
+        (m) =>
+          m.destination.to.includes('sara.provperson@exempelby.example') &&
+          m.subject.startsWith('Slutrapport godkänd'),
+      ),
     );
     expect(utfall.body.text).toContain(outcome.diarienummer);
     const arende = await repo.getArende(handling!.arende);

@@ -18,7 +18,10 @@ export async function outbox(stack: LocalStack): Promise<OutboxMail[]> {
 }
 
 /** Polls until the probe returns a value (not a timing assertion: a generous ceiling only). */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -60,8 +63,18 @@ export async function composeMail(m: TestMail): Promise<Buffer> {
 }
 
 /** Sends over SMTP to the local SES inbound stand-in; returns the inbound bucket key. */
-export async function sendRaw(stack: LocalStack, raw: Buffer, from: string, to = 'kontakt@finsamgavleborg.se'): Promise<string> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: stack.ports.smtp, secure: false, ignoreTLS: true });
+export async function sendRaw(
+  stack: LocalStack,
+  raw: Buffer,
+  from: string,
+  to = 'kontakt@finsamgavleborg.se',
+): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: stack.ports.smtp,
+    secure: false,
+    ignoreTLS: true,
+  });
   const info = (await transport.sendMail({ envelope: { from, to: [to] }, raw })) as { response: string };
   transport.close();
   const key = /queued as (\S+)/.exec(info.response)?.[1];

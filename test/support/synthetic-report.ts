@@ -85,7 +85,11 @@ export function syntheticReportLines(o: SyntheticReportOptions = {}): string[] {
     '',
   ];
   if (!o.utanAvsnitt8) {
-    lines.push('8. Uppgiftslämnare', 'Datum Namn', `${o.datum ?? '2025-08-20'} ${o.kontakt ?? 'Sara Provperson'}, enhetschef, ${o.organisation ?? 'Exempelby kommun'}`);
+    lines.push(
+      '8. Uppgiftslämnare',
+      'Datum Namn',
+      `${o.datum ?? '2025-08-20'} ${o.kontakt ?? 'Sara Provperson'}, enhetschef, ${o.organisation ?? 'Exempelby kommun'}`,
+    );
   }
   return lines;
 }
@@ -95,6 +99,8 @@ export function syntheticReportText(o: SyntheticReportOptions = {}): string {
 }
 
 export async function syntheticReportDocx(o: SyntheticReportOptions = {}): Promise<Buffer> {
-  const doc = new Document({ sections: [{ children: syntheticReportLines(o).map((t) => new Paragraph({ text: t })) }] });
+  const doc = new Document({
+    sections: [{ children: syntheticReportLines(o).map((t) => new Paragraph({ text: t })) }],
+  });
   return Packer.toBuffer(doc);
 }

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -9,10 +10,11 @@ import {
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { z } from 'zod';
 import { formatArende } from '../../../domain/diarium/diarienummer.js';
-import { nextEntry } from '../../../domain/diarium/audit.js';
+import { HANDELSE, nextEntry, registreringshandelse } from '../../../domain/diarium/audit.js';
 import type {
   ArendeTarget,
-  DiariumRepository,
+  DiariumKansliRepository,
+  ImportArende,
   LogEvent,
   NewHandling,
   RegisterResult,
@@ -24,11 +26,11 @@ import { keys, splitHandlingsnummer } from './dynamo-keys.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'ttl', 'typ', 'logSeq', 'logHash'];
+const KEY_ATTRS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'ttl', 'typ', 'logSeq', 'logHash', 'kvittensClaim']);
 
 function strip(item: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.has(k)) out[k] = v;
   return out;
 }
 
@@ -37,9 +39,12 @@ function parseItem<T>(schema: z.ZodType<T>, item: Record<string, unknown>): T {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const MAX_ATTEMPTS = 25;
-/** Full jitter: concurrent registrations spread out instead of colliding again in lockstep. */
-const backoff = (attempt: number) => sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
+const MAX_ATTEMPTS = 60;
+/**
+ * Full jitter, capped: concurrent registrations spread out instead of colliding again in lockstep. The cap is
+ * low because a conflict means someone else just succeeded, so the counter is free again almost at once.
+ */
+const backoff = (attempt: number) => sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
 
 function cancellationCodes(err: unknown): string[] | null {
   if (err instanceof TransactionCanceledException) {
@@ -48,12 +53,40 @@ function cancellationCodes(err: unknown): string[] | null {
   return null;
 }
 
+/** Another transaction held an item: nothing was written, try again. */
+function isTransientConflict(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    (err.name === 'TransactionConflictException' || err.name === 'TransactionInProgressException')
+  );
+}
+
+/** A condition on one of the caller's own items failed (not the ärende's log head): stop retrying. */
+class ExtraConditionFailed extends Error {
+  override name = 'ExtraConditionFailed';
+}
+
+const gsi2 = (serie: string, h: Pick<Handling, 'ankomstdatum' | 'mottagen' | 'diarienummer'>) => ({
+  gsi2pk: keys.diariumPartition(serie, h.ankomstdatum),
+  gsi2sk: `${h.ankomstdatum}#${h.mottagen}#${h.diarienummer}`,
+});
+
 export interface DynamoDiariumOptions {
   tableName: string;
   clock?: () => Date;
 }
 
-export class DynamoDiariumRepository implements DiariumRepository {
+interface PreparedTx {
+  items: TransactItem[];
+  handling: Handling;
+  /** Index of the source-dedupe put (its condition failing means the source is already registered). */
+  sourceIndex: number;
+  /** Index of the new ärende's put, when the registration opens one. */
+  arendeIndex: number | null;
+  counter: { serie: string; ar: number; nummer: number } | null;
+}
+
+export class DynamoDiariumRepository implements DiariumKansliRepository {
   private readonly table: string;
   private readonly clock: () => Date;
 
@@ -69,21 +102,45 @@ export class DynamoDiariumRepository implements DiariumRepository {
     return this.clock().toISOString();
   }
 
+  /**
+   * Registration is one TransactWriteItems: counter (conditional on the value read) + handling + log entries +
+   * source-dedupe item (+ the new ärende and its insats claim). Either all are written or none, so a crash at
+   * any point leaves no gap, and a retry of the same source finds the first registration.
+   */
   async registerHandling(target: ArendeTarget, handling: NewHandling, sourceKey: string): Promise<RegisterResult> {
+    let current = target;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const existing = await this.findBySource(sourceKey);
       if (existing) return { handling: existing, skapad: false };
-      const tx = target.typ === 'nytt' ? await this.newArendeTx(target, handling, sourceKey) : await this.existingArendeTx(target.diarienummer, handling, sourceKey);
+      // Another report for the same insats opened its ärende meanwhile: file this one there.
+      if (current.typ === 'nytt' && current.insatsnyckel) {
+        const claimed = await this.insatsArende(current.insatsnyckel);
+        if (claimed) current = { typ: 'befintligt', diarienummer: claimed };
+      }
+      const tx =
+        current.typ === 'nytt'
+          ? await this.newArendeTx(current, handling, sourceKey)
+          : await this.existingArendeTx(current.diarienummer, handling, sourceKey);
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: tx.items }));
         return { handling: tx.handling, skapad: true };
       } catch (err) {
         const codes = cancellationCodes(err);
-        if (!codes) throw err;
-        // The source item is always the last one: its condition failing means someone registered it first.
-        if (codes[codes.length - 1] === 'ConditionalCheckFailed') {
+        if (!codes) {
+          if (isTransientConflict(err)) {
+            await backoff(attempt);
+            continue;
+          }
+          throw err;
+        }
+        if (codes[tx.sourceIndex] === 'ConditionalCheckFailed') {
           const winner = await this.findBySource(sourceKey);
           if (winner) return { handling: winner, skapad: false };
+        }
+        // The number is taken by an imported ärende while the counter lagged behind: move the counter past it.
+        if (tx.arendeIndex !== null && tx.counter && codes[tx.arendeIndex] === 'ConditionalCheckFailed') {
+          await this.raiseCounter(tx.counter.serie, tx.counter.ar, tx.counter.nummer);
+          continue;
         }
         await backoff(attempt);
       }
@@ -91,20 +148,85 @@ export class DynamoDiariumRepository implements DiariumRepository {
     throw new DiariumConflictError(`Kunde inte tilldela diarienummer efter ${MAX_ATTEMPTS} försök`);
   }
 
+  private async raiseCounter(serie: string, ar: number, nummer: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.counter(serie, ar),
+          UpdateExpression: 'SET senaste = :n',
+          ConditionExpression: 'attribute_not_exists(senaste) OR senaste < :n',
+          ExpressionAttributeValues: { ':n': nummer },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  private async readCounter(serie: string, ar: number): Promise<number> {
+    const counter = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.counter(serie, ar), ConsistentRead: true }),
+    );
+    const v = counter.Item?.['senaste'];
+    return typeof v === 'number' ? v : 0;
+  }
+
+  private counterUpdate(serie: string, ar: number, prev: number, nummer: number): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.counter(serie, ar),
+        UpdateExpression: 'SET senaste = :n',
+        ConditionExpression: prev === 0 ? 'attribute_not_exists(senaste)' : 'senaste = :prev',
+        ExpressionAttributeValues: prev === 0 ? { ':n': nummer } : { ':n': nummer, ':prev': prev },
+      },
+    };
+  }
+
+  private arendePut(arende: Arende, log: AuditEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...keys.arende(arende.diarienummer),
+          typ: 'arende',
+          ...arende,
+          logSeq: log.seq,
+          logHash: log.hash,
+          ...(arende.insatsnyckel ? { gsi1pk: `INSATS#${arende.insatsnyckel}`, gsi1sk: arende.diarienummer } : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  private insatsClaim(insatsnyckel: string, arendeDnr: string): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.insatsArende(insatsnyckel), typ: 'insatsarende', arende: arendeDnr },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
   private async newArendeTx(
     target: Extract<ArendeTarget, { typ: 'nytt' }>,
     nh: NewHandling,
     sourceKey: string,
-  ): Promise<{ items: TransactItem[]; handling: Handling }> {
-    const counterKey = keys.counter(target.serie, target.ar);
-    const counter = await this.db.send(new GetCommand({ TableName: this.table, Key: counterKey, ConsistentRead: true }));
-    const prev = typeof counter.Item?.['senaste'] === 'number' ? counter.Item['senaste'] : 0;
+  ): Promise<PreparedTx> {
+    const prev = await this.readCounter(target.serie, target.ar);
     const nummer = prev + 1;
     const arendeDnr = formatArende({ serie: target.serie, ar: target.ar, nummer });
     const now = this.now();
     const handling = this.buildHandling(arendeDnr, 1, nh, now);
-    const log1 = nextEntry(null, { handelse: 'arende-upprattat', av: 'system', data: { arendemening: target.arendemening } }, now);
-    const log2 = nextEntry(log1, registeredEvent(handling), now);
+    const log1 = nextEntry(
+      null,
+      { handelse: HANDELSE.arendeUpprattat, av: 'system', data: { arendemening: target.arendemening } },
+      now,
+    );
+    const log2 = nextEntry(log1, registreringshandelse(handling), now);
     const arende: Arende = {
       diarienummer: arendeDnr,
       serie: target.serie,
@@ -118,48 +240,30 @@ export class DynamoDiariumRepository implements DiariumRepository {
       antalHandlingar: 1,
     };
     const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.table,
-          Key: counterKey,
-          UpdateExpression: 'SET senaste = :n',
-          ConditionExpression: prev === 0 ? 'attribute_not_exists(senaste)' : 'senaste = :prev',
-          ExpressionAttributeValues: prev === 0 ? { ':n': nummer } : { ':n': nummer, ':prev': prev },
-        },
-      },
-      {
-        Put: {
-          TableName: this.table,
-          Item: {
-            ...keys.arende(arendeDnr),
-            typ: 'arende',
-            ...arende,
-            logSeq: log2.seq,
-            logHash: log2.hash,
-            ...(target.insatsnyckel ? { gsi1pk: `INSATS#${target.insatsnyckel}`, gsi1sk: arendeDnr } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      this.counterUpdate(target.serie, target.ar, prev, nummer),
+      this.arendePut(arende, log2),
       this.putHandling(handling),
       this.putLog(arendeDnr, log1),
       this.putLog(arendeDnr, log2),
+      ...(target.insatsnyckel ? [this.insatsClaim(target.insatsnyckel, arendeDnr)] : []),
       this.putSource(sourceKey, handling.diarienummer),
     ];
-    return { items, handling };
+    return {
+      items,
+      handling,
+      sourceIndex: items.length - 1,
+      arendeIndex: 1,
+      counter: { serie: target.serie, ar: target.ar, nummer },
+    };
   }
 
-  private async existingArendeTx(
-    arendeDnr: string,
-    nh: NewHandling,
-    sourceKey: string,
-  ): Promise<{ items: TransactItem[]; handling: Handling }> {
+  private async existingArendeTx(arendeDnr: string, nh: NewHandling, sourceKey: string): Promise<PreparedTx> {
     const meta = await this.getArendeItem(arendeDnr);
     if (!meta) throw new HandlingNotFoundError(`Ärendet ${arendeDnr} finns inte`);
     const now = this.now();
     const n = meta.antalHandlingar + 1;
     const handling = this.buildHandling(arendeDnr, n, nh, now);
-    const log = nextEntry({ seq: meta.logSeq, hash: meta.logHash }, registeredEvent(handling), now);
+    const log = nextEntry({ seq: meta.logSeq, hash: meta.logHash }, registreringshandelse(handling), now);
     const items: TransactItem[] = [
       {
         Update: {
@@ -180,7 +284,7 @@ export class DynamoDiariumRepository implements DiariumRepository {
       this.putLog(arendeDnr, log),
       this.putSource(sourceKey, handling.diarienummer),
     ];
-    return { items, handling };
+    return { items, handling, sourceIndex: items.length - 1, arendeIndex: null, counter: null };
   }
 
   private buildHandling(arendeDnr: string, n: number, nh: NewHandling, now: string): Handling {
@@ -192,13 +296,7 @@ export class DynamoDiariumRepository implements DiariumRepository {
     return {
       Put: {
         TableName: this.table,
-        Item: {
-          ...keys.handling(h.arende, h.handlingsnummer),
-          typ: 'handling',
-          ...h,
-          gsi2pk: keys.diariumPartition(serie, h.ankomstdatum),
-          gsi2sk: `${h.ankomstdatum}#${h.mottagen}#${h.diarienummer}`,
-        },
+        Item: { ...keys.handling(h.arende, h.handlingsnummer), typ: 'handling', ...h, ...gsi2(serie, h) },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -225,14 +323,25 @@ export class DynamoDiariumRepository implements DiariumRepository {
   }
 
   private async getArendeItem(arendeDnr: string) {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.arende(arendeDnr), ConsistentRead: true }));
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.arende(arendeDnr), ConsistentRead: true }),
+    );
     if (!r.Item) return null;
-    const meta = arendeItemSchema.parse({ ...strip(r.Item), logSeq: r.Item['logSeq'], logHash: r.Item['logHash'] });
-    return meta;
+    return arendeItemSchema.parse({ ...strip(r.Item), logSeq: r.Item['logSeq'], logHash: r.Item['logHash'] });
+  }
+
+  private async insatsArende(insatsnyckel: string): Promise<string | null> {
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.insatsArende(insatsnyckel), ConsistentRead: true }),
+    );
+    const dnr = r.Item?.['arende'];
+    return typeof dnr === 'string' ? dnr : null;
   }
 
   async findBySource(sourceKey: string): Promise<Handling | null> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.source(sourceKey), ConsistentRead: true }));
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.source(sourceKey), ConsistentRead: true }),
+    );
     const dnr = r.Item?.['diarienummer'];
     return typeof dnr === 'string' ? this.getHandling(dnr) : null;
   }
@@ -247,8 +356,63 @@ export class DynamoDiariumRepository implements DiariumRepository {
   }
 
   async getArende(diarienummer: string): Promise<Arende | null> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.arende(diarienummer), ConsistentRead: true }));
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.arende(diarienummer), ConsistentRead: true }),
+    );
     return r.Item ? parseItem(arendeSchema, r.Item) : null;
+  }
+
+  async getArenden(diarienummer: string[]): Promise<Arende[]> {
+    const unique = [...new Set(diarienummer)];
+    const out: Arende[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, unknown>[] = unique.slice(i, i + 100).map((d) => keys.arende(d));
+      for (let round = 0; pending.length > 0; round++) {
+        const r = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of r.Responses?.[this.table] ?? []) out.push(parseItem(arendeSchema, item));
+        pending = r.UnprocessedKeys?.[this.table]?.Keys ?? [];
+        if (pending.length > 0) await backoff(round);
+      }
+    }
+    return out;
+  }
+
+  async getLogHuvud(arende: string): Promise<{ seq: number; hash: string } | null> {
+    const meta = await this.getArendeItem(arende);
+    return meta ? { seq: meta.logSeq, hash: meta.logHash } : null;
+  }
+
+  async importArende(a: ImportArende, av: string): Promise<{ arende: Arende; skapad: boolean }> {
+    const dnr = formatArende(a);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const existing = await this.getArende(dnr);
+      if (existing) return { arende: existing, skapad: false };
+      const prev = await this.readCounter(a.serie, a.ar);
+      const now = this.now();
+      const log = nextEntry(
+        null,
+        { handelse: HANDELSE.arendeImporterat, av, data: { arendemening: a.arendemening, insatsId: a.insatsId } },
+        now,
+      );
+      const arende: Arende = { ...a, diarienummer: dnr, status: 'oppet', skapad: now, antalHandlingar: 0 };
+      const claimed = a.insatsnyckel ? await this.insatsArende(a.insatsnyckel) : null;
+      const items: TransactItem[] = [
+        ...(prev < a.nummer ? [this.counterUpdate(a.serie, a.ar, prev, a.nummer)] : []),
+        this.arendePut(arende, log),
+        this.putLog(dnr, log),
+        ...(a.insatsnyckel && !claimed ? [this.insatsClaim(a.insatsnyckel, dnr)] : []),
+      ];
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return { arende, skapad: true };
+      } catch (err) {
+        if (!cancellationCodes(err) && !isTransientConflict(err)) throw err;
+        await backoff(attempt);
+      }
+    }
+    throw new DiariumConflictError(`Kunde inte lägga in ärendet ${dnr}`);
   }
 
   async getArendeDetaljer(diarienummer: string) {
@@ -271,6 +435,9 @@ export class DynamoDiariumRepository implements DiariumRepository {
   }
 
   async findArendeByInsatsnyckel(insatsnyckel: string): Promise<Arende | null> {
+    // The claim item is read consistently; the index answers for ärenden created before it existed.
+    const claimed = await this.insatsArende(insatsnyckel);
+    if (claimed) return this.getArende(claimed);
     const r = await this.db.send(
       new QueryCommand({
         TableName: this.table,
@@ -347,7 +514,8 @@ export class DynamoDiariumRepository implements DiariumRepository {
           TableName: this.table,
           Key: keys.handling(parts.arende, parts.handling),
           UpdateExpression: 'SET kvittensClaim = :nu',
-          ConditionExpression: 'kvittens = :null AND (attribute_not_exists(kvittensClaim) OR kvittensClaim < :stale)',
+          ConditionExpression:
+            'attribute_exists(pk) AND kvittens = :null AND (attribute_not_exists(kvittensClaim) OR kvittensClaim < :stale)',
           ExpressionAttributeValues: { ':nu': nu, ':null': null, ':stale': stale },
         }),
       );
@@ -358,22 +526,30 @@ export class DynamoDiariumRepository implements DiariumRepository {
     }
   }
 
+  /** The kvittens and its log entry in one transaction: a crash cannot leave one without the other. */
   async markKvittens(diarienummer: string, kvittens: { skickad: string; meddelandeId: string }): Promise<void> {
     const parts = splitHandlingsnummer(diarienummer);
     if (!parts) throw new HandlingNotFoundError(diarienummer);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.handling(parts.arende, parts.handling),
-        UpdateExpression: 'SET kvittens = :k REMOVE kvittensClaim',
-        ExpressionAttributeValues: { ':k': kvittens },
-      }),
-    );
-    await this.appendLog(parts.arende, {
-      handelse: 'kvittens-skickad',
-      av: 'system',
-      data: { handling: diarienummer, meddelandeId: kvittens.meddelandeId },
-    });
+    try {
+      await this.withLog(
+        parts.arende,
+        { handelse: HANDELSE.kvittensSkickad, av: 'system', data: { handling: diarienummer, meddelandeId: kvittens.meddelandeId } },
+        [
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.handling(parts.arende, parts.handling),
+              UpdateExpression: 'SET kvittens = :k REMOVE kvittensClaim',
+              ConditionExpression: 'attribute_exists(pk) AND kvittens = :null',
+              ExpressionAttributeValues: { ':k': kvittens, ':null': null },
+            },
+          },
+        ],
+      );
+    } catch (err) {
+      // Already marked (a retry after the first mark): nothing to do.
+      if (!(err instanceof ExtraConditionFailed)) throw err;
+    }
   }
 
   async releaseKvittens(diarienummer: string): Promise<void> {
@@ -384,36 +560,51 @@ export class DynamoDiariumRepository implements DiariumRepository {
         TableName: this.table,
         Key: keys.handling(parts.arende, parts.handling),
         UpdateExpression: 'REMOVE kvittensClaim',
+        ConditionExpression: 'attribute_exists(pk)',
       }),
-    );
+    ).catch((err: unknown) => {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    });
   }
 
+  /**
+   * Changes only the given fields (other writers' attributes, such as a kvittens claim, stay), in the same
+   * transaction as the log entry. `guard` sees the current handling on every attempt.
+   */
   async updateHandling(
     diarienummer: string,
     change: Partial<Pick<Handling, 'granskning' | 'flaggor' | 'makulerad' | 'mottagen' | 'ankomstdatum' | 'ankomstAndrad'>>,
     log: LogEvent,
+    guard?: (current: Handling) => void,
   ): Promise<Handling> {
     const parts = splitHandlingsnummer(diarienummer);
     if (!parts) throw new HandlingNotFoundError(diarienummer);
     const serie = parts.arende.split(' ')[0] ?? '';
     let updated: Handling | null = null;
-    // Re-read inside each attempt: the ärende's log condition serialises writers, so this read-modify-write is safe.
     await this.withLog(parts.arende, log, async () => {
       const current = await this.getHandling(diarienummer);
       if (!current) throw new HandlingNotFoundError(diarienummer);
+      guard?.(current);
       updated = { ...current, ...change };
+      const fields: Record<string, unknown> = { ...change };
+      if ('mottagen' in change || 'ankomstdatum' in change) Object.assign(fields, gsi2(serie, updated));
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets = Object.entries(fields).map(([k, v], i) => {
+        names[`#f${i}`] = k;
+        values[`:f${i}`] = v;
+        return `#f${i} = :f${i}`;
+      });
+      if (sets.length === 0) return [];
       return [
         {
-          Put: {
+          Update: {
             TableName: this.table,
-            Item: {
-              ...keys.handling(parts.arende, parts.handling),
-              typ: 'handling',
-              ...updated,
-              gsi2pk: keys.diariumPartition(serie, updated.ankomstdatum),
-              gsi2sk: `${updated.ankomstdatum}#${updated.mottagen}#${updated.diarienummer}`,
-            },
+            Key: keys.handling(parts.arende, parts.handling),
+            UpdateExpression: `SET ${sets.join(', ')}`,
             ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
           },
         },
       ];
@@ -448,6 +639,7 @@ export class DynamoDiariumRepository implements DiariumRepository {
         setValues[`:a${i}`] = v;
         return `#a${i} = :a${i}`;
       });
+      const extraItems = typeof extra === 'function' ? await extra() : extra;
       try {
         await this.db.send(
           new TransactWriteCommand({
@@ -463,13 +655,18 @@ export class DynamoDiariumRepository implements DiariumRepository {
                 },
               },
               this.putLog(arendeDnr, entry),
-              ...(typeof extra === 'function' ? await extra() : extra),
+              ...extraItems,
             ],
           }),
         );
         return entry;
       } catch (err) {
-        if (!cancellationCodes(err)) throw err;
+        const codes = cancellationCodes(err);
+        if (!codes && !isTransientConflict(err)) throw err;
+        // The log head moved (another writer) → retry; one of the caller's own conditions failed → give up.
+        if (codes && codes[0] !== 'ConditionalCheckFailed' && codes.slice(2).includes('ConditionalCheckFailed')) {
+          throw new ExtraConditionFailed(`Villkoret för ändringen i ${arendeDnr} uppfylldes inte`);
+        }
         await backoff(attempt);
       }
     }
@@ -486,19 +683,4 @@ export class DynamoDiariumRepository implements DiariumRepository {
     } while (start);
     return out;
   }
-}
-
-function registeredEvent(h: Handling): LogEvent {
-  return {
-    handelse: 'handling-registrerad',
-    av: 'system',
-    data: {
-      handling: h.diarienummer,
-      mottagen: h.mottagen,
-      ankomstdatum: h.ankomstdatum,
-      kalla: h.kalla,
-      bedomning: h.bedomning,
-      filer: h.filer.map((f) => ({ filnamn: f.filnamn, sha256: f.sha256 })),
-    },
-  };
 }

@@ -1,4 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import type { GranskningRepository, RecordDecisionResult } from '../../../domain/granskning/ports.js';
@@ -14,7 +21,9 @@ const granskningSchema = z.object({
   steg: z.enum(['notifiera', 'paminn', 'eskalera']),
   utfall: z.enum(['godkand', 'komplettering', 'inget-beslut']).nullable(),
   avgjord: z.string().nullable(),
-  granskare: z.array(z.object({ id: z.string(), namn: z.string(), epost: z.string(), organisation: z.string() })),
+  granskare: z.array(
+    z.object({ id: z.string(), namn: z.string(), epost: z.string(), organisation: z.string() }),
+  ),
 });
 
 const beslutSchema = z.object({
@@ -49,7 +58,13 @@ export class DynamoGranskningRepository implements GranskningRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.granskning(g.id), typ: 'granskning', ...g, gsi1pk: 'GRANSKNING#PAGAR', gsi1sk: g.startad },
+          Item: {
+            ...keys.granskning(g.id),
+            typ: 'granskning',
+            ...g,
+            gsi1pk: 'GRANSKNING#PAGAR',
+            gsi1sk: g.startad,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -61,7 +76,9 @@ export class DynamoGranskningRepository implements GranskningRepository {
   }
 
   async get(id: string): Promise<Granskning | null> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.granskning(id), ConsistentRead: true }));
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.granskning(id), ConsistentRead: true }),
+    );
     return r.Item ? granskningSchema.parse(r.Item) : null;
   }
 
@@ -79,7 +96,12 @@ export class DynamoGranskningRepository implements GranskningRepository {
 
   async getTaskToken(id: string): Promise<string | null> {
     const r = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keys.granskning(id), ConsistentRead: true, ProjectionExpression: 'taskToken' }),
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.granskning(id),
+        ConsistentRead: true,
+        ProjectionExpression: 'taskToken',
+      }),
     );
     const t = r.Item?.['taskToken'];
     return typeof t === 'string' ? t : null;
@@ -98,7 +120,9 @@ export class DynamoGranskningRepository implements GranskningRepository {
   }
 
   async getLink(hash: string): Promise<Lank | null> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.lank(hash), ConsistentRead: true }));
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.lank(hash), ConsistentRead: true }),
+    );
     return r.Item ? lankSchema.parse(r.Item) : null;
   }
 
@@ -142,8 +166,11 @@ export class DynamoGranskningRepository implements GranskningRepository {
       if (granskning === 'ConditionalCheckFailed') return { ok: false, orsak: 'avslutad' };
       if (lank === 'ConditionalCheckFailed' || dup === 'ConditionalCheckFailed') {
         const current = await this.getLink(link.hash);
-        if (current && !current.anvand && dup !== 'ConditionalCheckFailed') return { ok: false, orsak: 'utgangen' };
-        const tidigare = (await this.listDecisions(link.granskningId)).find((b) => b.granskareId === link.granskareId) ?? null;
+        if (current && !current.anvand && dup !== 'ConditionalCheckFailed')
+          return { ok: false, orsak: 'utgangen' };
+        const tidigare =
+          (await this.listDecisions(link.granskningId)).find((b) => b.granskareId === link.granskareId) ??
+          null;
         return { ok: false, orsak: 'redan-besvarad', tidigare };
       }
       throw err;
@@ -162,7 +189,11 @@ export class DynamoGranskningRepository implements GranskningRepository {
     return (r.Items ?? []).map((i) => beslutSchema.parse(i));
   }
 
-  async close(id: string, utfall: Slututfall, nu: string): Promise<{ stangd: boolean; taskToken: string | null }> {
+  async close(
+    id: string,
+    utfall: Slututfall,
+    nu: string,
+  ): Promise<{ stangd: boolean; taskToken: string | null }> {
     try {
       const r = await this.db.send(
         new UpdateCommand({
@@ -180,6 +211,24 @@ export class DynamoGranskningRepository implements GranskningRepository {
       return { stangd: true, taskToken: typeof token === 'string' ? token : null };
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return { stangd: false, taskToken: null };
+      throw err;
+    }
+  }
+
+  async markAvslut(id: string, steg: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.granskning(id),
+          UpdateExpression: 'ADD avslut :s',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(avslut) OR NOT contains(avslut, :v))',
+          ExpressionAttributeValues: { ':s': new Set([steg]), ':v': steg },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
   }

@@ -4,10 +4,18 @@ import { parseHandlingNummer, formatArende } from '../../../domain/diarium/diari
 export const keys = {
   counter: (serie: string, ar: number) => ({ pk: `RAKNARE#${serie}#${ar}`, sk: 'ARENDE' }),
   arende: (dnr: string) => ({ pk: `ARENDE#${dnr}`, sk: 'A' }),
-  handling: (arendeDnr: string, n: number) => ({ pk: `ARENDE#${arendeDnr}`, sk: `H#${String(n).padStart(6, '0')}` }),
-  log: (arendeDnr: string, seq: number) => ({ pk: `ARENDE#${arendeDnr}`, sk: `L#${String(seq).padStart(8, '0')}` }),
+  handling: (arendeDnr: string, n: number) => ({
+    pk: `ARENDE#${arendeDnr}`,
+    sk: `H#${String(n).padStart(6, '0')}`,
+  }),
+  log: (arendeDnr: string, seq: number) => ({
+    pk: `ARENDE#${arendeDnr}`,
+    sk: `L#${String(seq).padStart(8, '0')}`,
+  }),
   source: (sourceKey: string) => ({ pk: `KALLA#${sourceKey}`, sk: 'K' }),
   insats: (id: string) => ({ pk: `INSATS#${id}`, sk: 'I' }),
+  /** One ärende per insats: written with the ärende, conditionally, so two reports cannot open two ärenden. */
+  insatsArende: (insatsnyckel: string) => ({ pk: `INSATSNYCKEL#${insatsnyckel}`, sk: 'A' }),
   granskning: (id: string) => ({ pk: `GRANSKNING#${id}`, sk: 'G' }),
   beslut: (granskningId: string, granskareId: string) => ({
     pk: `GRANSKNING#${granskningId}`,

@@ -20,10 +20,18 @@ export function eventBridgeSink(client: EventBridgeClient, busName: string): Eve
   return async (e) => {
     const r = await client.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: busName, Source: EVENT_SOURCE, DetailType: e.detailType, Detail: JSON.stringify(e.detail) }],
+        Entries: [
+          {
+            EventBusName: busName,
+            Source: EVENT_SOURCE,
+            DetailType: e.detailType,
+            Detail: JSON.stringify(e.detail),
+          },
+        ],
       }),
     );
-    if (r.FailedEntryCount) throw new Error(`PutEvents misslyckades: ${r.Entries?.[0]?.ErrorCode ?? 'okänt fel'}`);
+    if (r.FailedEntryCount)
+      throw new Error(`PutEvents misslyckades: ${r.Entries?.[0]?.ErrorCode ?? 'okänt fel'}`);
   };
 }
 

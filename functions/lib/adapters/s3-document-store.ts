@@ -1,4 +1,10 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, NoSuchKey } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  NoSuchKey,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStore, StoredObject } from '../../../domain/diarium/ports.js';
 import { StorageError } from '../../../domain/diarium/errors.js';
@@ -29,17 +35,33 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 
-  async put(key: string, bytes: Uint8Array, contentType: string, metadata: Record<string, string> = {}): Promise<void> {
-    // Content-addressed keys: an existing object already holds these bytes (and Object Lock forbids overwriting anyway).
+  async put(
+    key: string,
+    bytes: Uint8Array,
+    contentType: string,
+    metadata: Record<string, string> = {},
+  ): Promise<void> {
+    // Keys are content-addressed: if the object exists it already holds these bytes. A conditional put
+    // (If-None-Match) keeps retries from piling up versions, and needs no s3:ListBucket to tell "missing" from "denied".
     try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return;
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: contentType,
+          Metadata: metadata,
+          IfNoneMatch: '*',
+        }),
+      );
     } catch (err) {
-      if (!(err instanceof Error) || (err.name !== 'NotFound' && err.name !== 'NoSuchKey')) throw err;
+      if (
+        err instanceof Error &&
+        (err.name === 'PreconditionFailed' || err.name === 'ConditionalRequestConflict')
+      )
+        return;
+      throw new StorageError(`Kunde inte lagra ${key}`, { cause: err });
     }
-    await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, Metadata: metadata }),
-    );
   }
 
   presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {

@@ -18,14 +18,19 @@ export class SesMailSender implements MailSender {
           Content: {
             Simple: {
               Subject: { Data: mail.subject, Charset: 'UTF-8' },
-              Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+              Body: {
+                Text: { Data: mail.text, Charset: 'UTF-8' },
+                Html: { Data: mail.html, Charset: 'UTF-8' },
+              },
             },
           },
         }),
       );
       return { messageId: r.MessageId ?? 'okant' };
     } catch (err) {
-      throw new MailDeliveryError(`Kunde inte skicka e-post till ${mail.to.length} mottagare`, { cause: err });
+      throw new MailDeliveryError(`Kunde inte skicka e-post till ${mail.to.length} mottagare`, {
+        cause: err,
+      });
     }
   }
 }

@@ -1,4 +1,12 @@
-import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand, ExecutionAlreadyExists, TaskTimedOut, InvalidToken, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import {
+  SFNClient,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  ExecutionAlreadyExists,
+  TaskTimedOut,
+  InvalidToken,
+  TaskDoesNotExist,
+} from '@aws-sdk/client-sfn';
 import type { WorkflowCallback, WorkflowStarter } from '../../../domain/granskning/ports.js';
 import type { GranskningsResultat, GranskningInput } from '../../../domain/granskning/types.js';
 import { granskningInputSchema, granskningsResultatSchema } from '../../../events/granskning.js';
@@ -29,11 +37,15 @@ export class SfnWorkflow implements WorkflowStarter, WorkflowCallback {
   async sendSuccess(taskToken: string, output: GranskningsResultat): Promise<'ok' | 'token-ogiltig'> {
     try {
       await this.sfn.send(
-        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(granskningsResultatSchema.parse(output)) }),
+        new SendTaskSuccessCommand({
+          taskToken,
+          output: JSON.stringify(granskningsResultatSchema.parse(output)),
+        }),
       );
       return 'ok';
     } catch (err) {
-      if (err instanceof TaskTimedOut || err instanceof InvalidToken || err instanceof TaskDoesNotExist) return 'token-ogiltig';
+      if (err instanceof TaskTimedOut || err instanceof InvalidToken || err instanceof TaskDoesNotExist)
+        return 'token-ogiltig';
       throw err;
     }
   }

@@ -36,8 +36,8 @@ function errorName(err: unknown): string {
 
 async function open(unpdf: Unpdf, bytes: Uint8Array, extra: object = {}): Promise<PdfDoc> {
   try {
-    // pdf.js may take ownership of (detach) the buffer it is given: always hand it a copy.
-    return await unpdf.getDocumentProxy(bytes.slice(), { ...SAFE_OPTIONS, ...extra });
+    // pdf.js may take ownership of (detach) the buffer it is given, and refuses Node Buffers: hand it a plain copy.
+    return await unpdf.getDocumentProxy(new Uint8Array(bytes), { ...SAFE_OPTIONS, ...extra });
   } catch (err) {
     if (errorName(err) === 'PasswordException') throw new ExtractionAbortError('KRYPTERAD_PDF');
     throw new ExtractionAbortError(

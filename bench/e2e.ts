@@ -1,0 +1,188 @@
+/**
+ * End-to-end figures against the local stack: latency SMTP accepted → kvittens / reviewer mail in the SES
+ * outbox (sequential submissions), and a burst of concurrent submissions (throughput, unique gap-free numbers).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { composeMail, sendRaw } from '../test/support/local-helpers.js';
+import { makeDocumentClient } from '../functions/lib/adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../functions/lib/adapters/dynamo-diarium-repository.js';
+import { parseHandlingNummer } from '../domain/diarium/diarienummer.js';
+import { syntheticReport } from './lib/fixtures.js';
+import { figure, summarize, type Figure } from './lib/stats.js';
+
+const outboxSchema = z.object({
+  emails: z.array(
+    z.object({
+      subject: z.string(),
+      destination: z.object({ to: z.array(z.string()) }),
+      body: z.object({ text: z.string().optional() }).loose(),
+    }),
+  ),
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function start(ingestConcurrency?: number): Promise<{ stack: LocalStack; dir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rapportflode-bench-'));
+  const stack = await startLocalStack({
+    dataDir: dir,
+    fresh: true,
+    ports: { smtp: 0, s3: 0, dynamodb: 0, ses: 0, http: 0, aws: 0 },
+    log: () => undefined,
+    ...(ingestConcurrency ? { ingestConcurrency } : {}),
+  });
+  return { stack, dir };
+}
+
+async function stop(s: { stack: LocalStack; dir: string }): Promise<void> {
+  await s.stack.stop();
+  rmSync(s.dir, { recursive: true, force: true });
+}
+
+async function report(format: 'pdf' | 'docx', i: number, tag: string): Promise<{ raw: Buffer; from: string }> {
+  const from = `rapportor.${tag}${i}@exempelby.example`;
+  const content = await syntheticReport(format, { insatsnamn: `Bänkinsats ${tag} ${i} Åmot`, organisation: 'Exempelby kommun' });
+  const raw = await composeMail({
+    from,
+    subject: `Slutrapport Bänkinsats ${tag} ${i}`,
+    attachments: [{ filename: `Slutrapport ${i}.${format}`, content: Buffer.from(content) }],
+  });
+  return { raw, from };
+}
+
+interface LatencySample {
+  kvittens: number;
+  reviewer: number;
+}
+
+/** One submission at a time; the outbox is cleared between submissions so each poll reads a few mails. */
+async function latencySeries(stack: LocalStack, format: 'pdf' | 'docx', n: number, warmup: number): Promise<LatencySample[]> {
+  const store = `${stack.urls.outbox}store`;
+  const samples: LatencySample[] = [];
+  const mails = [];
+  for (let i = 0; i < n + warmup; i++) mails.push(await report(format, i, `lat${format}`));
+  for (const [i, m] of mails.entries()) {
+    await fetch(`${stack.urls.outbox}clear-store`, { method: 'POST' });
+    const key = await sendRaw(stack, m.raw, m.from);
+    const t0 = performance.now();
+    let kvittens: number | null = null;
+    let reviewer: number | null = null;
+    while (kvittens === null || reviewer === null) {
+      if (performance.now() - t0 > 30_000) throw new Error(`Ingen post inom 30 s för ${key}`);
+      const { emails } = outboxSchema.parse(await (await fetch(store)).json());
+      const t = performance.now() - t0;
+      if (kvittens === null && emails.some((e) => e.destination.to.includes(m.from) && e.subject.includes('Kvittens'))) {
+        kvittens = t;
+      }
+      const dnr = stack.outcomes.get(key)?.diarienummer;
+      if (reviewer === null && dnr && emails.some((e) => e.subject.startsWith('Granskning av slutrapport') && (e.body.text ?? '').includes(dnr))) {
+        reviewer = t;
+      }
+      if (kvittens === null || reviewer === null) await sleep(5);
+    }
+    const outcome = stack.outcomes.get(key);
+    if (outcome?.status !== 'komplett') throw new Error(`Rapporten bedömdes ${outcome?.status ?? 'inte'}: ${key}`);
+    if (i >= warmup) samples.push({ kvittens, reviewer });
+  }
+  return samples;
+}
+
+export async function benchLatency(n: number): Promise<Figure[]> {
+  const s = await start();
+  try {
+    const out: Figure[] = [];
+    for (const format of ['pdf', 'docx'] as const) {
+      const samples = await latencySeries(s.stack, format, n, 5);
+      for (const [what, pick] of [
+        ['kvittens', (x: LatencySample) => x.kvittens],
+        ['reviewer mail', (x: LatencySample) => x.reviewer],
+      ] as const) {
+        const sm = summarize(samples.map(pick));
+        const base = { group: 'e2e latency', unit: 'ms', min: sm.min, max: sm.max, runs: sm.runs };
+        out.push({ ...base, name: `${format} → ${what} p50`, median: sm.median, target: { op: '<=', value: 300 } });
+        out.push({ ...base, name: `${format} → ${what} p95`, median: sm.p95, target: { op: '<=', value: 1000 } });
+      }
+    }
+    return out;
+  } finally {
+    await stop(s);
+  }
+}
+
+export interface BurstResult {
+  concurrency: number;
+  reports: number;
+  seconds: number;
+  perSecond: number;
+  registered: number;
+  unique: boolean;
+  gapFree: boolean;
+  komplett: number;
+}
+
+async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+/** `reports` komplett reports (alternating text PDF and docx, each its own insats) over 50 SMTP connections. */
+export async function burst(reports: number, ingestConcurrency: number): Promise<BurstResult> {
+  const mails = [];
+  for (let i = 0; i < reports; i++) mails.push(await report(i % 2 === 0 ? 'pdf' : 'docx', i, 'burst'));
+  const s = await start(ingestConcurrency);
+  try {
+    const t0 = performance.now();
+    await pool(mails, 50, async (m) => {
+      await sendRaw(s.stack, m.raw, m.from);
+    });
+    while (s.stack.outcomes.size < reports) {
+      if (performance.now() - t0 > 600_000) break;
+      await sleep(10);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: s.stack.table });
+    const year = new Date().getFullYear();
+    const handlingar = await repo.listDiarium(`${year - 1}-01-01`, `${year + 1}-12-31`);
+    const numbers = handlingar.map((h) => parseHandlingNummer(h.diarienummer)?.nummer ?? -1).sort((a, b) => a - b);
+    const unique = new Set(numbers).size === numbers.length;
+    const gapFree = numbers.every((n, i) => n === i + 1);
+    return {
+      concurrency: ingestConcurrency,
+      reports,
+      seconds,
+      perSecond: s.stack.outcomes.size / seconds,
+      registered: handlingar.length,
+      unique,
+      gapFree,
+      komplett: [...s.stack.outcomes.values()].filter((o) => o.status === 'komplett').length,
+    };
+  } finally {
+    await stop(s);
+  }
+}
+
+export async function benchBurst(reports: number, settings: number[], runs: number): Promise<{ figures: Figure[]; results: BurstResult[] }> {
+  const results: BurstResult[] = [];
+  const figures: Figure[] = [];
+  for (const c of settings) {
+    const mine: BurstResult[] = [];
+    for (let r = 0; r < runs; r++) mine.push(await burst(reports, c));
+    results.push(...mine);
+    const ok = mine.every((m) => m.registered === reports && m.unique && m.gapFree);
+    figures.push(
+      figure('burst', `${reports} reports, ingest concurrency ${c}`, 'reports/s', mine.map((m) => m.perSecond), {
+        target: { op: '>=', value: 50 },
+        note: `${ok ? 'all registered, unique, gap-free' : 'LOST/DUPLICATE/GAP'}; ${mine.map((m) => `${m.registered} reg., ${m.komplett} komplett`).join('; ')}`,
+      }),
+    );
+  }
+  return { figures, results };
+}

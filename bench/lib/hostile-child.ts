@@ -1,0 +1,17 @@
+/** Child of bench/extraction.ts: one input through the ingest's extractor, then its peak RSS as JSON. */
+import { readFileSync } from 'node:fs';
+import { reportExtractor } from '../../functions/lib/report-extractor.js';
+
+const [kind, file, name] = process.argv.slice(2);
+const bytes = new Uint8Array(readFileSync(file ?? ''));
+const t0 = performance.now();
+let problems: string[] = [];
+if (kind === 'mail') {
+  const m = await reportExtractor.extractMail(bytes);
+  problems = m.problems.map((p) => p.kod);
+} else if (kind === 'document') {
+  const d = await reportExtractor.extractDocument(bytes, name ?? 'fil');
+  problems = d.problems.map((p) => p.kod);
+}
+const ms = performance.now() - t0;
+console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, ms, problems }));
