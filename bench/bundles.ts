@@ -19,7 +19,9 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const BANNER =
   "import{createRequire as __rfCreateRequire}from'node:module';const require=__rfCreateRequire(import.meta.url);";
 /** As in infra/constructs/ingest-pipeline.ts: installed next to the bundle, not bundled. */
-const EXTERNAL: Record<string, string[]> = { ingest: ['tesseract.js', '@tesseract.js-data/swe', '@napi-rs/canvas'] };
+const EXTERNAL: Record<string, string[]> = {
+  ingest: ['tesseract.js', '@tesseract.js-data/swe', '@napi-rs/canvas'],
+};
 
 /** Enough configuration for every function's cold-start parse (functions/lib/config.ts). */
 const ENV: Record<string, string> = {
@@ -38,7 +40,9 @@ const ENV: Record<string, string> = {
   KANSLI_EMAIL: 'kontakt@finsamgavleborg.se',
   FORBUNDSCHEF_EMAIL: 'forbundschef@finsamgavleborg.se',
   PUBLIC_BASE_URL: 'https://granskning.finsamgavleborg.se',
-  BEREDNINGSGRUPP: JSON.stringify([{ namn: 'Maria Exempelsson', epost: 'maria@ovanaker.example', organisation: 'Ovanåkers kommun' }]),
+  BEREDNINGSGRUPP: JSON.stringify([
+    { namn: 'Maria Exempelsson', epost: 'maria@ovanaker.example', organisation: 'Ovanåkers kommun' },
+  ]),
   BESLUT_POLICY: JSON.stringify({ typ: 'forsta' }),
   LINK_TTL_SECONDS: '1209600',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-north-1:000000000000:stateMachine:Granskning',
@@ -103,7 +107,9 @@ export async function benchBundles(dir: string, initRuns: number): Promise<Figur
     });
     const times: number[] = [];
     for (let i = 0; i < initRuns; i++) {
-      const { stdout } = await run(process.execPath, [runner, pathToFileURL(outfile).href], { env: { PATH: process.env['PATH'] ?? '', ...ENV } });
+      const { stdout } = await run(process.execPath, [runner, pathToFileURL(outfile).href], {
+        env: { PATH: process.env['PATH'] ?? '', ...ENV },
+      });
       const parsed = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms?: unknown };
       if (typeof parsed.ms !== 'number') throw new Error(`init-runner gav inget värde för ${name}`);
       times.push(parsed.ms);

@@ -43,9 +43,16 @@ async function stop(s: { stack: LocalStack; dir: string }): Promise<void> {
   rmSync(s.dir, { recursive: true, force: true });
 }
 
-async function report(format: 'pdf' | 'docx', i: number, tag: string): Promise<{ raw: Buffer; from: string }> {
+async function report(
+  format: 'pdf' | 'docx',
+  i: number,
+  tag: string,
+): Promise<{ raw: Buffer; from: string }> {
   const from = `rapportor.${tag}${i}@exempelby.example`;
-  const content = await syntheticReport(format, { insatsnamn: `Bänkinsats ${tag} ${i} Åmot`, organisation: 'Exempelby kommun' });
+  const content = await syntheticReport(format, {
+    insatsnamn: `Bänkinsats ${tag} ${i} Åmot`,
+    organisation: 'Exempelby kommun',
+  });
   const raw = await composeMail({
     from,
     subject: `Slutrapport Bänkinsats ${tag} ${i}`,
@@ -60,7 +67,12 @@ interface LatencySample {
 }
 
 /** One submission at a time; the outbox is cleared between submissions so each poll reads a few mails. */
-async function latencySeries(stack: LocalStack, format: 'pdf' | 'docx', n: number, warmup: number): Promise<LatencySample[]> {
+async function latencySeries(
+  stack: LocalStack,
+  format: 'pdf' | 'docx',
+  n: number,
+  warmup: number,
+): Promise<LatencySample[]> {
   const store = `${stack.urls.outbox}store`;
   const samples: LatencySample[] = [];
   const mails = [];
@@ -75,42 +87,70 @@ async function latencySeries(stack: LocalStack, format: 'pdf' | 'docx', n: numbe
       if (performance.now() - t0 > 30_000) throw new Error(`Ingen post inom 30 s för ${key}`);
       const { emails } = outboxSchema.parse(await (await fetch(store)).json());
       const t = performance.now() - t0;
-      if (kvittens === null && emails.some((e) => e.destination.to.includes(m.from) && e.subject.includes('Kvittens'))) {
+      if (
+        kvittens === null &&
+        emails.some((e) => e.destination.to.includes(m.from) && e.subject.includes('Kvittens'))
+      ) {
         kvittens = t;
       }
       const dnr = stack.outcomes.get(key)?.diarienummer;
-      if (reviewer === null && dnr && emails.some((e) => e.subject.startsWith('Granskning av slutrapport') && (e.body.text ?? '').includes(dnr))) {
+      if (
+        reviewer === null &&
+        dnr &&
+        emails.some(
+          (e) => e.subject.startsWith('Granskning av slutrapport') && (e.body.text ?? '').includes(dnr),
+        )
+      ) {
         reviewer = t;
       }
       if (kvittens === null || reviewer === null) await sleep(5);
     }
     const outcome = stack.outcomes.get(key);
-    if (outcome?.status !== 'komplett') throw new Error(`Rapporten bedömdes ${outcome?.status ?? 'inte'}: ${key}`);
+    if (outcome?.status !== 'komplett')
+      throw new Error(`Rapporten bedömdes ${outcome?.status ?? 'inte'}: ${key}`);
     if (i >= warmup) samples.push({ kvittens, reviewer });
   }
   return samples;
 }
 
-export async function benchLatency(n: number): Promise<Figure[]> {
-  const s = await start();
+/** Starts a stack, hands it to `fn`, stops and removes it. */
+export async function withStack<T>(
+  fn: (stack: LocalStack) => Promise<T>,
+  ingestConcurrency?: number,
+): Promise<T> {
+  const s = await start(ingestConcurrency);
   try {
-    const out: Figure[] = [];
-    for (const format of ['pdf', 'docx'] as const) {
-      const samples = await latencySeries(s.stack, format, n, 5);
-      for (const [what, pick] of [
-        ['kvittens', (x: LatencySample) => x.kvittens],
-        ['reviewer mail', (x: LatencySample) => x.reviewer],
-      ] as const) {
-        const sm = summarize(samples.map(pick));
-        const base = { group: 'e2e latency', unit: 'ms', min: sm.min, max: sm.max, runs: sm.runs };
-        out.push({ ...base, name: `${format} → ${what} p50`, median: sm.median, target: { op: '<=', value: 300 } });
-        out.push({ ...base, name: `${format} → ${what} p95`, median: sm.p95, target: { op: '<=', value: 1000 } });
-      }
-    }
-    return out;
+    return await fn(s.stack);
   } finally {
     await stop(s);
   }
+}
+
+export async function benchLatency(stack: LocalStack, n: number): Promise<Figure[]> {
+  const out: Figure[] = [];
+  for (const format of ['pdf', 'docx'] as const) {
+    const samples = await latencySeries(stack, format, n, 5);
+    for (const [what, pick] of [
+      ['kvittens', (x: LatencySample) => x.kvittens],
+      ['reviewer mail', (x: LatencySample) => x.reviewer],
+    ] as const) {
+      const sm = summarize(samples.map(pick));
+      const base = { group: 'e2e latency', unit: 'ms', min: sm.min, max: sm.max, runs: sm.runs };
+      out.push({
+        ...base,
+        name: `${format} → ${what} p50`,
+        median: sm.median,
+        target: { op: '<=', value: 300 },
+      });
+      out.push({
+        ...base,
+        name: `${format} → ${what} p95`,
+        median: sm.p95,
+        target: { op: '<=', value: 1000 },
+      });
+    }
+  }
+  return out;
 }
 
 export interface BurstResult {
@@ -151,7 +191,9 @@ export async function burst(reports: number, ingestConcurrency: number): Promise
     const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: s.stack.table });
     const year = new Date().getFullYear();
     const handlingar = await repo.listDiarium(`${year - 1}-01-01`, `${year + 1}-12-31`);
-    const numbers = handlingar.map((h) => parseHandlingNummer(h.diarienummer)?.nummer ?? -1).sort((a, b) => a - b);
+    const numbers = handlingar
+      .map((h) => parseHandlingNummer(h.diarienummer)?.nummer ?? -1)
+      .sort((a, b) => a - b);
     const unique = new Set(numbers).size === numbers.length;
     const gapFree = numbers.every((n, i) => n === i + 1);
     return {
@@ -169,7 +211,11 @@ export async function burst(reports: number, ingestConcurrency: number): Promise
   }
 }
 
-export async function benchBurst(reports: number, settings: number[], runs: number): Promise<{ figures: Figure[]; results: BurstResult[] }> {
+export async function benchBurst(
+  reports: number,
+  settings: number[],
+  runs: number,
+): Promise<{ figures: Figure[]; results: BurstResult[] }> {
   const results: BurstResult[] = [];
   const figures: Figure[] = [];
   for (const c of settings) {
@@ -178,10 +224,16 @@ export async function benchBurst(reports: number, settings: number[], runs: numb
     results.push(...mine);
     const ok = mine.every((m) => m.registered === reports && m.unique && m.gapFree);
     figures.push(
-      figure('burst', `${reports} reports, ingest concurrency ${c}`, 'reports/s', mine.map((m) => m.perSecond), {
-        target: { op: '>=', value: 50 },
-        note: `${ok ? 'all registered, unique, gap-free' : 'LOST/DUPLICATE/GAP'}; ${mine.map((m) => `${m.registered} reg., ${m.komplett} komplett`).join('; ')}`,
-      }),
+      figure(
+        'burst',
+        `${reports} reports, ingest concurrency ${c}`,
+        'reports/s',
+        mine.map((m) => m.perSecond),
+        {
+          target: { op: '>=', value: 50 },
+          note: `${ok ? 'all registered, unique, gap-free' : 'LOST/DUPLICATE/GAP'}; ${mine.map((m) => `${m.registered} reg., ${m.komplett} komplett`).join('; ')}`,
+        },
+      ),
     );
   }
   return { figures, results };

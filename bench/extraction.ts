@@ -51,7 +51,9 @@ export async function benchExtraction(runs: number, ocrRuns: number): Promise<Fi
     if (!d.text) throw new Error('Ingen text ur PDF');
     return 50 / ((performance.now() - t0) / 1000);
   });
-  figures.push(figure(group, 'text PDF (50 pages)', 'pages/s', pdfRates, { target: { op: '>=', value: 100 } }));
+  figures.push(
+    figure(group, 'text PDF (50 pages)', 'pages/s', pdfRates, { target: { op: '>=', value: 100 } }),
+  );
 
   const docx = await syntheticReport('docx');
   await extractDocument(docx, 'warm.docx');
@@ -83,7 +85,9 @@ export async function benchExtraction(runs: number, ocrRuns: number): Promise<Fi
     await extractDocument(one, 's1.pdf');
     return (performance.now() - t0) / 1000;
   });
-  figures.push(figure(group, 'OCR, single-page scan', 's', single, { note: 'one worker, start-up included' }));
+  figures.push(
+    figure(group, 'OCR, single-page scan', 's', single, { note: 'one worker, start-up included' }),
+  );
   return figures;
 }
 
@@ -98,17 +102,24 @@ export async function benchParse(runs: number): Promise<Figure[]> {
       const n = 200;
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {
-        if (readSlutrapport(text, { idag: '2025-09-01' }).status !== 'komplett') throw new Error('inte komplett');
+        if (readSlutrapport(text, { idag: '2025-09-01' }).status !== 'komplett')
+          throw new Error('inte komplett');
       }
       return Promise.resolve((performance.now() - t0) / n);
     });
-    out.push(figure('parse + validate', `readSlutrapport, ${format} text`, 'ms', per, { target: { op: '<=', value: 5 } }));
+    out.push(
+      figure('parse + validate', `readSlutrapport, ${format} text`, 'ms', per, {
+        target: { op: '<=', value: 5 },
+      }),
+    );
   }
   return out;
 }
 
 /** The hostile inputs: what the worst sender can put in the bucket (≤ 40 MB, as SES inbound accepts). */
-async function hostileInputs(quick: boolean): Promise<Record<string, { kind: 'mail' | 'document'; name: string; bytes: Uint8Array }>> {
+async function hostileInputs(
+  quick: boolean,
+): Promise<Record<string, { kind: 'mail' | 'document'; name: string; bytes: Uint8Array }>> {
   const from = 'angripare@exempel.example';
   const to = 'kontakt@finsamgavleborg.se';
   const doc = (name: string, bytes: Uint8Array) => ({ kind: 'document' as const, name, bytes });
@@ -117,7 +128,10 @@ async function hostileInputs(quick: boolean): Promise<Record<string, { kind: 'ma
   return {
     'zip bomb .docx (20 MB XML)': doc('b.docx', makeZipBomb(20)),
     'zip bomb .docx (200 MB XML)': doc('b.docx', makeZipBomb(200)),
-    'billion laughs .docx': doc('l.docx', replaceZipPart(await makeDocx(), 'word/document.xml', BILLION_LAUGHS)),
+    'billion laughs .docx': doc(
+      'l.docx',
+      replaceZipPart(await makeDocx(), 'word/document.xml', BILLION_LAUGHS),
+    ),
     'lying zip directory': doc('z.docx', makeLyingZip()),
     '3 000-entry zip': doc('e.docx', makeManyEntriesZip(3000)),
     '200-page text PDF': doc('p.pdf', await multiplyPages(await syntheticReportPdf(), 200)),
@@ -128,7 +142,13 @@ async function hostileInputs(quick: boolean): Promise<Record<string, { kind: 'ma
     '5 000 MIME parts': mail(makeManyPartsMail(5000)),
     '1 MB header': mail(makeLongHeaderMail()),
     '38 MB mail, one 28 MB attachment': mail(
-      await composeMail({ from, to, subject: 'Stor', text: 'x', attachments: [{ filename: 'stor.bin', content: Buffer.alloc(28 * 1024 * 1024, 7) }] }),
+      await composeMail({
+        from,
+        to,
+        subject: 'Stor',
+        text: 'x',
+        attachments: [{ filename: 'stor.bin', content: Buffer.alloc(28 * 1024 * 1024, 7) }],
+      }),
     ),
     '38 MB mail, 20 × 1.4 MB text PDFs': mail(
       await composeMail({
@@ -143,7 +163,13 @@ async function hostileInputs(quick: boolean): Promise<Record<string, { kind: 'ma
       }),
     ),
     'zip bomb .docx attached to a mail': mail(
-      await composeMail({ from, to, subject: 'Bomb', text: 'x', attachments: [{ filename: 'rapport.docx', content: Buffer.from(makeZipBomb(200)) }] }),
+      await composeMail({
+        from,
+        to,
+        subject: 'Bomb',
+        text: 'x',
+        attachments: [{ filename: 'rapport.docx', content: Buffer.from(makeZipBomb(200)) }],
+      }),
     ),
   };
 }
@@ -156,7 +182,10 @@ export async function benchHostile(dir: string, quick: boolean): Promise<Figure[
   mkdirSync(inputDir, { recursive: true });
   const child = path.join(import.meta.dirname, 'lib', 'hostile-child.ts');
   const tsx = path.join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const inputs = { baseline: { kind: 'none' as const, name: '-', bytes: new Uint8Array() }, ...(await hostileInputs(quick)) };
+  const inputs = {
+    baseline: { kind: 'none' as const, name: '-', bytes: new Uint8Array() },
+    ...(await hostileInputs(quick)),
+  };
   const figures: Figure[] = [];
   let i = 0;
   for (const [label, input] of Object.entries(inputs)) {
@@ -164,15 +193,24 @@ export async function benchHostile(dir: string, quick: boolean): Promise<Figure[
     writeFileSync(file, input.bytes);
     const samples: z.infer<typeof childResult>[] = [];
     for (let r = 0; r < (quick ? 1 : 3); r++) {
-      const { stdout } = await run(process.execPath, [tsx, child, input.kind, file, input.name], { maxBuffer: 1 << 20, timeout: 300_000 });
+      const { stdout } = await run(process.execPath, [tsx, child, input.kind, file, input.name], {
+        maxBuffer: 1 << 20,
+        timeout: 300_000,
+      });
       samples.push(childResult.parse(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')));
     }
     const problems = [...new Set(samples.flatMap((s) => s.problems))].join(',');
     figures.push(
-      figure('peak RSS', label, 'MB', samples.map((s) => s.maxRssKb / 1024), {
-        ...(input.kind === 'none' ? {} : { target: { op: '<=' as const, value: 512 } }),
-        note: `${Math.round(samples.reduce((a, s) => a + s.ms, 0) / samples.length)} ms${problems ? `; ${problems}` : ''}`,
-      }),
+      figure(
+        'peak RSS',
+        label,
+        'MB',
+        samples.map((s) => s.maxRssKb / 1024),
+        {
+          ...(input.kind === 'none' ? {} : { target: { op: '<=' as const, value: 512 } }),
+          note: `${Math.round(samples.reduce((a, s) => a + s.ms, 0) / samples.length)} ms${problems ? `; ${problems}` : ''}`,
+        },
+      ),
     );
   }
   return figures;

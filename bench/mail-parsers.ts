@@ -24,13 +24,20 @@ export async function benchMailParsers(runs: number): Promise<Figure[]> {
     },
     '500 MIME parts': { raw: makeManyPartsMail(500), n: 10 },
     '10 MB attachment': {
-      raw: await composeMail({ from, to, subject: 'Stor', text: 'x', attachments: [{ filename: 'stor.bin', content: Buffer.alloc(10 * 1024 * 1024, 7) }] }),
+      raw: await composeMail({
+        from,
+        to,
+        subject: 'Stor',
+        text: 'x',
+        attachments: [{ filename: 'stor.bin', content: Buffer.alloc(10 * 1024 * 1024, 7) }],
+      }),
       n: 3,
     },
   };
   const parsers: Record<string, (raw: Uint8Array) => Promise<unknown>> = {
     'postal-mime': (raw) => PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' }),
-    mailparser: (raw) => simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), { skipImageLinks: true }),
+    mailparser: (raw) =>
+      simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), { skipImageLinks: true }),
   };
   const out: Figure[] = [];
   for (const [label, { raw, n }] of Object.entries(mails)) {

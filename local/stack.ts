@@ -273,8 +273,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const { buildDeps: buildIngestDeps } = await import('../functions/ingest/handler.js');
   const { makeHandler: makeIngestHandler } = await import('../functions/ingest/make-handler.js');
   const outcomes = new Map<string, IngestStatus>();
-  const ingest = makeIngestHandler(buildIngestDeps(), (o) => {
-    const key = o.handling.kallaReferens.replace(/^s3:\/\/[^/]+\//, '').replace(/\?versionId=.*$/, '');
+  const ingest = makeIngestHandler(buildIngestDeps(), (o, key) => {
     outcomes.set(key, {
       diarienummer: o.handling.diarienummer,
       status: o.handling.bedomning,

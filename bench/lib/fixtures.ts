@@ -1,5 +1,9 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { syntheticReportDocx, syntheticReportLines, type SyntheticReportOptions } from '../../test/support/synthetic-report.js';
+import {
+  syntheticReportDocx,
+  syntheticReportLines,
+  type SyntheticReportOptions,
+} from '../../test/support/synthetic-report.js';
 
 /** Word-wraps a line to at most `width` characters (the report's answers are long paragraphs). */
 function wrap(line: string, width: number): string[] {
@@ -34,6 +38,9 @@ export async function syntheticReportPdf(o: SyntheticReportOptions = {}): Promis
   return pdf.save({ useObjectStreams: false });
 }
 
-export async function syntheticReport(format: 'pdf' | 'docx', o: SyntheticReportOptions = {}): Promise<Uint8Array> {
+export async function syntheticReport(
+  format: 'pdf' | 'docx',
+  o: SyntheticReportOptions = {},
+): Promise<Uint8Array> {
   return format === 'pdf' ? syntheticReportPdf(o) : new Uint8Array(await syntheticReportDocx(o));
 }

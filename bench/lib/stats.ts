@@ -22,7 +22,13 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[i]!;
 }
 
-export function summarize(samples: number[]): { median: number; min: number; max: number; p95: number; runs: number } {
+export function summarize(samples: number[]): {
+  median: number;
+  min: number;
+  max: number;
+  p95: number;
+  runs: number;
+} {
   const s = [...samples].sort((a, b) => a - b);
   return {
     median: quantile(s, 0.5),
@@ -72,11 +78,19 @@ export function describeMachine(): Machine {
   }
   let memory = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`;
   try {
-    memory = execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n')[1]?.replace(/\s+/g, ' ').trim() ?? memory;
+    memory =
+      execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n')[1]?.replace(/\s+/g, ' ').trim() ??
+      memory;
   } catch {
     // `free` missing: total memory from Node.
   }
-  return { cpu, cores: os.availableParallelism(), memory, node: process.version, os: `${os.type()} ${os.release()}` };
+  return {
+    cpu,
+    cores: os.availableParallelism(),
+    memory,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
 }
 
 const fmt = (n: number): string => {
@@ -101,7 +115,11 @@ export function renderTable(figures: Figure[]): string {
   });
   const head = ['group', 'figure', 'median', 'min – max', 'n', 'target', '', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -26,3 +26,18 @@ const stockholmTime = new Intl.DateTimeFormat('sv-SE', {
 export function svenskTidpunkt(isoUtc: string): string {
   return stockholmTime.format(new Date(isoUtc));
 }
+
+const stockholmSeconds = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** `2026-11-23 14:05:09` in Swedish local time: the exact arrival as the kansli reads it. */
+export function svenskTidpunktSekunder(isoUtc: string): string {
+  return stockholmSeconds.format(new Date(isoUtc));
+}

@@ -49,6 +49,11 @@ export interface DiariumRepository {
       Pick<Handling, 'granskning' | 'flaggor' | 'makulerad' | 'mottagen' | 'ankomstdatum' | 'ankomstAndrad'>
     >,
     log: LogEvent,
+    /**
+     * Checked against the current handling inside the write's retry loop; throw to abort. Makes
+     * check-then-change (void once, release only when waiting) safe against a concurrent writer.
+     */
+    guard?: (current: Handling) => void,
   ): Promise<Handling>;
   updateArendeStatus(diarienummer: string, status: Arende['status'], log: LogEvent): Promise<void>;
   appendLog(arende: string, log: LogEvent): Promise<AuditEntry>;

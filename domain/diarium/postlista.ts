@@ -1,8 +1,11 @@
-import type { Handling } from './types.js';
+import { maskPersonnummer } from '../slutrapport/index.js';
+import type { Arende, Handling } from './types.js';
 
 export interface PostlistaRad {
   diarienummer: string;
   ankomstdatum: string;
+  /** The ärende's ärendemening (empty when the ärende was not given). */
+  arendemening: string;
   avser: string;
   avsandare: string;
   status: string;
@@ -15,25 +18,57 @@ const STATUS: Record<'komplett' | 'ofullstandig' | 'olasbar' | 'karantan', strin
   karantan: 'Karantän',
 };
 
+const EPOST = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+const TELEFON = /(?<![\p{N}-])(?:\+46|0)[\s-]?\d{1,3}(?:[\s-]?\d{2,3}){2,4}(?![\p{N}])/gu;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Public rows of the diarium. Senders are shown by organisation only (a private individual's name and
- * address never appear); handlings flagged for sekretess or personnummer show a neutral description.
+ * Personal data out of public text: personnummer, e-mail addresses, phone numbers, and the given names
+ * (a private sender's name, which may appear in a subject line).
  */
-export function postlistaRows(handlingar: Handling[]): PostlistaRad[] {
+export function maskeraPersonuppgifter(text: string, namn: (string | null)[] = []): string {
+  let out = maskPersonnummer(text).replace(EPOST, '[e-postadress]').replace(TELEFON, '[telefonnummer]');
+  for (const n of namn) {
+    const parts = (n ?? '')
+      .split(/\s+/)
+      .map((p) => p.replace(/[^\p{L}-]/gu, ''))
+      .filter((p) => p.length >= 2);
+    if (parts.length === 0) continue;
+    const whole = new RegExp(`(?<!\\p{L})${parts.map(escapeRegExp).join('\\s+')}(?!\\p{L})`, 'giu');
+    out = out.replace(whole, '[namn]');
+    // A first or last name alone too, when the sender wrote only one of them.
+    for (const p of parts) out = out.replace(new RegExp(`(?<!\\p{L})${escapeRegExp(p)}(?!\\p{L})`, 'giu'), '[namn]');
+  }
+  return out;
+}
+
+/**
+ * Public rows of the diarium (OSL 5:2: date, diarienummer, sender, what it concerns). Senders are shown by
+ * organisation only: a private individual's name and address never appear, and the individual's name is
+ * masked in the description too. Handlings flagged for sekretess or personnummer show a neutral description.
+ * Voided handlings stay, shown as makulerad.
+ */
+export function postlistaRows(handlingar: Handling[], arenden: Arende[] = []): PostlistaRad[] {
+  const mening = new Map(arenden.map((a) => [a.diarienummer, a.arendemening]));
   return [...handlingar]
-    .sort((a, b) => a.mottagen.localeCompare(b.mottagen))
-    .map((h) => ({
-      diarienummer: h.diarienummer,
-      ankomstdatum: h.ankomstdatum,
-      avser: h.makulerad
-        ? `Makulerad (${h.makulerad.skal})`
-        : h.sekretess
-          ? 'Slutrapport (innehåller uppgifter som maskerats)'
-          : h.beskrivning,
-      avsandare:
-        h.kalla === 'upprattad'
-          ? 'Upprättad av förbundet'
-          : (h.avsandare.organisation ?? 'Enskild/okänd avsändare'),
-      status: h.makulerad ? 'Makulerad' : STATUS[h.bedomning],
-    }));
+    .sort((a, b) => a.mottagen.localeCompare(b.mottagen) || a.diarienummer.localeCompare(b.diarienummer))
+    .map((h) => {
+      const privat = h.kalla !== 'upprattad' && !h.avsandare.organisation;
+      const namn = privat ? [h.avsandare.namn] : [];
+      const beskrivning = h.sekretess
+        ? 'Handling med uppgifter som maskerats (sekretess/personuppgifter)'
+        : maskeraPersonuppgifter(h.beskrivning, namn);
+      return {
+        diarienummer: h.diarienummer,
+        ankomstdatum: h.ankomstdatum,
+        arendemening: maskeraPersonuppgifter(mening.get(h.arende) ?? '', namn),
+        avser: h.makulerad ? `Makulerad – ${beskrivning}` : beskrivning,
+        avsandare:
+          h.kalla === 'upprattad'
+            ? 'Upprättad av förbundet'
+            : (h.avsandare.organisation ?? 'Enskild eller okänd avsändare (uppgift skyddas)'),
+        status: h.makulerad ? 'Makulerad' : STATUS[h.bedomning],
+      };
+    });
 }

@@ -20,8 +20,8 @@ export interface GranskningRepository {
   /** Moves the granskning from pagar to avgjord once (stangd false when someone else did); hands back the token. */
   close(id: string, utfall: Slututfall, nu: string): Promise<{ stangd: boolean; taskToken: string | null }>;
   listOpen(): Promise<Granskning[]>;
-  /** Records that a finalization step is done; false when it already was (conditional write). */
-  markAvslut(id: string, steg: string): Promise<boolean>;
+  /** Records that a side effect (a mail, a status change) is done; false when it already was (conditional write). */
+  markUtfort(id: string, steg: string): Promise<boolean>;
 }
 
 export interface WorkflowCallback {

@@ -24,8 +24,8 @@ export interface Granskning {
   utfall: Slututfall | null;
   avgjord: string | null;
   granskare: { id: string; namn: string; epost: string; organisation: string }[];
-  /** Steps of the finalization already done (retries of the Lambda skip them: no mail is sent twice). */
-  avslut?: string[] | undefined;
+  /** Side effects already done (mails, statuses): a retried or replayed Lambda skips them, so no mail goes twice. */
+  utfort?: string[] | undefined;
 }
 
 export interface Beslut {

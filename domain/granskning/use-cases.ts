@@ -43,13 +43,21 @@ function recipient(g: Granskare): { namn: string; epost: string } {
   return g.franvarande && g.ersattare ? g.ersattare : { namn: g.namn, epost: g.epost };
 }
 
+/**
+ * Mails each member a new personal link. A member already mailed in this step (a retried or replayed Lambda)
+ * is skipped: the mark on the granskning is written after each mail, so at most the mail in flight is repeated.
+ */
 async function mailLinks(
   deps: GranskningDeps,
   granskning: Granskning,
   handling: Handling,
-  members: Granskare[],
-  paminnelse: boolean,
+  allMembers: Granskare[],
+  steg: string,
 ): Promise<void> {
+  const paminnelse = steg !== 'notifiera';
+  const done = new Set(granskning.utfort ?? []);
+  const members = allMembers.filter((m) => !done.has(`${steg}:mail:${m.id}`));
+  if (members.length === 0) return;
   const now = deps.clock();
   const giltigTill = new Date(now.getTime() + deps.config.linkTtlSeconds * 1000).toISOString();
   const links: { id: string; lank: Lank; member: Granskare }[] = members.map((member) => {
@@ -86,6 +94,7 @@ async function mailLinks(
         paminnelse,
       }),
     );
+    await deps.granskningar.markUtfort(granskning.id, `${steg}:mail:${l.member.id}`);
   }
 }
 
@@ -102,7 +111,7 @@ export async function runGranskningStep(
   const handling = await deps.diarium.getHandling(input.diarienummer);
   if (!handling) throw new Error(`Handlingen ${input.diarienummer} finns inte`);
   const now = deps.clock().toISOString();
-  const created = await deps.granskningar.create({
+  await deps.granskningar.create({
     id: input.granskningId,
     handling: input.diarienummer,
     arende: input.arende,
@@ -131,9 +140,11 @@ export async function runGranskningStep(
 
   const answered = new Set(beslut.map((b) => b.granskareId));
   const waiting = deps.config.beredningsgrupp.filter((g) => !answered.has(g.id));
+  const done = new Set(granskning.utfort ?? []);
   if (steg === 'notifiera') {
-    if (created) {
-      await mailLinks(deps, granskning, handling, deps.config.beredningsgrupp, false);
+    // Not "only if created": a Lambda that failed half-way, or a replay, must finish what is missing, once.
+    await mailLinks(deps, granskning, handling, deps.config.beredningsgrupp, 'notifiera');
+    if (!done.has('notifiera:status')) {
       await deps.diarium.updateHandling(
         handling.diarienummer,
         { granskning: 'pagar' },
@@ -148,15 +159,19 @@ export async function runGranskningStep(
         av: 'system',
         data: { status: 'under-granskning' },
       });
+      await deps.granskningar.markUtfort(granskning.id, 'notifiera:status');
     }
   } else if (steg === 'paminn') {
-    await mailLinks(deps, granskning, handling, waiting, true);
-    await deps.diarium.appendLog(handling.arende, {
-      handelse: 'granskning-paminnelse',
-      av: 'system',
-      data: { granskning: granskning.id, till: waiting.map((g) => g.id) },
-    });
-  } else {
+    await mailLinks(deps, granskning, handling, waiting, 'paminn');
+    if (!done.has('paminn:logg')) {
+      await deps.diarium.appendLog(handling.arende, {
+        handelse: 'granskning-paminnelse',
+        av: 'system',
+        data: { granskning: granskning.id, till: waiting.map((g) => g.id) },
+      });
+      await deps.granskningar.markUtfort(granskning.id, 'paminn:logg');
+    }
+  } else if (!done.has('eskalera:mail')) {
     await deps.mailer.send(
       eskaleringsMail({
         till: deps.config.forbundschefEmail,
@@ -170,6 +185,7 @@ export async function runGranskningStep(
       av: 'system',
       data: { granskning: granskning.id, ejBesvarat: waiting.map((g) => g.id) },
     });
+    await deps.granskningar.markUtfort(granskning.id, 'eskalera:mail');
   }
 }
 
@@ -225,7 +241,7 @@ export async function recordDecision(
   await deps.diarium.appendLog(granskning.arende, {
     handelse: 'granskningsbeslut',
     av: `${lank.namn} (${lank.organisation})`,
-    data: { granskning: granskning.id, handling: granskning.handling, utfall, kommentar },
+    data: { granskning: granskning.id, handling: granskning.handling, granskare: lank.granskareId, utfall, kommentar, tidpunkt: now },
   });
   const alla = await deps.granskningar.listDecisions(lank.granskningId);
   const avgjort = evaluate(alla, deps.config.policy);
@@ -256,11 +272,11 @@ export async function finalizeGranskning(
   const granskning = await deps.granskningar.get(input.granskningId);
   const utfall: Slututfall = granskning?.utfall ?? input.beslut.utfall;
   const beslut = granskning ? await deps.granskningar.listDecisions(granskning.id) : input.beslut.beslut;
-  const done = new Set(granskning?.avslut ?? []);
+  const done = new Set(granskning?.utfort ?? []);
   const step = async (namn: string, run: () => Promise<unknown>): Promise<void> => {
-    if (done.has(namn)) return;
+    if (done.has(`avslut:${namn}`)) return;
     await run();
-    if (granskning) await deps.granskningar.markAvslut(granskning.id, namn);
+    if (granskning) await deps.granskningar.markUtfort(granskning.id, `avslut:${namn}`);
   };
 
   const status = utfall === 'godkand' ? 'godkand' : utfall === 'komplettering' ? 'komplettering-begard' : 'inget-beslut';

@@ -11,20 +11,21 @@ import { decodeS3Key, ingestSqsEventSchema, s3ObjectCreatedSchema } from '../../
  * SQS batch of S3 "Object Created" events. A failing record is reported back alone (partial batch response),
  * so SQS redelivers just that one and, after five tries, parks it in the DLQ.
  */
-export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome) => void) {
+export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome, key: string) => void) {
   return middy(async (event: unknown): Promise<SQSBatchResponse> => {
     const batch = ingestSqsEventSchema.parse(event);
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of batch.Records) {
       try {
         const s3 = s3ObjectCreatedSchema.parse(JSON.parse(record.body));
+        const key = decodeS3Key(s3.detail.object.key);
         const outcome = await processIncoming(deps, {
           bucket: s3.detail.bucket.name,
-          key: decodeS3Key(s3.detail.object.key),
+          key,
           versionId: s3.detail.object['version-id'] ?? null,
           eventTime: s3.time,
         });
-        onOutcome?.(outcome);
+        onOutcome?.(outcome, key);
       } catch (err) {
         deps.log('error', 'Kunde inte behandla inkommande objekt; försöker igen', {
           messageId: record.messageId,

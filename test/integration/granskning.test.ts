@@ -179,7 +179,7 @@ describe('granskning with "first decision decides"', () => {
     expect(svar.status).toBe('komplett');
     expect(svar.diarienummer.startsWith(`${r.arende}.`)).toBe(true);
     const nya = await waitForLinks(h, svar.diarienummer, 4);
-    expect((await h.diarium.getArende(r.arende))?.status).toBe('under-granskning');
+    await waitFor(async () => (await h.diarium.getArende(r.arende))?.status === 'under-granskning');
     expect((await decide(nya.get(GRUPP.johan)!, 'godkand')).status).toBe(200);
     expect((await waitForEnd(h, svar.diarienummer)).status).toBe('SUCCEEDED');
     expect((await h.diarium.getArende(r.arende))?.status).toBe('godkant');

@@ -215,14 +215,14 @@ export class DynamoGranskningRepository implements GranskningRepository {
     }
   }
 
-  async markAvslut(id: string, steg: string): Promise<boolean> {
+  async markUtfort(id: string, steg: string): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.granskning(id),
-          UpdateExpression: 'ADD avslut :s',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(avslut) OR NOT contains(avslut, :v))',
+          UpdateExpression: 'ADD utfort :s',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(utfort) OR NOT contains(utfort, :v))',
           ExpressionAttributeValues: { ':s': new Set([steg]), ':v': steg },
         }),
       );

@@ -1,0 +1,153 @@
+import { ankomstdatum } from './ankomstdatum.js';
+import { HANDELSE } from './audit.js';
+import { parseHandlingNummer, formatArende } from './diarienummer.js';
+import { DiariumRegelError, HandlingNotFoundError } from './errors.js';
+import type { DiariumKansliRepository, DiariumRepository, EventPublisher } from './ports.js';
+import type { Handling } from './types.js';
+import { verifieraLogg, type Verifiering } from './verifiera.js';
+
+/** The kansli's actions on the diarium. Each is written to the ärende's audit log with who did it and why. */
+export interface KansliDeps {
+  repo: DiariumRepository;
+  clock: () => Date;
+}
+
+function required(value: string, what: string): string {
+  const v = value.trim();
+  if (!v) throw new DiariumRegelError(`${what} måste anges.`);
+  return v;
+}
+
+async function handlingOrThrow(repo: DiariumRepository, dnr: string): Promise<Handling> {
+  const h = await repo.getHandling(dnr);
+  if (!h) throw new HandlingNotFoundError(`Handlingen ${dnr} finns inte i diariet.`);
+  return h;
+}
+
+/**
+ * Voids a registration made by mistake. It keeps its diarienummer and stays in the diarium and the
+ * postlista as makulerad; nothing is deleted (arkivlagen). Voiding twice is refused.
+ */
+export async function makuleraHandling(
+  deps: KansliDeps,
+  diarienummer: string,
+  input: { skal: string; av: string },
+): Promise<Handling> {
+  const skal = required(input.skal, 'Skäl för makulering');
+  const av = required(input.av, 'Vem som makulerar');
+  await handlingOrThrow(deps.repo, diarienummer);
+  const tidpunkt = deps.clock().toISOString();
+  return deps.repo.updateHandling(
+    diarienummer,
+    { makulerad: { av, skal, tidpunkt } },
+    { handelse: HANDELSE.handlingMakulerad, av, data: { handling: diarienummer, skal } },
+    (current) => {
+      if (current.makulerad) {
+        throw new DiariumRegelError(
+          `Handlingen ${diarienummer} makulerades redan ${current.makulerad.tidpunkt.slice(0, 10)} av ${current.makulerad.av}.`,
+        );
+      }
+    },
+  );
+}
+
+/**
+ * Corrects the arrival time of a document registered late (it reached the authority earlier than the event
+ * that registered it, e.g. a letter found in a colleague's inbox). The original time is kept in
+ * `ankomstAndrad.ursprunglig` and the change is logged with who and why. The diarienummer does not change.
+ */
+export async function andraAnkomst(
+  deps: KansliDeps,
+  diarienummer: string,
+  input: { tid: string; skal: string; av: string },
+): Promise<Handling> {
+  const skal = required(input.skal, 'Skäl för ändrad ankomsttid');
+  const av = required(input.av, 'Vem som ändrar');
+  // An ISO time with an explicit zone: a bare local time would be ambiguous at the autumn DST switch.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(input.tid.trim())) {
+    throw new DiariumRegelError(`Ange tiden som ISO 8601 med tidszon, t.ex. 2026-03-29T01:30:00+01:00 (fick "${input.tid}").`);
+  }
+  const t = new Date(input.tid.trim());
+  if (Number.isNaN(t.getTime())) throw new DiariumRegelError(`Ogiltig tidpunkt: ${input.tid}`);
+  if (t.getTime() > deps.clock().getTime()) throw new DiariumRegelError('Ankomsttiden kan inte ligga i framtiden.');
+  const mottagen = t.toISOString();
+  const dag = ankomstdatum(mottagen);
+  const before = await handlingOrThrow(deps.repo, diarienummer);
+  if (before.mottagen === mottagen) return before;
+  return deps.repo.updateHandling(
+    diarienummer,
+    {
+      mottagen,
+      ankomstdatum: dag,
+      ankomstAndrad: { av, skal, ursprunglig: before.ankomstAndrad?.ursprunglig ?? before.mottagen },
+    },
+    {
+      handelse: HANDELSE.ankomstAndrad,
+      av,
+      data: {
+        handling: diarienummer,
+        fran: before.mottagen,
+        franAnkomstdatum: before.ankomstdatum,
+        till: mottagen,
+        tillAnkomstdatum: dag,
+        skal,
+      },
+    },
+    (current) => {
+      if (current.makulerad) throw new DiariumRegelError(`Handlingen ${diarienummer} är makulerad.`);
+      if (current.mottagen !== before.mottagen) {
+        throw new DiariumRegelError(`Ankomsttiden för ${diarienummer} ändrades samtidigt av någon annan; försök igen.`);
+      }
+    },
+  );
+}
+
+/**
+ * Releases a handling held back because SES flagged it (spam or DMARC): the kansli has checked it, so it
+ * goes to granskning. Releasing again after a crash re-publishes the request; starting the granskning is
+ * idempotent per diarienummer.
+ */
+export async function slappHandling(
+  deps: KansliDeps & { events: EventPublisher },
+  diarienummer: string,
+  input: { av: string },
+): Promise<{ handling: Handling; redanSlappt: boolean }> {
+  const av = required(input.av, 'Vem som släpper handlingen');
+  const h = await handlingOrThrow(deps.repo, diarienummer);
+  let handling = h;
+  let redanSlappt = false;
+  if (h.granskning === 'vantar-pa-kansliet') {
+    handling = await deps.repo.updateHandling(
+      diarienummer,
+      { granskning: 'pagar' },
+      { handelse: HANDELSE.handlingSlappt, av, data: { handling: diarienummer, flaggor: h.flaggor } },
+      (current) => {
+        if (current.makulerad) throw new DiariumRegelError(`Handlingen ${diarienummer} är makulerad.`);
+        if (current.granskning !== 'vantar-pa-kansliet') {
+          throw new DiariumRegelError(`Handlingen ${diarienummer} väntar inte på kansliet (granskning: ${current.granskning}).`);
+        }
+      },
+    );
+  } else if (h.granskning === 'pagar' && (await wasReleased(deps.repo, h))) {
+    redanSlappt = true;
+  } else {
+    throw new DiariumRegelError(`Handlingen ${diarienummer} väntar inte på kansliet (granskning: ${h.granskning}).`);
+  }
+  await deps.events.granskningBegard({ diarienummer, arende: handling.arende, av });
+  return { handling, redanSlappt };
+}
+
+async function wasReleased(repo: DiariumRepository, h: Handling): Promise<boolean> {
+  const d = await repo.getArendeDetaljer(h.arende);
+  return (d?.logg ?? []).some((e) => e.handelse === HANDELSE.handlingSlappt && e.data['handling'] === h.diarienummer);
+}
+
+/** Verifies an ärende's audit log (accepts the ärende's or one of its handlingar's diarienummer). */
+export async function verifieraArende(repo: DiariumKansliRepository, diarienummer: string): Promise<Verifiering> {
+  const h = parseHandlingNummer(diarienummer);
+  const arende = h ? formatArende(h) : diarienummer.trim();
+  const d = await repo.getArendeDetaljer(arende);
+  if (!d) throw new HandlingNotFoundError(`Ärendet ${arende} finns inte i diariet.`);
+  const huvud = await repo.getLogHuvud(arende);
+  return verifieraLogg(arende, d.logg, d.handlingar, huvud);
+}

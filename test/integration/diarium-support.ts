@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  createTable,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDbLocal,
+  synthesizeTableDefinition,
+  type DynamoDbLocal,
+  type TableDefinition,
+} from '../../local/dynamodb-local.js';
+import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
+import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
+import type { DocumentStore, EventPublisher, HandlingDiariefordEvent, MailSender, OutgoingMail } from '../../domain/diarium/ports.js';
+import type { ExtractedMail, ReceiptVerdicts } from '../../domain/extraction/types.js';
+import { syntheticReportText, type SyntheticReportOptions } from '../support/synthetic-report.js';
+
+export interface DiariumDb {
+  local: DynamoDbLocal;
+  def: TableDefinition;
+  /** A fresh table with the production key schema (one per test keeps counters independent). */
+  newTable(): Promise<string>;
+  doc(client?: DynamoDBClient): DynamoDBDocumentClient;
+  repo(table: string, opts?: { clock?: () => Date; client?: DynamoDBDocumentClient }): DynamoDiariumRepository;
+  stop(): Promise<void>;
+}
+
+let tableSeq = 0;
+
+/** One DynamoDB Local per test file, in memory, with the table schema read from the synthesized stateful stack. */
+export async function startDiariumDb(): Promise<DiariumDb> {
+  const def = synthesizeTableDefinition();
+  const local = await startDynamoDbLocal();
+  const shared = DynamoDBDocumentClient.from(local.client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    local,
+    def,
+    async newTable() {
+      const name = `diarium-${process.pid}-${++tableSeq}`;
+      await createTable(local.client, name, def);
+      return name;
+    },
+    doc(client) {
+      return client ? DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }) : shared;
+    },
+    repo(table, opts = {}) {
+      return new DynamoDiariumRepository(opts.client ?? shared, { tableName: table, ...(opts.clock ? { clock: opts.clock } : {}) });
+    },
+    stop: () => local.stop(),
+  };
+}
+
+export type CrashPoint = { at: number; when: 'fore' | 'efter' };
+
+export class InjectedCrash extends Error {
+  override name = 'InjectedCrash';
+}
+
+/**
+ * A real DynamoDB client that "crashes" at the n-th command: before sending it (nothing written) or after
+ * DynamoDB applied it (written, but the caller never hears). Records the command names it saw.
+ */
+export function crashingClient(local: DynamoDbLocal, crash: CrashPoint | null): { doc: DynamoDBDocumentClient; seen: string[] } {
+  const client = new DynamoDBClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const seen: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      seen.push(context.commandName ?? '?');
+      const n = seen.length;
+      if (crash && n === crash.at && crash.when === 'fore') throw new InjectedCrash(`krasch före kommando ${n} (${context.commandName})`);
+      const out = await next(args);
+      if (crash && n === crash.at && crash.when === 'efter') throw new InjectedCrash(`krasch efter kommando ${n} (${context.commandName})`);
+      return out;
+    },
+    { step: 'initialize', name: 'injiceradKrasch' },
+  );
+  return { doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), seen };
+}
+
+export interface TestMailSpec {
+  messageId: string;
+  from: string;
+  fromName?: string;
+  subject: string;
+  body?: string;
+  /** SES receipt time (ISO). */
+  receivedAt: string;
+  report?: SyntheticReportOptions | { text: string } | null;
+  verdicts?: ReceiptVerdicts;
+}
+
+/** The ingest dependencies around a real repository: in-memory S3, recorded mail and events, a scripted extractor. */
+export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date } = {}) {
+  const objects = new Map<string, Uint8Array>();
+  const mails = new Map<string, TestMailSpec>();
+  const sent: OutgoingMail[] = [];
+  const published: HandlingDiariefordEvent[] = [];
+  const begard: { diarienummer: string; arende: string; av: string }[] = [];
+  const store: DocumentStore = {
+    get: (key) => {
+      const bytes = objects.get(key);
+      if (!bytes) return Promise.reject(new Error(`NoSuchKey ${key}`));
+      return Promise.resolve({ bytes, key, versionId: null });
+    },
+    put: (key, bytes) => {
+      objects.set(key, bytes);
+      return Promise.resolve();
+    },
+    presignedGetUrl: (key) => Promise.resolve(`http://localhost/${key}`),
+    list: (prefix) => Promise.resolve([...objects.keys()].filter((k) => k.startsWith(prefix))),
+  };
+  const mailer: MailSender = {
+    send: (m) => {
+      sent.push(m);
+      return Promise.resolve({ messageId: `ses-${sent.length}` });
+    },
+  };
+  const events: EventPublisher = {
+    handlingDiarieford: (e) => {
+      published.push(e);
+      return Promise.resolve();
+    },
+    granskningBegard: (e) => {
+      begard.push(e);
+      return Promise.resolve();
+    },
+  };
+  const deps: IngestDeps = {
+    repo,
+    store,
+    mailer,
+    events,
+    extractor: {
+      extractMail: (raw) => {
+        const spec = mails.get(Buffer.from(raw).toString('utf8'));
+        if (!spec) return Promise.reject(new Error('okänt testmejl'));
+        const text =
+          spec.report === null || spec.report === undefined
+            ? null
+            : 'text' in spec.report
+              ? spec.report.text
+              : syntheticReportText(spec.report);
+        const m: ExtractedMail = {
+          messageId: spec.messageId,
+          subject: spec.subject,
+          from: { address: spec.from, ...(spec.fromName ? { name: spec.fromName } : {}) },
+          envelopeFrom: spec.from,
+          to: [{ address: 'slutrapport@finsamgavleborg.example' }],
+          date: spec.receivedAt,
+          receivedAt: spec.receivedAt,
+          verdicts: spec.verdicts ?? { spam: 'PASS', virus: 'PASS', dmarc: 'PASS' },
+          forwardedBy: null,
+          bodyText: spec.body ?? '',
+          attachments: [],
+          report: text ? { source: 'brodtext', format: 'text', text } : null,
+          problems: [],
+        };
+        return Promise.resolve(m);
+      },
+      extractDocument: () => Promise.reject(new Error('används inte')),
+    },
+    config: { serie: 'SFG', kansliEmail: 'kansli@finsamgavleborg.example' },
+    // Far from every receipt time: the ankomstdatum must never come from the Lambda's clock.
+    clock: opts.clock ?? (() => new Date('2030-06-15T12:00:00Z')),
+    log: () => undefined,
+  };
+  /** Stores the raw "mail" in the inbound bucket and returns the S3 object for processIncoming. */
+  const deliver = (spec: TestMailSpec) => {
+    const raw = `Message-ID: <${spec.messageId}>\r\nSubject: ${spec.subject}\r\nX-Test: ${createHash('sha256').update(JSON.stringify(spec)).digest('hex')}\r\n`;
+    mails.set(raw, spec);
+    const key = `raw/${createHash('sha1').update(raw).digest('hex')}`;
+    objects.set(key, Buffer.from(raw, 'utf8'));
+    return { bucket: 'rapportflode-inbound', key, versionId: null, eventTime: spec.receivedAt };
+  };
+  return { deps, deliver, sent, published, begard, objects };
+}

@@ -1,0 +1,39 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GRUPP, decide, describe as describeExecution, mailsTo, reviewerMails, startHarness, submitReport, waitForEnd, waitForLinks, type Harness } from './granskning-support.js';
+import { waitFor } from '../support/local-helpers.js';
+
+let h: Harness | undefined;
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('a granskning waiting for decisions', () => {
+  it('survives a restart of the local stack: the link mailed before the restart completes it', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rapportflode-omstart-'));
+    const opts = { dataDir, beslutPolicy: { typ: 'forsta' } as const, granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 } };
+    h = await startHarness(opts);
+    const r = await submitReport(h, { organisation: 'Omstartsby kommun', from: 'rut.restart@omstartsby.example' });
+    const links = await waitForLinks(h, r.diarienummer, 4);
+    await waitFor(async () => (await h!.diarium.getArende(r.arende))?.status === 'under-granskning');
+    console.log('UTFORT', JSON.stringify(await h.granskningar.get(r.granskningId)));
+    const ports = h.stack.ports;
+    await h.stop();
+
+    // Same data and ports (handlers read their endpoints once, at cold start, as on Lambda).
+    h = await startHarness({ ...opts, ports });
+    expect((await describeExecution(h, r.diarienummer)).status).toBe('RUNNING');
+    const res = await decide(links.get(GRUPP.karin)!, 'godkand');
+    expect(res.status).toBe(200);
+    const exec = await waitForEnd(h, r.diarienummer);
+    expect(exec.status).toBe('SUCCEEDED');
+    expect(JSON.parse(exec.output ?? '{}')).toMatchObject({ avslut: { resultat: { utfall: 'godkand' } } });
+    expect((await h.diarium.getArende(r.arende))?.status).toBe('godkant');
+    // The replay sent nothing again: still one mail per reviewer (the outbox lives on in this process).
+    expect(await reviewerMails(h, r.diarienummer)).toHaveLength(4);
+    await waitFor(async () => (await mailsTo(h!, r.from, 'Slutrapport godkänd')).length === 1);
+  }, 240_000);
+});
