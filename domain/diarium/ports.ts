@@ -92,7 +92,7 @@ export interface DocumentStore {
   put(key: string, bytes: Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void>;
   /** A short-lived link for reading a file (the reviewer's "öppna rapporten"). */
   presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string>;
-  list(prefix: string, startAfter?: string): Promise<string[]>;
+  list(prefix: string): Promise<{ key: string; lastModified: string }[]>;
 }
 
 export interface OutgoingMail {

@@ -36,6 +36,8 @@ export interface IngestDeps {
   config: { serie: string; kansliEmail: string };
   clock: () => Date;
   log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  /** Business metrics the alarms watch (QuarantinedMail). */
+  metric?: (name: string, value: number) => void;
 }
 
 export interface IngestOutcome {
@@ -244,6 +246,7 @@ async function finish(
   let kvittens: IngestOutcome['kvittens'];
   if (handling.bedomning === 'karantan') {
     if (skapad) {
+      deps.metric?.('QuarantinedMail', 1);
       await deps.mailer.send(
         karantanMail({
           till: deps.config.kansliEmail,

@@ -9,7 +9,10 @@ import { AppEventPublisher, eventBridgeSink, type EventSink } from '../lib/adapt
 import { reportExtractor } from '../lib/report-extractor.js';
 import { domainLog, makeLogger } from '../lib/logger.js';
 import { makeHandler } from './make-handler.js';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
+
+const metrics = new Metrics({ namespace: 'Rapportflode' });
 
 export function buildDeps(
   env: Record<string, string | undefined> = process.env,
@@ -27,6 +30,10 @@ export function buildDeps(
     config: { serie: config.DIARIUM_SERIE, kansliEmail: config.KANSLI_EMAIL },
     clock: () => new Date(),
     log: domainLog(makeLogger('ingest')),
+    metric: (name, value) => {
+      metrics.addMetric(name, MetricUnit.Count, value);
+      metrics.publishStoredMetrics();
+    },
   };
 }
 

@@ -76,21 +76,22 @@ export class S3DocumentStore implements DocumentStore {
     );
   }
 
-  async list(prefix: string, startAfter?: string): Promise<string[]> {
-    const keys: string[] = [];
+  async list(prefix: string): Promise<{ key: string; lastModified: string }[]> {
+    const out: { key: string; lastModified: string }[] = [];
     let token: string | undefined;
     do {
       const r = await this.s3.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: prefix,
-          ...(startAfter ? { StartAfter: startAfter } : {}),
           ...(token ? { ContinuationToken: token } : {}),
         }),
       );
-      for (const o of r.Contents ?? []) if (o.Key) keys.push(o.Key);
+      for (const o of r.Contents ?? []) {
+        if (o.Key) out.push({ key: o.Key, lastModified: (o.LastModified ?? new Date(0)).toISOString() });
+      }
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
-    return keys;
+    return out;
   }
 }
