@@ -142,6 +142,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
   mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
   const ddbProcess = spawn({ port: ports.dynamodb, path: path.join(dataDir, 'dynamodb'), sharedDb: true });
+  // If this process ends without stop() (a killed test run), the Java child must not outlive it.
+  const killDdb = () => ddbProcess.kill('SIGKILL');
+  process.once('exit', killDdb);
+  stoppers.push(() => {
+    process.removeListener('exit', killDdb);
+  });
   ddbProcess.stderr?.on('data', () => undefined);
   ddbProcess.stdout?.on('data', () => undefined);
   stoppers.push(
@@ -170,6 +176,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --openssl-legacy-provider`.trim(),
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
     POWERTOOLS_DEV: 'true',
+    // Metrics go to CloudWatch as EMF log lines on AWS; locally they would only clutter the terminal.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
   const ddb = new DynamoDBClient({
     endpoint: env['AWS_ENDPOINT_URL_DYNAMODB']!,

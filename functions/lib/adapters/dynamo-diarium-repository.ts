@@ -40,11 +40,12 @@ function parseItem<T>(schema: z.ZodType<T>, item: Record<string, unknown>): T {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MAX_ATTEMPTS = 60;
+const BACKOFF_CAP_MS = Number(process.env["X_CAP"] ?? 2000);
 /**
  * Full jitter, capped: concurrent registrations spread out instead of colliding again in lockstep. The cap is
  * low because a conflict means someone else just succeeded, so the counter is free again almost at once.
  */
-const backoff = (attempt: number) => sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
+const backoff = (attempt: number) => sleep(Math.random() * Math.min(BACKOFF_CAP_MS, 20 * 2 ** attempt));
 
 function cancellationCodes(err: unknown): string[] | null {
   if (err instanceof TransactionCanceledException) {
@@ -138,7 +139,12 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
           if (winner) return { handling: winner, skapad: false };
         }
         // The number is taken by an imported ärende while the counter lagged behind: move the counter past it.
-        if (tx.arendeIndex !== null && tx.counter && codes[tx.arendeIndex] === 'ConditionalCheckFailed') {
+        if (
+          tx.arendeIndex !== null &&
+          tx.counter &&
+          codes[0] !== 'ConditionalCheckFailed' &&
+          codes[tx.arendeIndex] === 'ConditionalCheckFailed'
+        ) {
           await this.raiseCounter(tx.counter.serie, tx.counter.ar, tx.counter.nummer);
           continue;
         }
