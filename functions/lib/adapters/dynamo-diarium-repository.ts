@@ -40,12 +40,26 @@ function parseItem<T>(schema: z.ZodType<T>, item: Record<string, unknown>): T {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MAX_ATTEMPTS = 60;
-const BACKOFF_CAP_MS = Number(process.env["X_CAP"] ?? 2000);
+const BACKOFF_CAP_MS = Number(process.env["X_CAP"] ?? 1000);
 /**
  * Full jitter, capped: concurrent registrations spread out instead of colliding again in lockstep. The cap is
  * low because a conflict means someone else just succeeded, so the counter is free again almost at once.
  */
 const backoff = (attempt: number) => sleep(Math.random() * Math.min(BACKOFF_CAP_MS, 20 * 2 ** attempt));
+
+/** The current state of the first item when its condition failed (ReturnValuesOnConditionCheckFailure). */
+function failedItemNumbers(err: unknown, names: string[]): Record<string, number | string> | null {
+  if (!(err instanceof TransactionCanceledException)) return null;
+  const reason = err.CancellationReasons?.[0];
+  if (reason?.Code !== 'ConditionalCheckFailed') return null;
+  const out: Record<string, number | string> = {};
+  for (const n of names) {
+    const v = reason.Item?.[n];
+    if (v?.N !== undefined) out[n] = Number(v.N);
+    else if (v?.S !== undefined) out[n] = v.S;
+  }
+  return out;
+}
 
 function cancellationCodes(err: unknown): string[] | null {
   if (err instanceof TransactionCanceledException) {
@@ -75,6 +89,12 @@ const gsi2 = (serie: string, h: Pick<Handling, 'ankomstdatum' | 'mottagen' | 'di
 export interface DynamoDiariumOptions {
   tableName: string;
   clock?: () => Date;
+}
+
+interface ArendeHead {
+  antalHandlingar: number;
+  logSeq: number;
+  logHash: string;
 }
 
 interface PreparedTx {
@@ -110,9 +130,12 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
    */
   async registerHandling(target: ArendeTarget, handling: NewHandling, sourceKey: string): Promise<RegisterResult> {
     let current = target;
+    // What the last failed attempt told us about the counter / ärende head: the next attempt needs no read,
+    // which keeps the window between reading and writing (and the load under contention) small.
+    let known: { counter?: number; meta?: ArendeHead } = {};
+    const existing = await this.findBySource(sourceKey);
+    if (existing) return { handling: existing, skapad: false };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const existing = await this.findBySource(sourceKey);
-      if (existing) return { handling: existing, skapad: false };
       // Another report for the same insats opened its ärende meanwhile: file this one there.
       if (current.typ === 'nytt' && current.insatsnyckel) {
         const claimed = await this.insatsArende(current.insatsnyckel);
@@ -120,8 +143,9 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
       }
       const tx =
         current.typ === 'nytt'
-          ? await this.newArendeTx(current, handling, sourceKey)
-          : await this.existingArendeTx(current.diarienummer, handling, sourceKey);
+          ? await this.newArendeTx(current, handling, sourceKey, known.counter)
+          : await this.existingArendeTx(current.diarienummer, handling, sourceKey, known.meta);
+      known = {};
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: tx.items }));
         return { handling: tx.handling, skapad: true };
@@ -137,6 +161,17 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
         if (codes[tx.sourceIndex] === 'ConditionalCheckFailed') {
           const winner = await this.findBySource(sourceKey);
           if (winner) return { handling: winner, skapad: false };
+        }
+        const state = failedItemNumbers(err, ['senaste', 'antalHandlingar', 'logSeq', 'logHash']);
+        if (state && tx.counter && typeof state['senaste'] === 'number') known = { counter: state['senaste'] };
+        if (
+          state &&
+          !tx.counter &&
+          typeof state['antalHandlingar'] === 'number' &&
+          typeof state['logSeq'] === 'number' &&
+          typeof state['logHash'] === 'string'
+        ) {
+          known = { meta: { antalHandlingar: state['antalHandlingar'], logSeq: state['logSeq'], logHash: state['logHash'] } };
         }
         // The number is taken by an imported ärende while the counter lagged behind: move the counter past it.
         if (
@@ -186,6 +221,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
         UpdateExpression: 'SET senaste = :n',
         ConditionExpression: prev === 0 ? 'attribute_not_exists(senaste)' : 'senaste = :prev',
         ExpressionAttributeValues: prev === 0 ? { ':n': nummer } : { ':n': nummer, ':prev': prev },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     };
   }
@@ -221,8 +257,9 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
     target: Extract<ArendeTarget, { typ: 'nytt' }>,
     nh: NewHandling,
     sourceKey: string,
+    knownCounter?: number,
   ): Promise<PreparedTx> {
-    const prev = await this.readCounter(target.serie, target.ar);
+    const prev = knownCounter ?? (await this.readCounter(target.serie, target.ar));
     const nummer = prev + 1;
     const arendeDnr = formatArende({ serie: target.serie, ar: target.ar, nummer });
     const now = this.now();
@@ -263,8 +300,13 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
     };
   }
 
-  private async existingArendeTx(arendeDnr: string, nh: NewHandling, sourceKey: string): Promise<PreparedTx> {
-    const meta = await this.getArendeItem(arendeDnr);
+  private async existingArendeTx(
+    arendeDnr: string,
+    nh: NewHandling,
+    sourceKey: string,
+    knownMeta?: ArendeHead,
+  ): Promise<PreparedTx> {
+    const meta = knownMeta ?? (await this.getArendeItem(arendeDnr));
     if (!meta) throw new HandlingNotFoundError(`Ärendet ${arendeDnr} finns inte`);
     const now = this.now();
     const n = meta.antalHandlingar + 1;
@@ -277,6 +319,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
           Key: keys.arende(arendeDnr),
           UpdateExpression: 'SET antalHandlingar = :n, logSeq = :seq, logHash = :hash',
           ConditionExpression: 'antalHandlingar = :prev AND logSeq = :prevSeq',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ExpressionAttributeValues: {
             ':n': n,
             ':prev': meta.antalHandlingar,
