@@ -40,7 +40,9 @@ async function start(ingestConcurrency?: number): Promise<{ stack: LocalStack; d
 
 async function stop(s: { stack: LocalStack; dir: string }): Promise<void> {
   await s.stack.stop();
-  rmSync(s.dir, { recursive: true, force: true });
+  // stop() leaves the local Step Functions' timers running and they still write their journal
+  // (local/stack.ts), so the directory goes only when the process exits.
+  process.once('exit', () => rmSync(s.dir, { recursive: true, force: true }));
 }
 
 async function report(

@@ -192,7 +192,7 @@ export async function benchHostile(dir: string, quick: boolean): Promise<Figure[
     const file = path.join(inputDir, `${i++}.bin`);
     writeFileSync(file, input.bytes);
     const samples: z.infer<typeof childResult>[] = [];
-    for (let r = 0; r < (quick ? 1 : 3); r++) {
+    for (let r = 0; r < (quick ? 1 : 2); r++) {
       const { stdout } = await run(process.execPath, [tsx, child, input.kind, file, input.name], {
         maxBuffer: 1 << 20,
         timeout: 300_000,

@@ -78,9 +78,8 @@ export function describeMachine(): Machine {
   }
   let memory = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`;
   try {
-    memory =
-      execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n')[1]?.replace(/\s+/g, ' ').trim() ??
-      memory;
+    const cols = execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n')[1]?.trim().split(/\s+/) ?? [];
+    if (cols[1]) memory = `${cols[1]} total, ${cols[6] ?? '?'} available`;
   } catch {
     // `free` missing: total memory from Node.
   }

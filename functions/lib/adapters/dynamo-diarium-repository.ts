@@ -151,6 +151,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
         return { handling: tx.handling, skapad: true };
       } catch (err) {
         const codes = cancellationCodes(err);
+        if (process.env['X_DEBUG']) (globalThis as unknown as { __codes: string[] }).__codes.push(codes ? codes.join(',') : String((err as Error).name));
         if (!codes) {
           if (isTransientConflict(err)) {
             await backoff(attempt);
