@@ -110,7 +110,7 @@ const byArrival = (a: Handling, b: Handling) =>
   a.diarienummer.localeCompare(b.diarienummer, 'sv', { numeric: true });
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => chars(r[i] ?? '').length)));
   return rows
     .map((r) =>
       r
@@ -121,7 +121,15 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-const clip = (s: string, n: number) => ([...s].length > n ? `${[...s].slice(0, n - 1).join('')}…` : s);
+/** Grapheme clusters, so padding and clipping never split å written as a + ring. */
+const segmenter = new Intl.Segmenter('sv');
+const chars = (s: string) => Array.from(segmenter.segment(s), (x) => x.segment);
+const clip = (s: string, n: number) =>
+  chars(s).length > n
+    ? `${chars(s)
+        .slice(0, n - 1)
+        .join('')}…`
+    : s;
 
 const CSV_RUBRIKER = [
   'Diarienummer',
@@ -262,7 +270,7 @@ function handlingText(h: Handling, arende: Arende | null): string {
   return lines.join('\n');
 }
 
-function isConnectionError(err: unknown): boolean {
+export function isConnectionError(err: unknown): boolean {
   const seen = new Set<unknown>();
   const walk = (e: unknown): boolean => {
     if (!e || typeof e !== 'object' || seen.has(e)) return false;
@@ -317,19 +325,20 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
   const endpoint = v.endpoint ?? io.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? CLI_DEFAULTS.endpoint;
   const tableName = v.table ?? io.env['TABLE_NAME'] ?? CLI_DEFAULTS.table;
   const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? 'SFG';
-  let client: DynamoDBClient | null = null;
-  const repo =
-    io.repo ??
-    (() => {
-      client = new DynamoDBClient({
+  const client = io.repo
+    ? null
+    : new DynamoDBClient({
         endpoint,
         region: CLI_DEFAULTS.region,
         credentials: CLI_DEFAULTS.credentials,
         maxAttempts: 2,
         requestHandler: { connectionTimeout: 2000, requestTimeout: 30_000 },
       });
+  const repo =
+    io.repo ??
+    (() => {
       const r = new DynamoDiariumRepository(
-        DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+        DynamoDBDocumentClient.from(client!, { marshallOptions: { removeUndefinedValues: true } }),
         { tableName, clock: io.clock },
       );
       r.setSeries([serie]);
@@ -520,7 +529,7 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
     }
     throw err;
   } finally {
-    (client as DynamoDBClient | null)?.destroy();
+    client?.destroy();
   }
 }
 

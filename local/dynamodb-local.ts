@@ -138,7 +138,13 @@ export async function startDynamoDbLocal(opts: { port?: number; dir?: string } =
   proc.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-2000)));
   proc.stdout?.on('data', () => undefined);
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  // Enough sockets for the concurrency tests (the SDK's default of 50 queues the rest and warns).
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    requestHandler: { httpAgent: { maxSockets: 256 } },
+  });
   const stop = async () => {
     client.destroy();
     if (proc.exitCode !== null || proc.signalCode !== null) return;

@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseInsatsregister, sparaInsatsregister } from '../domain/diarium/insatsregister.js';
 import type { DiariumKansliRepository } from '../domain/diarium/ports.js';
 import { DynamoDiariumRepository } from '../functions/lib/adapters/dynamo-diarium-repository.js';
-import { CLI_DEFAULTS, type CliIo } from './diarium-cli.js';
+import { CLI_DEFAULTS, isConnectionError, type CliIo } from './diarium-cli.js';
 
 const HJALP = `Läs in insatsregistret (upsert per id; inget tas bort):
 
@@ -65,25 +65,24 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
   }
   const endpoint = v.endpoint ?? io.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? CLI_DEFAULTS.endpoint;
   const tableName = v.table ?? io.env['TABLE_NAME'] ?? CLI_DEFAULTS.table;
-  let client: DynamoDBClient | null = null;
-  const repo: DiariumKansliRepository =
-    io.repo ??
-    (() => {
-      client = new DynamoDBClient({
+  const client = io.repo
+    ? null
+    : new DynamoDBClient({
         endpoint,
         region: CLI_DEFAULTS.region,
         credentials: CLI_DEFAULTS.credentials,
         maxAttempts: 2,
         requestHandler: { connectionTimeout: 2000 },
       });
-      return new DynamoDiariumRepository(
-        DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-        {
-          tableName,
-          clock: io.clock,
-        },
-      );
-    })();
+  const repo: DiariumKansliRepository =
+    io.repo ??
+    new DynamoDiariumRepository(
+      DynamoDBDocumentClient.from(client!, { marshallOptions: { removeUndefinedValues: true } }),
+      {
+        tableName,
+        clock: io.clock,
+      },
+    );
   try {
     const r = await sparaInsatsregister(repo, insatser, {
       skapaArenden: v['skapa-arenden'] ?? false,
@@ -104,11 +103,7 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
       );
       return 2;
     }
-    const msg =
-      err instanceof Error
-        ? `${err.name} ${err.message} ${String((err as { code?: unknown }).code ?? '')}`
-        : String(err);
-    if (/ECONNREFUSED|TimeoutError|socket hang up/.test(msg)) {
+    if (isConnectionError(err)) {
       io.err(
         `Den lokala stacken körs inte: ingen DynamoDB svarar på ${endpoint}. Starta den med "npm start", eller ange --endpoint.`,
       );
@@ -116,7 +111,7 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
     }
     throw err;
   } finally {
-    (client as DynamoDBClient | null)?.destroy();
+    client?.destroy();
   }
 }
 

@@ -241,12 +241,12 @@ export class LocalStepFunctions {
     const exec = this.machine.run(entry.input, {
       overrides: { taskResourceLocalHandlers: handlers },
       context: { Task: { Token: 'ersatts-lokalt' } },
-    } as Parameters<StateMachine['run']>[1]);
+    });
     const done = exec.result.then(
       (output) => {
         if (this.closed) return;
         entry.status = 'SUCCEEDED';
-        entry.output = output as Json;
+        entry.output = output;
       },
       (err: unknown) => {
         if (this.closed) return;

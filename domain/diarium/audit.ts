@@ -63,7 +63,11 @@ export const HANDELSE = {
 } as const;
 
 /** The log entry of a registration: what the registration must keep showing (time, date, files) is in it. */
-export function registreringshandelse(h: Handling): { handelse: string; av: string; data: Record<string, unknown> } {
+export function registreringshandelse(h: Handling): {
+  handelse: string;
+  av: string;
+  data: Record<string, unknown>;
+} {
   return {
     handelse: HANDELSE.handlingRegistrerad,
     av: 'system',

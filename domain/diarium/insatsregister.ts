@@ -8,9 +8,25 @@ import type { Insats } from './types.js';
 const ALIASES: Record<keyof Insats, string[]> = {
   id: ['id', 'insatsid', 'nr', 'nummer', 'insatsnummer'],
   namn: ['namn', 'insatsnamn', 'insats', 'insatsensnamn', 'name'],
-  organisation: ['organisation', 'org', 'insatsagare', 'huvudman', 'huvudmanforinsats', 'ansvarigorganisation', 'organisationsnamn'],
+  organisation: [
+    'organisation',
+    'org',
+    'insatsagare',
+    'huvudman',
+    'huvudmanforinsats',
+    'ansvarigorganisation',
+    'organisationsnamn',
+  ],
   arende: ['arende', 'arendenummer', 'diarienummer', 'dnr', 'arendedr'],
-  beviljadeMedel: ['beviljademedel', 'beviljat', 'beviljatbelopp', 'belopp', 'medel', 'beviljademedelkr', 'beviljademedelforinsatsen'],
+  beviljadeMedel: [
+    'beviljademedel',
+    'beviljat',
+    'beviljatbelopp',
+    'belopp',
+    'medel',
+    'beviljademedelkr',
+    'beviljademedelforinsatsen',
+  ],
 };
 
 const headerKey = (h: string) =>
@@ -101,15 +117,25 @@ export function parseInsatsregister(text: string, format: 'csv' | 'json', serie:
     try {
       data = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (err) {
-      return { insatser: [], fel: [`Filen är inte giltig JSON: ${err instanceof Error ? err.message : String(err)}`] };
+      return {
+        insatser: [],
+        fel: [`Filen är inte giltig JSON: ${err instanceof Error ? err.message : String(err)}`],
+      };
     }
-    const arr = z.array(z.record(z.string(), z.unknown())).safeParse(Array.isArray(data) ? data : (data as { insatser?: unknown } | null)?.insatser);
-    if (!arr.success) return { insatser: [], fel: ['JSON-filen ska vara en lista av insatser, t.ex. [{"id": …, "namn": …}].'] };
+    const arr = z
+      .array(z.record(z.string(), z.unknown()))
+      .safeParse(Array.isArray(data) ? data : (data as { insatser?: unknown } | null)?.insatser);
+    if (!arr.success)
+      return {
+        insatser: [],
+        fel: ['JSON-filen ska vara en lista av insatser, t.ex. [{"id": …, "namn": …}].'],
+      };
     for (const o of arr.data) {
       const rec: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(o)) {
         const f = fieldFor(k);
-        if (f) rec[f] = typeof v === 'number' && f !== 'beviljadeMedel' ? String(v) : v === null ? undefined : v;
+        if (f)
+          rec[f] = typeof v === 'number' && f !== 'beviljadeMedel' ? String(v) : v === null ? undefined : v;
       }
       records.push(rec);
     }
@@ -118,7 +144,8 @@ export function parseInsatsregister(text: string, format: 'csv' | 'json', serie:
     const header = rows[0] ?? [];
     const fields = header.map(fieldFor);
     for (const need of ['namn', 'organisation'] as const) {
-      if (!fields.includes(need)) fel.push(`Kolumnen för ${need === 'namn' ? 'insatsens namn' : 'organisation'} saknas i rubrikraden.`);
+      if (!fields.includes(need))
+        fel.push(`Kolumnen för ${need === 'namn' ? 'insatsens namn' : 'organisation'} saknas i rubrikraden.`);
     }
     if (fel.length > 0) return { insatser: [], fel };
     for (const row of rows.slice(1)) {

@@ -65,11 +65,14 @@ export async function andraAnkomst(
   const av = required(input.av, 'Vem som ändrar');
   // An ISO time with an explicit zone: a bare local time would be ambiguous at the autumn DST switch.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(input.tid.trim())) {
-    throw new DiariumRegelError(`Ange tiden som ISO 8601 med tidszon, t.ex. 2026-03-29T01:30:00+01:00 (fick "${input.tid}").`);
+    throw new DiariumRegelError(
+      `Ange tiden som ISO 8601 med tidszon, t.ex. 2026-03-29T01:30:00+01:00 (fick "${input.tid}").`,
+    );
   }
   const t = new Date(input.tid.trim());
   if (Number.isNaN(t.getTime())) throw new DiariumRegelError(`Ogiltig tidpunkt: ${input.tid}`);
-  if (t.getTime() > deps.clock().getTime()) throw new DiariumRegelError('Ankomsttiden kan inte ligga i framtiden.');
+  if (t.getTime() > deps.clock().getTime())
+    throw new DiariumRegelError('Ankomsttiden kan inte ligga i framtiden.');
   const mottagen = t.toISOString();
   const dag = ankomstdatum(mottagen);
   const before = await handlingOrThrow(deps.repo, diarienummer);
@@ -96,7 +99,9 @@ export async function andraAnkomst(
     (current) => {
       if (current.makulerad) throw new DiariumRegelError(`Handlingen ${diarienummer} är makulerad.`);
       if (current.mottagen !== before.mottagen) {
-        throw new DiariumRegelError(`Ankomsttiden för ${diarienummer} ändrades samtidigt av någon annan; försök igen.`);
+        throw new DiariumRegelError(
+          `Ankomsttiden för ${diarienummer} ändrades samtidigt av någon annan; försök igen.`,
+        );
       }
     },
   );
@@ -124,14 +129,18 @@ export async function slappHandling(
       (current) => {
         if (current.makulerad) throw new DiariumRegelError(`Handlingen ${diarienummer} är makulerad.`);
         if (current.granskning !== 'vantar-pa-kansliet') {
-          throw new DiariumRegelError(`Handlingen ${diarienummer} väntar inte på kansliet (granskning: ${current.granskning}).`);
+          throw new DiariumRegelError(
+            `Handlingen ${diarienummer} väntar inte på kansliet (granskning: ${current.granskning}).`,
+          );
         }
       },
     );
   } else if (h.granskning === 'pagar' && (await wasReleased(deps.repo, h))) {
     redanSlappt = true;
   } else {
-    throw new DiariumRegelError(`Handlingen ${diarienummer} väntar inte på kansliet (granskning: ${h.granskning}).`);
+    throw new DiariumRegelError(
+      `Handlingen ${diarienummer} väntar inte på kansliet (granskning: ${h.granskning}).`,
+    );
   }
   await deps.events.granskningBegard({ diarienummer, arende: handling.arende, av });
   return { handling, redanSlappt };
@@ -139,11 +148,16 @@ export async function slappHandling(
 
 async function wasReleased(repo: DiariumRepository, h: Handling): Promise<boolean> {
   const d = await repo.getArendeDetaljer(h.arende);
-  return (d?.logg ?? []).some((e) => e.handelse === HANDELSE.handlingSlappt && e.data['handling'] === h.diarienummer);
+  return (d?.logg ?? []).some(
+    (e) => e.handelse === HANDELSE.handlingSlappt && e.data['handling'] === h.diarienummer,
+  );
 }
 
 /** Verifies an ärende's audit log (accepts the ärende's or one of its handlingar's diarienummer). */
-export async function verifieraArende(repo: DiariumKansliRepository, diarienummer: string): Promise<Verifiering> {
+export async function verifieraArende(
+  repo: DiariumKansliRepository,
+  diarienummer: string,
+): Promise<Verifiering> {
   const h = parseHandlingNummer(diarienummer);
   const arende = h ? formatArende(h) : diarienummer.trim();
   const d = await repo.getArendeDetaljer(arende);

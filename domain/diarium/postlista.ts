@@ -38,7 +38,8 @@ export function maskeraPersonuppgifter(text: string, namn: (string | null)[] = [
     const whole = new RegExp(`(?<!\\p{L})${parts.map(escapeRegExp).join('\\s+')}(?!\\p{L})`, 'giu');
     out = out.replace(whole, '[namn]');
     // A first or last name alone too, when the sender wrote only one of them.
-    for (const p of parts) out = out.replace(new RegExp(`(?<!\\p{L})${escapeRegExp(p)}(?!\\p{L})`, 'giu'), '[namn]');
+    for (const p of parts)
+      out = out.replace(new RegExp(`(?<!\\p{L})${escapeRegExp(p)}(?!\\p{L})`, 'giu'), '[namn]');
   }
   return out;
 }

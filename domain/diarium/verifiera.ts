@@ -22,7 +22,7 @@ function filerIn(data: Record<string, unknown>): string[] {
   const f = data['filer'];
   if (!Array.isArray(f)) return [];
   return f.map((x: unknown) =>
-    x !== null && typeof x === 'object' && 'sha256' in x ? String((x as { sha256: unknown }).sha256) : '',
+    x !== null && typeof x === 'object' && 'sha256' in x ? String(x.sha256) : '',
   );
 }
 
@@ -59,7 +59,10 @@ export function verifieraLogg(
   }
 
   // What the log says each handling should look like, event by event.
-  const expected = new Map<string, { seq: number; mottagen: string | null; ankomstdatum: string | null; filer: string[]; makulerad: boolean }>();
+  const expected = new Map<
+    string,
+    { seq: number; mottagen: string | null; ankomstdatum: string | null; filer: string[]; makulerad: boolean }
+  >();
   for (const e of sorted) {
     const dnr = str(e.data['handling']);
     if (!dnr) continue;
@@ -86,7 +89,11 @@ export function verifieraLogg(
   for (const [dnr, x] of expected) {
     const h = byDnr.get(dnr);
     if (!h) {
-      avvikelser.push({ seq: x.seq, handling: dnr, meddelande: `Handlingen ${dnr} finns i loggen men saknas i diariet.` });
+      avvikelser.push({
+        seq: x.seq,
+        handling: dnr,
+        meddelande: `Handlingen ${dnr} finns i loggen men saknas i diariet.`,
+      });
       continue;
     }
     if (x.mottagen !== h.mottagen || x.ankomstdatum !== h.ankomstdatum) {
@@ -98,7 +105,11 @@ export function verifieraLogg(
     }
     const filer = h.filer.map((f) => f.sha256);
     if (filer.join(',') !== x.filer.join(',')) {
-      avvikelser.push({ seq: x.seq, handling: dnr, meddelande: `Filerna i ${dnr} stämmer inte med kontrollsummorna i loggen.` });
+      avvikelser.push({
+        seq: x.seq,
+        handling: dnr,
+        meddelande: `Filerna i ${dnr} stämmer inte med kontrollsummorna i loggen.`,
+      });
     }
     if (x.makulerad !== (h.makulerad !== null)) {
       avvikelser.push({
@@ -112,8 +123,18 @@ export function verifieraLogg(
   }
   for (const h of handlingar) {
     if (!expected.has(h.diarienummer)) {
-      avvikelser.push({ seq: null, handling: h.diarienummer, meddelande: `Handlingen ${h.diarienummer} saknar registrering i loggen.` });
+      avvikelser.push({
+        seq: null,
+        handling: h.diarienummer,
+        meddelande: `Handlingen ${h.diarienummer} saknar registrering i loggen.`,
+      });
     }
   }
-  return { arende, ok: avvikelser.length === 0, antalPoster: sorted.length, antalHandlingar: handlingar.length, avvikelser };
+  return {
+    arende,
+    ok: avvikelser.length === 0,
+    antalPoster: sorted.length,
+    antalHandlingar: handlingar.length,
+    avvikelser,
+  };
 }

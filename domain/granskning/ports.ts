@@ -29,5 +29,8 @@ export interface WorkflowCallback {
 }
 
 export interface WorkflowStarter {
-  start(executionName: string, input: { diarienummer: string; arende: string; granskningId: string }): Promise<'startad' | 'fanns-redan'>;
+  start(
+    executionName: string,
+    input: { diarienummer: string; arende: string; granskningId: string },
+  ): Promise<'startad' | 'fanns-redan'>;
 }

@@ -197,11 +197,16 @@ export type LinkView =
   | { typ: 'oppen'; lank: Lank; granskning: Granskning; handling: Handling };
 
 /** What a link shows. Reading never changes anything (mail scanners open every link). */
-export async function viewLink(deps: Pick<GranskningDeps, 'granskningar' | 'diarium' | 'clock'>, linkId: string): Promise<LinkView> {
+export async function viewLink(
+  deps: Pick<GranskningDeps, 'granskningar' | 'diarium' | 'clock'>,
+  linkId: string,
+): Promise<LinkView> {
   const lank = await deps.granskningar.getLink(hashLinkId(linkId));
   if (!lank) return { typ: 'saknas' };
   if (lank.anvand) {
-    const beslut = (await deps.granskningar.listDecisions(lank.granskningId)).find((b) => b.granskareId === lank.granskareId);
+    const beslut = (await deps.granskningar.listDecisions(lank.granskningId)).find(
+      (b) => b.granskareId === lank.granskareId,
+    );
     return { typ: 'besvarad', lank, beslut: beslut ?? null };
   }
   const granskning = await deps.granskningar.get(lank.granskningId);
@@ -241,7 +246,14 @@ export async function recordDecision(
   await deps.diarium.appendLog(granskning.arende, {
     handelse: 'granskningsbeslut',
     av: `${lank.namn} (${lank.organisation})`,
-    data: { granskning: granskning.id, handling: granskning.handling, granskare: lank.granskareId, utfall, kommentar, tidpunkt: now },
+    data: {
+      granskning: granskning.id,
+      handling: granskning.handling,
+      granskare: lank.granskareId,
+      utfall,
+      kommentar,
+      tidpunkt: now,
+    },
   });
   const alla = await deps.granskningar.listDecisions(lank.granskningId);
   const avgjort = evaluate(alla, deps.config.policy);
@@ -279,7 +291,8 @@ export async function finalizeGranskning(
     if (granskning) await deps.granskningar.markUtfort(granskning.id, `avslut:${namn}`);
   };
 
-  const status = utfall === 'godkand' ? 'godkand' : utfall === 'komplettering' ? 'komplettering-begard' : 'inget-beslut';
+  const status =
+    utfall === 'godkand' ? 'godkand' : utfall === 'komplettering' ? 'komplettering-begard' : 'inget-beslut';
   await step('handling-status', async () => {
     if (handling.granskning === status) return;
     await deps.diarium.updateHandling(
@@ -309,7 +322,12 @@ export async function finalizeGranskning(
     ankomstAndrad: null,
     kalla: 'upprattad',
     kallaReferens: `granskning:${input.granskningId}`,
-    avsandare: { namn: 'Beredningsgruppen', epost: null, kuvertAvsandare: null, organisation: 'Samordningsförbund Gävleborg' },
+    avsandare: {
+      namn: 'Beredningsgruppen',
+      epost: null,
+      kuvertAvsandare: null,
+      organisation: 'Samordningsförbund Gävleborg',
+    },
     beskrivning,
     bedomning: 'komplett',
     fel: [],
@@ -330,7 +348,14 @@ export async function finalizeGranskning(
   );
   const insatsagare = handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare;
   const mail = (till: string) =>
-    utfallMail({ till: [till], handling, insatsnamn, utfall, beslut, beslutsdiarienummer: beslutshandling.diarienummer });
+    utfallMail({
+      till: [till],
+      handling,
+      insatsnamn,
+      utfall,
+      beslut,
+      beslutsdiarienummer: beslutshandling.diarienummer,
+    });
   if (utfall !== 'inget-beslut' && insatsagare) {
     await step('mail-insatsagare', () => deps.mailer.send(mail(insatsagare)));
   }

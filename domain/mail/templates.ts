@@ -173,7 +173,9 @@ export function utfallMail(args: {
       .map((b) => `${b.namn}, ${b.organisation}: ${b.kommentar ?? ''}`);
     return render(args.till, `Komplettering begärd – ${h.arende}`, [
       { p: 'Hej!' },
-      { p: `Beredningsgruppen har granskat slutrapporten för ${args.insatsnamn} och ber er komplettera den.` },
+      {
+        p: `Beredningsgruppen har granskat slutrapporten för ${args.insatsnamn} och ber er komplettera den.`,
+      },
       { fakta },
       { p: 'Beredningsgruppens synpunkter:' },
       { lista: kommentarer.length > 0 ? kommentarer : ['(inga kommentarer lämnades)'] },

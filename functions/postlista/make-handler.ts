@@ -8,12 +8,15 @@ import { escapeHtml as e } from '../../domain/mail/templates.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const querySchema = z.object({ fran: date.optional(), till: date.optional() });
-const eventSchema = z.object({ queryStringParameters: z.record(z.string(), z.string().optional()).optional() });
+const eventSchema = z.object({
+  queryStringParameters: z.record(z.string(), z.string().optional()).optional(),
+});
 
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'public, max-age=60',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -33,7 +36,11 @@ export function makeHandler(deps: { repo: DiariumKansliRepository; clock: () => 
     const fran = q.data.fran ?? new Date(Date.parse(till) - 30 * DAY).toISOString().slice(0, 10);
     const span = (Date.parse(till) - Date.parse(fran)) / DAY;
     if (Number.isNaN(span) || span < 0 || span > MAX_DAYS) {
-      return { statusCode: 400, headers: HEADERS, body: `<p>Välj ett intervall på högst ${MAX_DAYS} dagar, med från-datum före till-datum.</p>` };
+      return {
+        statusCode: 400,
+        headers: HEADERS,
+        body: `<p>Välj ett intervall på högst ${MAX_DAYS} dagar, med från-datum före till-datum.</p>`,
+      };
     }
     const handlingar = await deps.repo.listDiarium(fran, till);
     const arenden = await deps.repo.getArenden(handlingar.map((h) => h.arende));

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { processIncoming } from '../../domain/ingest/process-incoming.js';
 import type { NewHandling } from '../../domain/diarium/ports.js';
-import { crashingClient, fakeIngest, InjectedCrash, startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
+import {
+  crashingClient,
+  fakeIngest,
+  InjectedCrash,
+  startDiariumDb,
+  type DiariumDb,
+  type TestMailSpec,
+} from './diarium-support.js';
 
 let db: DiariumDb;
 
@@ -20,7 +27,12 @@ const handling = (mottagen: string, i: number): NewHandling => ({
   ankomstAndrad: null,
   kalla: 'epost',
   kallaReferens: `s3://rapportflode-inbound/raw/${i}`,
-  avsandare: { namn: 'Sara Provperson', epost: 'sara.provperson@exempelby.example', kuvertAvsandare: null, organisation: 'Exempelby kommun' },
+  avsandare: {
+    namn: 'Sara Provperson',
+    epost: 'sara.provperson@exempelby.example',
+    kuvertAvsandare: null,
+    organisation: 'Exempelby kommun',
+  },
   beskrivning: `Slutrapport ${i}`,
   bedomning: 'komplett',
   fel: [],
@@ -36,10 +48,23 @@ const handling = (mottagen: string, i: number): NewHandling => ({
 });
 
 const nytt = (i: number) =>
-  ({ typ: 'nytt', serie: 'SFG', ar: 2026, arendemening: `Slutrapport – Insats ${i}`, insatsId: null, insatsnyckel: null }) as const;
+  ({
+    typ: 'nytt',
+    serie: 'SFG',
+    ar: 2026,
+    arendemening: `Slutrapport – Insats ${i}`,
+    insatsId: null,
+    insatsnyckel: null,
+  }) as const;
 
 async function allItems(table: string, pk: string) {
-  const r = await db.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+  const r = await db.doc().send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    }),
+  );
   return r.Items ?? [];
 }
 
@@ -48,14 +73,19 @@ describe('numbering under concurrency', () => {
     const table = await db.newTable();
     const repo = db.repo(table);
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => repo.registerHandling(nytt(i), handling('2026-02-02T09:00:00.000Z', i), `test#${i}`)),
+      Array.from({ length: 200 }, (_, i) =>
+        repo.registerHandling(nytt(i), handling('2026-02-02T09:00:00.000Z', i), `test#${i}`),
+      ),
     );
     expect(results.every((r) => r.skapad)).toBe(true);
-    const numbers = results.map((r) => Number(/^SFG 26-(\d+)\.1$/.exec(r.handling.diarienummer)?.[1])).sort((a, b) => a - b);
+    const numbers = results
+      .map((r) => Number(/^SFG 26-(\d+)\.1$/.exec(r.handling.diarienummer)?.[1]))
+      .sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     const counter = await allItems(table, 'RAKNARE#SFG#2026');
     expect(counter[0]?.['senaste']).toBe(200);
-  });
+    // 20–40 s on DynamoDB Local: every conflicting transaction costs as much as a successful one.
+  }, 240_000);
 
   it('gives 100 concurrent handlingar in one ärende the handling numbers 2..101 and a log that verifies', async () => {
     const table = await db.newTable();
@@ -63,10 +93,16 @@ describe('numbering under concurrency', () => {
     const first = await repo.registerHandling(nytt(0), handling('2026-02-02T09:00:00.000Z', 0), 'forsta');
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        repo.registerHandling({ typ: 'befintligt', diarienummer: first.handling.arende }, handling('2026-02-03T09:00:00.000Z', i), `bilaga#${i}`),
+        repo.registerHandling(
+          { typ: 'befintligt', diarienummer: first.handling.arende },
+          handling('2026-02-03T09:00:00.000Z', i),
+          `bilaga#${i}`,
+        ),
       ),
     );
-    expect(results.map((r) => r.handling.handlingsnummer).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 2));
+    expect(results.map((r) => r.handling.handlingsnummer).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i + 2),
+    );
     const d = await repo.getArendeDetaljer(first.handling.arende);
     expect(d?.arende.antalHandlingar).toBe(101);
     expect(d?.logg.map((e) => e.seq)).toEqual(Array.from({ length: 102 }, (_, i) => i + 1));
@@ -90,7 +126,10 @@ describe('numbering under concurrency', () => {
   it('continues after an imported ärende that took the next number, without reusing it', async () => {
     const table = await db.newTable();
     const repo = db.repo(table);
-    await repo.importArende({ serie: 'SFG', ar: 2026, nummer: 1, arendemening: 'Importerat', insatsId: null, insatsnyckel: null }, 'test');
+    await repo.importArende(
+      { serie: 'SFG', ar: 2026, nummer: 1, arendemening: 'Importerat', insatsId: null, insatsnyckel: null },
+      'test',
+    );
     const r = await repo.registerHandling(nytt(2), handling('2026-02-02T09:00:00.000Z', 2), 'efter-import');
     expect(r.handling.diarienummer).toBe('SFG 26-2.1');
   });
@@ -114,7 +153,11 @@ describe('idempotent registration', () => {
     const ingest = fakeIngest(db.repo(table));
     const obj = ingest.deliver(mail(1));
     // Three deliveries of the same stored object (SMTP resend, duplicate S3 event, Lambda retry).
-    const outcomes = await Promise.all([processIncoming(ingest.deps, obj), processIncoming(ingest.deps, obj), processIncoming(ingest.deps, obj)]);
+    const outcomes = await Promise.all([
+      processIncoming(ingest.deps, obj),
+      processIncoming(ingest.deps, obj),
+      processIncoming(ingest.deps, obj),
+    ]);
     const dnrs = new Set(outcomes.map((o) => o.handling.diarienummer));
     expect(dnrs).toEqual(new Set(['SFG 26-1.1']));
     expect(outcomes.filter((o) => o.skapad)).toHaveLength(1);
@@ -149,7 +192,11 @@ describe('a crash between any two steps of registration', () => {
     } catch (err) {
       crashed = err;
     }
-    return { table, healthy, crashing, obj, seen, crashed };
+    // The one window no store can close: the kvittens left SES but the crash came before it was marked sent.
+    const h = await healthy.getHandling('SFG 26-2.1');
+    const sentButUnmarked =
+      crashing.sent.some((m) => m.subject.includes('SFG 26-2.1')) && h?.kvittens === null;
+    return { table, healthy, crashing, obj, seen, crashed, sentButUnmarked };
   }
 
   it('leaves one handling, no gap, and a kvittens, whichever DynamoDB call the crash hits', async () => {
@@ -173,15 +220,18 @@ describe('a crash between any two steps of registration', () => {
         expect(arende?.handlingar.map((h) => h.diarienummer)).toEqual(['SFG 26-2.1']);
         const h = arende?.handlingar[0];
         expect(h?.kvittens, `${when} ${at}: kvittensen har skickats och markerats`).not.toBeNull();
-        const kvittenser = [...s.crashing.sent, ...retry.sent].filter((m) => m.subject.includes('SFG 26-2.1'));
+        const kvittenser = [...s.crashing.sent, ...retry.sent].filter((m) =>
+          m.subject.includes('SFG 26-2.1'),
+        );
         // Exactly once, except when the crash fell between the SES send and marking it sent: at least once.
-        const markStep = when === 'fore' && s.seen[at - 1] === 'TransactWriteItemsCommand' && s.crashing.sent.length > 0;
-        if (markStep) expect(kvittenser.length).toBeGreaterThanOrEqual(1);
+        if (s.sentButUnmarked) expect(kvittenser.length).toBeGreaterThanOrEqual(1);
         else expect(kvittenser, `${when} ${at}`).toHaveLength(1);
         expect(arende?.logg.filter((e) => e.handelse === 'kvittens-skickad')).toHaveLength(1);
         const { verifieraArende } = await import('../../domain/diarium/kansli.js');
         expect((await verifieraArende(s.healthy, 'SFG 26-2')).ok).toBe(true);
-        expect([...s.crashing.published, ...retry.published].some((e) => e.diarienummer === 'SFG 26-2.1')).toBe(true);
+        expect(
+          [...s.crashing.published, ...retry.published].some((e) => e.diarienummer === 'SFG 26-2.1'),
+        ).toBe(true);
       }
     }
     expect(injected).toContain('efter:TransactWriteItemsCommand');

@@ -12,7 +12,13 @@ import {
 } from '../../local/dynamodb-local.js';
 import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
 import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
-import type { DocumentStore, EventPublisher, HandlingDiariefordEvent, MailSender, OutgoingMail } from '../../domain/diarium/ports.js';
+import type {
+  DocumentStore,
+  EventPublisher,
+  HandlingDiariefordEvent,
+  MailSender,
+  OutgoingMail,
+} from '../../domain/diarium/ports.js';
 import type { ExtractedMail, ReceiptVerdicts } from '../../domain/extraction/types.js';
 import { syntheticReportText, type SyntheticReportOptions } from '../support/synthetic-report.js';
 
@@ -22,7 +28,10 @@ export interface DiariumDb {
   /** A fresh table with the production key schema (one per test keeps counters independent). */
   newTable(): Promise<string>;
   doc(client?: DynamoDBClient): DynamoDBDocumentClient;
-  repo(table: string, opts?: { clock?: () => Date; client?: DynamoDBDocumentClient }): DynamoDiariumRepository;
+  repo(
+    table: string,
+    opts?: { clock?: () => Date; client?: DynamoDBDocumentClient },
+  ): DynamoDiariumRepository;
   stop(): Promise<void>;
 }
 
@@ -32,7 +41,9 @@ let tableSeq = 0;
 export async function startDiariumDb(): Promise<DiariumDb> {
   const def = synthesizeTableDefinition();
   const local = await startDynamoDbLocal();
-  const shared = DynamoDBDocumentClient.from(local.client, { marshallOptions: { removeUndefinedValues: true } });
+  const shared = DynamoDBDocumentClient.from(local.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   return {
     local,
     def,
@@ -42,10 +53,15 @@ export async function startDiariumDb(): Promise<DiariumDb> {
       return name;
     },
     doc(client) {
-      return client ? DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }) : shared;
+      return client
+        ? DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })
+        : shared;
     },
     repo(table, opts = {}) {
-      return new DynamoDiariumRepository(opts.client ?? shared, { tableName: table, ...(opts.clock ? { clock: opts.clock } : {}) });
+      return new DynamoDiariumRepository(opts.client ?? shared, {
+        tableName: table,
+        ...(opts.clock ? { clock: opts.clock } : {}),
+      });
     },
     stop: () => local.stop(),
   };
@@ -61,21 +77,33 @@ export class InjectedCrash extends Error {
  * A real DynamoDB client that "crashes" at the n-th command: before sending it (nothing written) or after
  * DynamoDB applied it (written, but the caller never hears). Records the command names it saw.
  */
-export function crashingClient(local: DynamoDbLocal, crash: CrashPoint | null): { doc: DynamoDBDocumentClient; seen: string[] } {
-  const client = new DynamoDBClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+export function crashingClient(
+  local: DynamoDbLocal,
+  crash: CrashPoint | null,
+): { doc: DynamoDBDocumentClient; seen: string[] } {
+  const client = new DynamoDBClient({
+    endpoint: local.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
   const seen: string[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       seen.push(context.commandName ?? '?');
       const n = seen.length;
-      if (crash && n === crash.at && crash.when === 'fore') throw new InjectedCrash(`krasch före kommando ${n} (${context.commandName})`);
+      if (crash && n === crash.at && crash.when === 'fore')
+        throw new InjectedCrash(`krasch före kommando ${n} (${context.commandName})`);
       const out = await next(args);
-      if (crash && n === crash.at && crash.when === 'efter') throw new InjectedCrash(`krasch efter kommando ${n} (${context.commandName})`);
+      if (crash && n === crash.at && crash.when === 'efter')
+        throw new InjectedCrash(`krasch efter kommando ${n} (${context.commandName})`);
       return out;
     },
     { step: 'initialize', name: 'injiceradKrasch' },
   );
-  return { doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), seen };
+  return {
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    seen,
+  };
 }
 
 export interface TestMailSpec {
@@ -108,7 +136,12 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
       return Promise.resolve();
     },
     presignedGetUrl: (key) => Promise.resolve(`http://localhost/${key}`),
-    list: (prefix) => Promise.resolve([...objects.keys()].filter((k) => k.startsWith(prefix))),
+    list: (prefix) =>
+      Promise.resolve(
+        [...objects.keys()]
+          .filter((k) => k.startsWith(prefix))
+          .map((key) => ({ key, lastModified: '2026-01-01T00:00:00.000Z' })),
+      ),
   };
   const mailer: MailSender = {
     send: (m) => {

@@ -1,11 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/local-helpers.js';
-import { GRUPP, decide, describe as describeExecution, mailsTo, startHarness, submitReport, waitForEnd, waitForLinks, type Harness } from './granskning-support.js';
+import {
+  GRUPP,
+  decide,
+  describe as describeExecution,
+  mailsTo,
+  startHarness,
+  submitReport,
+  waitForEnd,
+  waitForLinks,
+  type Harness,
+} from './granskning-support.js';
 
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ beslutPolicy: { typ: 'kvorum', antal: 2 }, granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 } });
+  h = await startHarness({
+    beslutPolicy: { typ: 'kvorum', antal: 2 },
+    granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 },
+  });
 });
 
 afterAll(async () => {
@@ -25,20 +38,32 @@ describe('granskning with a quorum of two approvals', () => {
     expect(exec.status).toBe('SUCCEEDED');
     expect(JSON.parse(exec.output ?? '{}')).toMatchObject({ avslut: { resultat: { utfall: 'godkand' } } });
     expect((await h.diarium.getArende(r.arende))?.status).toBe('godkant');
-    const logg = (await h.diarium.getArendeDetaljer(r.arende))?.logg.filter((e) => e.handelse === 'granskningsbeslut') ?? [];
-    expect(logg.map((e) => e.av)).toEqual(['Maria Exempelsson (Ovanåkers kommun)', 'Johan Demosson (Arbetsförmedlingen)']);
+    const logg =
+      (await h.diarium.getArendeDetaljer(r.arende))?.logg.filter((e) => e.handelse === 'granskningsbeslut') ??
+      [];
+    expect(logg.map((e) => e.av)).toEqual([
+      'Maria Exempelsson (Ovanåkers kommun)',
+      'Johan Demosson (Arbetsförmedlingen)',
+    ]);
     // A third reviewer arriving late finds it decided.
     expect((await fetch(links.get(GRUPP.karin)!)).status).toBe(200);
     expect(await h.granskningar.listDecisions(r.granskningId)).toHaveLength(2);
   });
 
   it('lets any request for komplettering win, even after one approval', async () => {
-    const r = await submitReport(h, { organisation: 'Invändningsby kommun', from: 'olle.oro@invandningsby.example' });
+    const r = await submitReport(h, {
+      organisation: 'Invändningsby kommun',
+      from: 'olle.oro@invandningsby.example',
+    });
     const links = await waitForLinks(h, r.diarienummer, 4);
     expect((await decide(links.get(GRUPP.maria)!, 'godkand')).status).toBe(200);
-    expect((await decide(links.get(GRUPP.lena)!, 'komplettering', 'Målgruppen i 4.2 behöver beskrivas.')).status).toBe(200);
+    expect(
+      (await decide(links.get(GRUPP.lena)!, 'komplettering', 'Målgruppen i 4.2 behöver beskrivas.')).status,
+    ).toBe(200);
     const exec = await waitForEnd(h, r.diarienummer);
-    expect(JSON.parse(exec.output ?? '{}')).toMatchObject({ avslut: { resultat: { utfall: 'komplettering' } } });
+    expect(JSON.parse(exec.output ?? '{}')).toMatchObject({
+      avslut: { resultat: { utfall: 'komplettering' } },
+    });
     const [mail] = await waitFor(async () => {
       const m = await mailsTo(h, r.from, 'Komplettering begärd');
       return m.length > 0 ? m : undefined;
@@ -47,7 +72,9 @@ describe('granskning with a quorum of two approvals', () => {
     expect(mail?.body.text).toContain(r.arende);
     expect((await h.diarium.getArende(r.arende))?.status).toBe('komplettering-begard');
     // The upprättad decision lists both individual decisions.
-    const beslut = (await h.diarium.getArendeDetaljer(r.arende))?.handlingar.find((x) => x.kalla === 'upprattad');
+    const beslut = (await h.diarium.getArendeDetaljer(r.arende))?.handlingar.find(
+      (x) => x.kalla === 'upprattad',
+    );
     expect(beslut?.rapport).toMatchObject({ utfall: 'komplettering', granskadHandling: r.diarienummer });
     expect((beslut?.rapport?.['beslut'] as unknown[]).length).toBe(2);
   });

@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDocumentClient } from '../../functions/lib/adapters/dynamo-client.js';
 import { keys } from '../../functions/lib/adapters/dynamo-keys.js';
 import { hashLinkId, newLinkId } from '../../domain/granskning/links.js';
-import { GRUPP, decide, openForm, post, startHarness, submitReport, waitForEnd, waitForLinks, type Harness } from './granskning-support.js';
+import {
+  GRUPP,
+  decide,
+  openForm,
+  post,
+  startHarness,
+  submitReport,
+  waitForEnd,
+  waitForLinks,
+  type Harness,
+} from './granskning-support.js';
 
 let h: Harness;
 let rapport: Awaited<ReturnType<typeof submitReport>>;
@@ -33,7 +43,10 @@ async function check(res: Response): Promise<string> {
 const base = () => links.get(GRUPP.maria)!.replace(/[^/]+$/, '');
 
 beforeAll(async () => {
-  h = await startHarness({ beslutPolicy: { typ: 'forsta' }, granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 } });
+  h = await startHarness({
+    beslutPolicy: { typ: 'forsta' },
+    granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 },
+  });
   rapport = await submitReport(h, { organisation: 'Länkby kommun' });
   links = await waitForLinks(h, rapport.diarienummer, 4);
 });
@@ -70,11 +83,23 @@ describe('the decision link', () => {
   });
 
   it('answers forged and garbage ids with a 404 page', async () => {
-    for (const id of [newLinkId(), 'abc', 'x'.repeat(300), '%3Cscript%3E', 'AAAAAAAAAAAAAAAAAAAAAA', '..%2F..%2Fetc']) {
+    for (const id of [
+      newLinkId(),
+      'abc',
+      'x'.repeat(300),
+      '%3Cscript%3E',
+      'AAAAAAAAAAAAAAAAAAAAAA',
+      '..%2F..%2Fetc',
+    ]) {
       for (const method of ['GET', 'HEAD', 'POST']) {
         const res = await fetch(`${base()}${id}`, {
           method,
-          ...(method === 'POST' ? { body: 'csrf=x&utfall=godkand', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
+          ...(method === 'POST'
+            ? {
+                body: 'csrf=x&utfall=godkand',
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              }
+            : {}),
         });
         expect(res.status).toBe(404);
         const html = await check(res);
@@ -147,12 +172,16 @@ describe('the decision link', () => {
     expect(second.status).toBe(409);
     const html = await check(second);
     expect(html).toContain('Redan besvarad');
-    expect(html).toMatch(/Karin Prövare \(Försäkringskassan\) har redan begärt komplettering \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(html).toMatch(
+      /Karin Prövare \(Försäkringskassan\) har redan begärt komplettering \d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
+    );
     const get = await fetch(link);
     expect(get.status).toBe(200);
     expect(await check(get)).toContain('Redan besvarad');
     const beslut = await h.granskningar.listDecisions(rapport.granskningId);
-    expect(beslut.map((b) => [b.granskareId, b.utfall, b.kommentar])).toEqual([[GRUPP.karin, 'komplettering', 'Bilaga saknas.']]);
+    expect(beslut.map((b) => [b.granskareId, b.utfall, b.kommentar])).toEqual([
+      [GRUPP.karin, 'komplettering', 'Bilaga saknas.'],
+    ]);
   });
 
   it('shows the links of a finished granskning as such (GET 200, POST 409), never a 500', async () => {

@@ -2,7 +2,18 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GRUPP, decide, describe as describeExecution, mailsTo, reviewerMails, startHarness, submitReport, waitForEnd, waitForLinks, type Harness } from './granskning-support.js';
+import {
+  GRUPP,
+  decide,
+  describe as describeExecution,
+  mailsTo,
+  reviewerMails,
+  startHarness,
+  submitReport,
+  waitForEnd,
+  waitForLinks,
+  type Harness,
+} from './granskning-support.js';
 import { waitFor } from '../support/local-helpers.js';
 
 let h: Harness | undefined;
@@ -14,12 +25,18 @@ afterAll(async () => {
 describe('a granskning waiting for decisions', () => {
   it('survives a restart of the local stack: the link mailed before the restart completes it', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rapportflode-omstart-'));
-    const opts = { dataDir, beslutPolicy: { typ: 'forsta' } as const, granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 } };
+    const opts = {
+      dataDir,
+      beslutPolicy: { typ: 'forsta' } as const,
+      granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 },
+    };
     h = await startHarness(opts);
-    const r = await submitReport(h, { organisation: 'Omstartsby kommun', from: 'rut.restart@omstartsby.example' });
+    const r = await submitReport(h, {
+      organisation: 'Omstartsby kommun',
+      from: 'rut.restart@omstartsby.example',
+    });
     const links = await waitForLinks(h, r.diarienummer, 4);
     await waitFor(async () => (await h!.diarium.getArende(r.arende))?.status === 'under-granskning');
-    console.log('UTFORT', JSON.stringify(await h.granskningar.get(r.granskningId)));
     const ports = h.stack.ports;
     await h.stop();
 

@@ -1,7 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  type DescribeExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 import { makeDocumentClient } from '../../functions/lib/adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
@@ -80,16 +84,27 @@ export async function submitReport(
   if (outcome.status !== 'komplett') throw new Error(`Rapporten blev ${outcome.status}`);
   const handling = await h.diarium.getHandling(outcome.diarienummer);
   if (!handling) throw new Error('Handlingen saknas');
-  return { diarienummer: outcome.diarienummer, arende: handling.arende, granskningId: granskningIdFor(outcome.diarienummer), from };
+  return {
+    diarienummer: outcome.diarienummer,
+    arende: handling.arende,
+    granskningId: granskningIdFor(outcome.diarienummer),
+    from,
+  };
 }
 
 /** Mails about one handling's granskning (reviewer mails and reminders), newest last. */
 export async function reviewerMails(h: Harness, diarienummer: string): Promise<OutboxMail[]> {
-  return (await outbox(h.stack)).filter((m) => m.subject.includes(`Granskning av slutrapport ${diarienummer} `));
+  return (await outbox(h.stack)).filter((m) =>
+    m.subject.includes(`Granskning av slutrapport ${diarienummer} `),
+  );
 }
 
 /** Waits until `count` reviewer mails exist for the handling; returns recipient → link of the latest mail. */
-export async function waitForLinks(h: Harness, diarienummer: string, count: number): Promise<Map<string, string>> {
+export async function waitForLinks(
+  h: Harness,
+  diarienummer: string,
+  count: number,
+): Promise<Map<string, string>> {
   const mails = await waitFor(async () => {
     const m = await reviewerMails(h, diarienummer);
     return m.length >= count ? m : undefined;
@@ -117,14 +132,22 @@ export function post(link: string, form: Record<string, string>): Promise<Respon
 }
 
 /** Opens the page as the reviewer would and presses a button. */
-export async function decide(link: string, utfall: 'godkand' | 'komplettering', kommentar = ''): Promise<Response> {
+export async function decide(
+  link: string,
+  utfall: 'godkand' | 'komplettering',
+  kommentar = '',
+): Promise<Response> {
   const { csrf } = await openForm(link);
   if (!csrf) throw new Error('Formuläret saknar CSRF-värde');
   return post(link, { csrf, utfall, kommentar });
 }
 
 export async function describe(h: Harness, diarienummer: string): Promise<DescribeExecutionCommandOutput> {
-  const sfn = new SFNClient({ endpoint: h.stack.urls.aws, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const sfn = new SFNClient({
+    endpoint: h.stack.urls.aws,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   try {
     return await sfn.send(
       new DescribeExecutionCommand({
@@ -136,7 +159,11 @@ export async function describe(h: Harness, diarienummer: string): Promise<Descri
   }
 }
 
-export async function waitForEnd(h: Harness, diarienummer: string, timeoutMs = 60_000): Promise<DescribeExecutionCommandOutput> {
+export async function waitForEnd(
+  h: Harness,
+  diarienummer: string,
+  timeoutMs = 60_000,
+): Promise<DescribeExecutionCommandOutput> {
   return waitFor(async () => {
     const d = await describe(h, diarienummer);
     return d.status === 'RUNNING' ? undefined : d;
@@ -144,5 +171,7 @@ export async function waitForEnd(h: Harness, diarienummer: string, timeoutMs = 6
 }
 
 export async function mailsTo(h: Harness, address: string, subjectIncludes: string): Promise<OutboxMail[]> {
-  return (await outbox(h.stack)).filter((m) => m.destination.to.includes(address) && m.subject.includes(subjectIncludes));
+  return (await outbox(h.stack)).filter(
+    (m) => m.destination.to.includes(address) && m.subject.includes(subjectIncludes),
+  );
 }

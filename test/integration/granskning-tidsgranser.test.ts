@@ -1,12 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/local-helpers.js';
-import { FORBUNDSCHEF, GRUPP, KANSLI, LINK, decide, mailsTo, reviewerMails, startHarness, submitReport, waitForEnd, waitForLinks, type Harness } from './granskning-support.js';
+import {
+  FORBUNDSCHEF,
+  GRUPP,
+  KANSLI,
+  LINK,
+  decide,
+  mailsTo,
+  reviewerMails,
+  startHarness,
+  submitReport,
+  waitForEnd,
+  waitForLinks,
+  type Harness,
+} from './granskning-support.js';
 
 let h: Harness;
 
 beforeAll(async () => {
   // Three approvals needed, and waits of seconds: reminder after 4 s, escalation 4 s later, no decision 4 s after that.
-  h = await startHarness({ beslutPolicy: { typ: 'kvorum', antal: 3 }, granskningTimeouts: { svarstid: 4, paminnelse: 4, eskalering: 4 } });
+  h = await startHarness({
+    beslutPolicy: { typ: 'kvorum', antal: 3 },
+    granskningTimeouts: { svarstid: 4, paminnelse: 4, eskalering: 4 },
+  });
 });
 
 afterAll(async () => {
@@ -23,7 +39,9 @@ describe('granskning without enough answers', () => {
       const m = (await reviewerMails(h, r.diarienummer)).filter((x) => x.subject.startsWith('Påminnelse: '));
       return m.length >= 3 ? m : undefined;
     }, 20_000);
-    expect(paminnelser.map((m) => m.destination.to[0]).sort()).toEqual([GRUPP.johan, GRUPP.lena, GRUPP.maria].sort());
+    expect(paminnelser.map((m) => m.destination.to[0]).sort()).toEqual(
+      [GRUPP.johan, GRUPP.lena, GRUPP.maria].sort(),
+    );
     // New links, different from the first ones.
     for (const m of paminnelser) {
       const link = LINK.exec(m.body.text ?? '')?.[0];
@@ -40,13 +58,27 @@ describe('granskning without enough answers', () => {
 
     const exec = await waitForEnd(h, r.diarienummer, 30_000);
     expect(exec.status).toBe('SUCCEEDED');
-    expect(JSON.parse(exec.output ?? '{}')).toMatchObject({ beslut: { utfall: 'inget-beslut' }, avslut: { resultat: { utfall: 'inget-beslut' } } });
+    expect(JSON.parse(exec.output ?? '{}')).toMatchObject({
+      beslut: { utfall: 'inget-beslut' },
+      avslut: { resultat: { utfall: 'inget-beslut' } },
+    });
     const detaljer = await h.diarium.getArendeDetaljer(r.arende);
     expect(detaljer?.arende.status).toBe('oppet');
-    expect(detaljer?.handlingar.find((x) => x.diarienummer === r.diarienummer)?.granskning).toBe('inget-beslut');
-    expect(detaljer?.handlingar.find((x) => x.kalla === 'upprattad')?.beskrivning).toContain('avslutad utan beslut');
+    expect(detaljer?.handlingar.find((x) => x.diarienummer === r.diarienummer)?.granskning).toBe(
+      'inget-beslut',
+    );
+    expect(detaljer?.handlingar.find((x) => x.kalla === 'upprattad')?.beskrivning).toContain(
+      'avslutad utan beslut',
+    );
     const handelser = detaljer?.logg.map((e) => e.handelse) ?? [];
-    expect(handelser).toEqual(expect.arrayContaining(['granskning-startad', 'granskningsbeslut', 'granskning-paminnelse', 'granskning-eskalerad']));
+    expect(handelser).toEqual(
+      expect.arrayContaining([
+        'granskning-startad',
+        'granskningsbeslut',
+        'granskning-paminnelse',
+        'granskning-eskalerad',
+      ]),
+    );
     expect(await mailsTo(h, KANSLI, `Granskning avslutad utan beslut – ${r.diarienummer}`)).toHaveLength(1);
     expect(await mailsTo(h, r.from, 'Granskning avslutad')).toHaveLength(0);
     // A link after the end: the granskning is over.

@@ -23,11 +23,14 @@ beforeAll(async () => {
   // Lena Fiktiv is away: her ersättare Anders Påhittad is asked instead.
   process.env['BEREDNINGSGRUPP_FRANVARANDE'] = GRUPP.lena;
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  h = await startHarness({ beslutPolicy: { typ: 'forsta' }, granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 } });
+  };
+  h = await startHarness({
+    beslutPolicy: { typ: 'forsta' },
+    granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 },
+  });
 });
 
 afterAll(async () => {
@@ -39,7 +42,10 @@ describe('granskning with "first decision decides"', () => {
   let links: Map<string, string>;
 
   it('mails every member, or the ersättare of an absent member, a personal link and never the task token', async () => {
-    rapport = await submitReport(h, { organisation: 'Provköpings kommun', from: 'sara.provperson@provkoping.example' });
+    rapport = await submitReport(h, {
+      organisation: 'Provköpings kommun',
+      from: 'sara.provperson@provkoping.example',
+    });
     links = await waitForLinks(h, rapport.diarienummer, 4);
     expect([...links.keys()].sort()).toEqual([GRUPP.anders, GRUPP.johan, GRUPP.karin, GRUPP.maria].sort());
     expect(new Set(links.values()).size).toBe(4);
@@ -71,7 +77,9 @@ describe('granskning with "first decision decides"', () => {
 
     const exec = await waitForEnd(h, rapport.diarienummer);
     expect(exec.status).toBe('SUCCEEDED');
-    const output = JSON.parse(exec.output ?? '{}') as { avslut?: { resultat?: { utfall: string; beslutshandling: string } } };
+    const output = JSON.parse(exec.output ?? '{}') as {
+      avslut?: { resultat?: { utfall: string; beslutshandling: string } };
+    };
     expect(output.avslut?.resultat?.utfall).toBe('godkand');
     const beslutsnummer = output.avslut?.resultat?.beslutshandling ?? '';
     expect(beslutsnummer.startsWith(`${rapport.arende}.`)).toBe(true);
@@ -82,11 +90,17 @@ describe('granskning with "first decision decides"', () => {
     const beslutshandling = detaljer?.handlingar.find((x) => x.diarienummer === beslutsnummer);
     expect(beslutshandling?.kalla).toBe('upprattad');
     expect(beslutshandling?.beskrivning).toContain('godkänd av beredningsgruppen');
-    expect(detaljer?.handlingar.find((x) => x.diarienummer === rapport.diarienummer)?.granskning).toBe('godkand');
+    expect(detaljer?.handlingar.find((x) => x.diarienummer === rapport.diarienummer)?.granskning).toBe(
+      'godkand',
+    );
     const beslutLog = detaljer?.logg.filter((e) => e.handelse === 'granskningsbeslut') ?? [];
     expect(beslutLog).toHaveLength(1);
     expect(beslutLog[0]?.av).toBe('Anders Påhittad (Region Gävleborg)');
-    expect(beslutLog[0]?.data).toMatchObject({ utfall: 'godkand', handling: rapport.diarienummer, kommentar: null });
+    expect(beslutLog[0]?.data).toMatchObject({
+      utfall: 'godkand',
+      handling: rapport.diarienummer,
+      kommentar: null,
+    });
 
     const tillAgare = await waitFor(async () => {
       const m = await mailsTo(h, rapport.from, 'Slutrapport godkänd');
@@ -110,7 +124,11 @@ describe('granskning with "first decision decides"', () => {
     const running = await submitReport(h, { organisation: 'Dubbelby kommun' });
     await waitForLinks(h, running.diarienummer, 4);
     const before = h.stack.sfn.executionNames().length;
-    const eb = new EventBridgeClient({ endpoint: h.stack.urls.aws, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const eb = new EventBridgeClient({
+      endpoint: h.stack.urls.aws,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     for (const r of [running, rapport]) {
       const handling = await h.diarium.getHandling(r.diarienummer);
       await eb.send(
@@ -136,15 +154,24 @@ describe('granskning with "first decision decides"', () => {
     eb.destroy();
     await new Promise((r) => setTimeout(r, 1500));
     expect(h.stack.sfn.executionNames().length).toBe(before);
-    expect(h.stack.sfn.executionNames().filter((n) => n === granskningIdFor(running.diarienummer))).toHaveLength(1);
+    expect(
+      h.stack.sfn.executionNames().filter((n) => n === granskningIdFor(running.diarienummer)),
+    ).toHaveLength(1);
     expect(await reviewerMails(h, running.diarienummer)).toHaveLength(4);
     expect(await reviewerMails(h, rapport.diarienummer)).toHaveLength(4);
   });
 
   it('asks for komplettering with the comments and the diarienummer; the reply in the same ärende is reviewed anew', async () => {
-    const r = await submitReport(h, { organisation: 'Kompletteringsby kommun', from: 'ulla.uppgift@kompletteringsby.example' });
+    const r = await submitReport(h, {
+      organisation: 'Kompletteringsby kommun',
+      from: 'ulla.uppgift@kompletteringsby.example',
+    });
     const l = await waitForLinks(h, r.diarienummer, 4);
-    const res = await decide(l.get(GRUPP.karin)!, 'komplettering', 'Avsnitt 7 saknar en redovisning av utnyttjade medel per år.');
+    const res = await decide(
+      l.get(GRUPP.karin)!,
+      'komplettering',
+      'Avsnitt 7 saknar en redovisning av utnyttjade medel per år.',
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Du har begärt komplettering');
     expect((await waitForEnd(h, r.diarienummer)).status).toBe('SUCCEEDED');
@@ -154,7 +181,9 @@ describe('granskning with "first decision decides"', () => {
       return m.length > 0 ? m : undefined;
     });
     expect(begaran?.subject).toContain(r.arende);
-    expect(begaran?.body.text).toContain('Karin Prövare, Försäkringskassan: Avsnitt 7 saknar en redovisning av utnyttjade medel per år.');
+    expect(begaran?.body.text).toContain(
+      'Karin Prövare, Försäkringskassan: Avsnitt 7 saknar en redovisning av utnyttjade medel per år.',
+    );
     expect(begaran?.body.text).toContain(`diarienumret ${r.arende} i ämnesraden`);
     expect((await h.diarium.getArende(r.arende))?.status).toBe('komplettering-begard');
     const logg = (await h.diarium.getArendeDetaljer(r.arende))?.logg ?? [];
@@ -171,7 +200,10 @@ describe('granskning with "first decision decides"', () => {
       attachments: [
         {
           filename: 'Slutrapport komplettering.docx',
-          content: await syntheticReportDocx({ insatsnamn: 'Annan rubrik helt', organisation: 'Kompletteringsby kommun' }),
+          content: await syntheticReportDocx({
+            insatsnamn: 'Annan rubrik helt',
+            organisation: 'Kompletteringsby kommun',
+          }),
         },
       ],
     });
@@ -183,7 +215,12 @@ describe('granskning with "first decision decides"', () => {
     expect((await decide(nya.get(GRUPP.johan)!, 'godkand')).status).toBe(200);
     expect((await waitForEnd(h, svar.diarienummer)).status).toBe('SUCCEEDED');
     expect((await h.diarium.getArende(r.arende))?.status).toBe('godkant');
-    const beslut = (await h.diarium.getArendeDetaljer(r.arende))?.logg.filter((e) => e.handelse === 'granskningsbeslut') ?? [];
-    expect(beslut.map((e) => e.av)).toEqual(['Karin Prövare (Försäkringskassan)', 'Johan Demosson (Arbetsförmedlingen)']);
+    const beslut =
+      (await h.diarium.getArendeDetaljer(r.arende))?.logg.filter((e) => e.handelse === 'granskningsbeslut') ??
+      [];
+    expect(beslut.map((e) => e.av)).toEqual([
+      'Karin Prövare (Försäkringskassan)',
+      'Johan Demosson (Arbetsförmedlingen)',
+    ]);
   });
 });

@@ -24,6 +24,10 @@ const granskningSchema = z.object({
   granskare: z.array(
     z.object({ id: z.string(), namn: z.string(), epost: z.string(), organisation: z.string() }),
   ),
+  utfort: z
+    .set(z.string())
+    .optional()
+    .transform((v) => (v ? [...v].sort() : undefined)),
 });
 
 const beslutSchema = z.object({
@@ -103,7 +107,7 @@ export class DynamoGranskningRepository implements GranskningRepository {
         ProjectionExpression: 'taskToken',
       }),
     );
-    const t = r.Item?.['taskToken'];
+    const t: unknown = r.Item?.['taskToken'];
     return typeof t === 'string' ? t : null;
   }
 
@@ -207,7 +211,7 @@ export class DynamoGranskningRepository implements GranskningRepository {
           ReturnValues: 'ALL_OLD',
         }),
       );
-      const token = r.Attributes?.['taskToken'];
+      const token: unknown = r.Attributes?.['taskToken'];
       return { stangd: true, taskToken: typeof token === 'string' ? token : null };
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return { stangd: false, taskToken: null };
@@ -222,7 +226,8 @@ export class DynamoGranskningRepository implements GranskningRepository {
           TableName: this.table,
           Key: keys.granskning(id),
           UpdateExpression: 'ADD utfort :s',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(utfort) OR NOT contains(utfort, :v))',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(utfort) OR NOT contains(utfort, :v))',
           ExpressionAttributeValues: { ':s': new Set([steg]), ':v': steg },
         }),
       );

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  DiariumRepository,
+  LogEvent,
+  MailSender,
+  NewHandling,
+  OutgoingMail,
+} from '../../../domain/diarium/ports.js';
+import type { Handling } from '../../../domain/diarium/types.js';
+import type { GranskningRepository } from '../../../domain/granskning/ports.js';
+import type { Beslut, Granskning, Lank } from '../../../domain/granskning/types.js';
+import { finalizeGranskning, type GranskningDeps } from '../../../domain/granskning/use-cases.js';
+
+const handling: Handling = {
+  diarienummer: 'SFG 26-4.1',
+  arende: 'SFG 26-4',
+  handlingsnummer: 1,
+  mottagen: '2026-03-02T09:00:00.000Z',
+  ankomstdatum: '2026-03-02',
+  ankomstAndrad: null,
+  kalla: 'epost',
+  kallaReferens: 's3://inbound/raw/abc',
+  avsandare: {
+    namn: 'Sara Provperson',
+    epost: 'sara.provperson@exempelby.example',
+    kuvertAvsandare: null,
+    organisation: 'Exempelby kommun',
+  },
+  beskrivning: 'Slutrapport Stegvis till arbete',
+  bedomning: 'komplett',
+  fel: [],
+  varningar: [],
+  filer: [],
+  personnummer: [],
+  sekretess: false,
+  flaggor: [],
+  granskning: 'pagar',
+  makulerad: null,
+  kvittens: null,
+  rapport: { insatsnamn: 'Stegvis till arbete' },
+  registrerad: '2026-03-02T09:00:01.000Z',
+};
+
+const beslut: Beslut = {
+  granskningId: 'SFG-26-4-1',
+  granskareId: 'karin',
+  namn: 'Karin Prövare',
+  organisation: 'Försäkringskassan',
+  utfall: 'godkand',
+  kommentar: null,
+  tidpunkt: '2026-03-03T10:00:00.000Z',
+};
+
+/** An in-memory granskning store with the conditional semantics of the DynamoDB one. */
+function memoryGranskningar(g: Granskning, decisions: Beslut[]): GranskningRepository & { g: Granskning } {
+  const repo = {
+    g,
+    create: () => Promise.resolve(false),
+    get: () => Promise.resolve(structuredClone(repo.g)),
+    setTaskToken: () => Promise.resolve(),
+    getTaskToken: () => Promise.resolve(null),
+    putLinks: () => Promise.resolve(),
+    getLink: () => Promise.resolve(null as Lank | null),
+    recordDecision: () => Promise.resolve({ ok: true as const }),
+    listDecisions: () => Promise.resolve(decisions),
+    close: (_id: string, utfall: Granskning['utfall'] & string, nu: string) => {
+      if (repo.g.status !== 'pagar') return Promise.resolve({ stangd: false, taskToken: null });
+      repo.g = { ...repo.g, status: 'avgjord', utfall, avgjord: nu };
+      return Promise.resolve({ stangd: true, taskToken: null });
+    },
+    listOpen: () => Promise.resolve([]),
+    markUtfort: (_id: string, steg: string) => {
+      if (repo.g.utfort?.includes(steg)) return Promise.resolve(false);
+      repo.g = { ...repo.g, utfort: [...(repo.g.utfort ?? []), steg] };
+      return Promise.resolve(true);
+    },
+  };
+  return repo;
+}
+
+function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
+  const log: LogEvent[] = [];
+  const registered: NewHandling[] = [];
+  const sent: OutgoingMail[] = [];
+  let failNextKansliMail = false;
+  const diarium = {
+    getHandling: () => Promise.resolve(handling),
+    updateHandling: (_d: string, _c: unknown, l: LogEvent) => {
+      log.push(l);
+      return Promise.resolve(handling);
+    },
+    updateArendeStatus: (_d: string, _s: unknown, l: LogEvent) => {
+      log.push(l);
+      return Promise.resolve();
+    },
+    registerHandling: (_t: unknown, nh: NewHandling) => {
+      // Idempotent per source key, as the real diarium.
+      if (registered.length === 0) registered.push(nh);
+      return Promise.resolve({
+        handling: { ...handling, diarienummer: 'SFG 26-4.2', handlingsnummer: 2 },
+        skapad: registered.length === 1,
+      });
+    },
+  } as unknown as DiariumRepository;
+  const mailer: MailSender = {
+    send: (m) => {
+      if (failNextKansliMail && m.to.includes('kansli@finsamgavleborg.example')) {
+        failNextKansliMail = false;
+        return Promise.reject(new Error('SES throttled'));
+      }
+      sent.push(m);
+      return Promise.resolve({ messageId: String(sent.length) });
+    },
+  };
+  const granskningar = memoryGranskningar(
+    {
+      id: 'SFG-26-4-1',
+      handling: handling.diarienummer,
+      arende: handling.arende,
+      status: 'pagar',
+      startad: '2026-03-02T09:00:02.000Z',
+      steg: 'notifiera',
+      utfall: null,
+      avgjord: null,
+      granskare: [],
+      ...g,
+    },
+    decisions,
+  );
+  const deps: Omit<GranskningDeps, 'callback'> = {
+    diarium,
+    granskningar,
+    mailer,
+    clock: () => new Date('2026-03-03T10:00:01.000Z'),
+    config: {
+      beredningsgrupp: [],
+      policy: { typ: 'forsta' },
+      publicBaseUrl: 'https://x.example',
+      linkTtlSeconds: 3600,
+      forbundschefEmail: 'fc@x.example',
+      kansliEmail: 'kansli@finsamgavleborg.example',
+    },
+  };
+  return { deps, log, sent, registered, granskningar, failKansli: () => (failNextKansliMail = true) };
+}
+
+const input = (utfall: 'godkand' | 'komplettering' | 'inget-beslut') => ({
+  diarienummer: handling.diarienummer,
+  arende: handling.arende,
+  granskningId: 'SFG-26-4-1',
+  beslut: { utfall, beslut: utfall === 'inget-beslut' ? [] : [beslut] },
+});
+
+describe('finalizeGranskning', () => {
+  it('sends no mail twice and doubles no audit entry when the Lambda is retried after a failure', async () => {
+    const s = setup();
+    s.failKansli();
+    await expect(finalizeGranskning(s.deps, input('godkand'))).rejects.toThrow('SES throttled');
+    expect(s.sent.map((m) => m.to[0])).toEqual(['sara.provperson@exempelby.example']);
+    const retry = await finalizeGranskning(s.deps, input('godkand'));
+    expect(retry).toEqual({ utfall: 'godkand', beslutshandling: 'SFG 26-4.2' });
+    await finalizeGranskning(s.deps, input('godkand'));
+    expect(s.sent.map((m) => m.to[0])).toEqual([
+      'sara.provperson@exempelby.example',
+      'kansli@finsamgavleborg.example',
+    ]);
+    expect(s.log.map((l) => l.handelse)).toEqual(['granskning-avslutad', 'arende-status']);
+    expect(s.registered).toHaveLength(1);
+    expect(s.sent[0]?.text).toContain('SFG 26-4.2');
+  });
+
+  it('keeps a decision reached as the last wait timed out, rather than "inget beslut"', async () => {
+    const s = setup({ status: 'avgjord', utfall: 'godkand', avgjord: '2026-03-03T10:00:00.000Z' });
+    const res = await finalizeGranskning(s.deps, input('inget-beslut'));
+    expect(res.utfall).toBe('godkand');
+    expect(s.sent.map((m) => m.subject)).toEqual([
+      'Slutrapport godkänd – SFG 26-4.1',
+      'Slutrapport godkänd – SFG 26-4.1',
+    ]);
+    expect(s.registered[0]?.rapport).toMatchObject({ utfall: 'godkand', beslut: [beslut] });
+  });
+
+  it('closes an unanswered granskning without a decision and tells only the kansli', async () => {
+    const s = setup({}, []);
+    const res = await finalizeGranskning(s.deps, input('inget-beslut'));
+    expect(res.utfall).toBe('inget-beslut');
+    expect(s.granskningar.g.status).toBe('avgjord');
+    expect(s.sent.map((m) => m.to)).toEqual([['kansli@finsamgavleborg.example']]);
+    expect(s.registered[0]?.beskrivning).toBe('Granskning av SFG 26-4.1 avslutad utan beslut');
+  });
+});
