@@ -65,6 +65,13 @@ export function startHttpApi(opts: {
         };
         try {
           const beslut = /^\/beslut\/([^/]+)$/.exec(url.pathname);
+          let id: string | null = null;
+          try {
+            id = beslut ? decodeURIComponent(beslut[1]!) : null;
+          } catch {
+            // A malformed escape is a forged id like any other: the handler answers with its 404 page.
+            id = '';
+          }
           if (beslut && ['GET', 'HEAD', 'POST'].includes(method)) {
             send(
               await opts.routes.beslut(

@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   /** Shortened wait-for-token timeouts (seconds) for tests. */
   granskningTimeouts?: { svarstid: number; paminnelse: number; eskalering: number };
   beslutPolicy?: { typ: 'forsta' } | { typ: 'kvorum'; antal: number };
+  /** Members of the beredningsgrupp marked absent (ids or e-mail addresses): their ersättare are mailed. */
+  franvarande?: string[];
   /** Reset .data before starting (tests). */
   fresh?: boolean;
   log?: (m: string) => void;
@@ -271,6 +273,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     PUBLIC_BASE_URL: publicBaseUrl,
     BEREDNINGSGRUPP: JSON.stringify(config.beredningsgrupp),
     BESLUT_POLICY: JSON.stringify(opts.beslutPolicy ?? config.beslutPolicy),
+    BEREDNINGSGRUPP_FRANVARANDE: (opts.franvarande ?? config.franvarande).join(','),
     LINK_TTL_SECONDS: String(config.linkTtlSeconds),
     STATE_MACHINE_ARN: stateMachineArn,
     INGEST_QUEUE_URL: 'lokal',
@@ -501,6 +504,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     outcomes,
     sfn,
     async stop() {
+      // Waiting tasks and their timers first, so nothing acts on (or journals to) services being closed.
+      sfn.close();
       for (const s of stoppers.reverse()) {
         try {
           await s();

@@ -14,3 +14,8 @@ export class MailDeliveryError extends Error {
 export class DiariumRegelError extends Error {
   override name = 'DiariumRegelError';
 }
+
+/** The kvittens is being sent by another invocation, or one that died recently: try again later. */
+export class KvittensPendingError extends Error {
+  override name = 'KvittensPendingError';
+}

@@ -5,6 +5,7 @@ import type {
   EventPublisher,
   MailSender,
   NewHandling,
+  OutgoingMail,
 } from '../diarium/ports.js';
 import type { Avsandare, Handling, StoredFile } from '../diarium/types.js';
 import type {
@@ -17,6 +18,7 @@ import type { ReportExtractor } from './ports.js';
 import { readSlutrapport, maskPersonnummer, type SlutrapportResult } from '../slutrapport/index.js';
 import { karantanMail, kvittensMail } from '../mail/templates.js';
 import { resolveArende } from './resolve-arende.js';
+import { KvittensPendingError } from '../diarium/errors.js';
 import { sha256, sourceKeyFor } from './source-key.js';
 
 export interface IncomingObject {
@@ -58,6 +60,10 @@ function safeName(name: string): string {
   return cleaned.slice(0, 120) || 'fil';
 }
 
+function validTime(iso: string | null): string | null {
+  return iso && !Number.isNaN(Date.parse(iso)) ? iso : null;
+}
+
 interface Reading {
   kalla: 'epost' | 'uppladdning';
   sourceKey: string;
@@ -82,7 +88,8 @@ async function read(
     return {
       kalla: 'epost',
       sourceKey,
-      mottagen: mail.receivedAt ?? obj.eventTime,
+      // Register first: a receipt header we cannot read must not keep the mail out of the diarium.
+      mottagen: validTime(mail.receivedAt) ?? obj.eventTime,
       avsandare: {
         namn: mail.from?.name ?? null,
         epost: mail.from?.address ?? null,
@@ -122,10 +129,14 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
 
   // A duplicate delivery whose kvittens already went out needs no extraction at all.
   const previous = await deps.repo.findBySource(sourceKey);
-  if (previous && (previous.kvittens || previous.bedomning === 'karantan')) {
+  if (previous?.kvittens) {
     deps.log('info', 'Redan registrerad och kvitterad', { diarienummer: previous.diarienummer });
     await publish(deps, previous);
-    return { handling: previous, skapad: false, kvittens: previous.kvittens ? 'redan-skickad' : 'karantan' };
+    return {
+      handling: previous,
+      skapad: false,
+      kvittens: previous.bedomning === 'karantan' ? 'karantan' : 'redan-skickad',
+    };
   }
   const r = await read(deps, obj, raw, sourceKey);
   if (previous) {
@@ -245,23 +256,29 @@ async function finish(
 ): Promise<IngestOutcome> {
   let kvittens: IngestOutcome['kvittens'];
   if (handling.bedomning === 'karantan') {
-    if (skapad) {
-      deps.metric?.('QuarantinedMail', 1);
-      await deps.mailer.send(
-        karantanMail({
-          till: deps.config.kansliEmail,
-          handling,
-          avsandare: handling.avsandare.epost ?? 'okänd avsändare',
-        }),
-      );
-    }
+    if (skapad) deps.metric?.('QuarantinedMail', 1);
+    // The kansli's alert takes the kvittens's place (and its once-only claim); the sender is never answered.
+    const alert = karantanMail({
+      till: deps.config.kansliEmail,
+      handling,
+      avsandare: handling.avsandare.epost ?? 'okänd avsändare',
+    });
+    await sendOnce(deps, handling, alert);
     kvittens = 'karantan';
   } else {
+    // A DMARC failure means the From: address may be forged: the receipt goes to the kansli, not to it.
+    const spoofable = handling.flaggor.includes('dmarc');
     const to =
-      r.kalla === 'epost'
+      r.kalla === 'epost' && !spoofable
         ? (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare)
         : deps.config.kansliEmail;
-    kvittens = to ? await sendKvittensOnce(deps, handling, to, r.problems) : 'ingen-mottagare';
+    kvittens = to
+      ? await sendOnce(
+          deps,
+          handling,
+          kvittensMail(handling, to, { problem: r.problems.map((p) => p.meddelande) }),
+        )
+      : 'ingen-mottagare';
   }
   await publish(deps, handling);
   return { handling, skapad, kvittens };
@@ -278,19 +295,24 @@ function publish(deps: IngestDeps, handling: Handling): Promise<void> {
   });
 }
 
-async function sendKvittensOnce(
+/** Sends the handling's receipt (or the kansli's quarantine alert) exactly once across retries and duplicates. */
+async function sendOnce(
   deps: IngestDeps,
   handling: Handling,
-  to: string,
-  problems: ExtractionProblem[],
-): Promise<IngestOutcome['kvittens']> {
+  mail: OutgoingMail,
+): Promise<'skickad' | 'redan-skickad'> {
   if (handling.kvittens) return 'redan-skickad';
   const nu = deps.clock().toISOString();
-  if (!(await deps.repo.claimKvittens(handling.diarienummer, nu))) return 'redan-skickad';
-  try {
-    const sent = await deps.mailer.send(
-      kvittensMail(handling, to, { problem: problems.map((p) => p.meddelande) }),
+  if (!(await deps.repo.claimKvittens(handling.diarienummer, nu))) {
+    const current = await deps.repo.getHandling(handling.diarienummer);
+    if (current?.kvittens) return 'redan-skickad';
+    // Claimed by an invocation still sending, or one that died: completing now could lose the kvittens.
+    throw new KvittensPendingError(
+      `Kvittensen för ${handling.diarienummer} skickas redan; försöker igen senare`,
     );
+  }
+  try {
+    const sent = await deps.mailer.send(mail);
     await deps.repo.markKvittens(handling.diarienummer, { skickad: nu, meddelandeId: sent.messageId });
     return 'skickad';
   } catch (err) {

@@ -49,8 +49,14 @@ export function matchInsats(
 ): Insats | null {
   if (!insatsnamn) return null;
   let best: { insats: Insats; score: number } | null = null;
+  const wanted = normalize(insatsnamn);
   for (const insats of register) {
-    const name = similarity(insats.namn, insatsnamn);
+    const registered = normalize(insats.namn);
+    // "Ett hållbart arbetsliv" in the report, "Ett hållbart arbetsliv – Hofors" in the register: containment counts.
+    const contained =
+      Math.min(wanted.length, registered.length) >= 8 &&
+      (registered.includes(wanted) || wanted.includes(registered));
+    const name = Math.max(similarity(insats.namn, insatsnamn), contained ? 0.85 : 0);
     const org = organisation ? similarity(insats.organisation, organisation) : 0.7;
     const score = name * 0.75 + org * 0.25;
     if (name >= 0.75 && org >= 0.5 && (!best || score > best.score)) best = { insats, score };
@@ -109,7 +115,8 @@ export async function resolveArende(repo: DiariumRepository, input: ResolveInput
       ? `Slutrapport – ${namn} – ${org}`
       : namn
         ? `Slutrapport – ${namn}`
-        : `Inkommen handling${input.avsandare ? ` från ${input.avsandare}` : ''}`;
+        : // No e-mail address here: the ärendemening is public, a private sender's address is not.
+          'Inkommen handling utan läsbar slutrapport';
   return {
     target: {
       typ: 'nytt',

@@ -75,6 +75,8 @@ export const stageConfigSchema = z
     forbundschefEmail: email,
     alarmEmail: email.optional(),
     beredningsgrupp: z.array(beredningsgruppMedlemSchema).min(1),
+    /** Members currently away (e-mail addresses); their ersättare get the links. Changed by redeploying the config. */
+    franvarande: z.array(email).default([]),
     beslutPolicy: beslutPolicySchema,
     granskning: z.object({ svarstid: seconds, paminnelse: seconds, eskalering: seconds }),
     linkTtlSeconds: seconds,

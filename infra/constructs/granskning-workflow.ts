@@ -60,6 +60,7 @@ export class GranskningWorkflow extends Construct {
         MAIL_FROM: config.mailFrom,
         PUBLIC_BASE_URL: props.publicBaseUrl,
         BEREDNINGSGRUPP: JSON.stringify(config.beredningsgrupp),
+        BEREDNINGSGRUPP_FRANVARANDE: config.franvarande.join(','),
         FORBUNDSCHEF_EMAIL: config.forbundschefEmail,
         KANSLI_EMAIL: config.kansliEmail,
         LINK_TTL_SECONDS: String(config.linkTtlSeconds),

@@ -92,6 +92,8 @@ const gsi2 = (serie: string, h: Pick<Handling, 'ankomstdatum' | 'mottagen' | 'di
   gsi2sk: `${h.ankomstdatum}#${h.mottagen}#${h.diarienummer}`,
 });
 
+export const KVITTENS_CLAIM_MS = 2 * 60_000;
+
 export interface DynamoDiariumOptions {
   tableName: string;
   clock?: () => Date;
@@ -559,8 +561,8 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
   async claimKvittens(diarienummer: string, nu: string): Promise<boolean> {
     const parts = splitHandlingsnummer(diarienummer);
     if (!parts) throw new HandlingNotFoundError(diarienummer);
-    // A claim older than 15 minutes belongs to an invocation that died before sending.
-    const stale = new Date(Date.parse(nu) - 15 * 60_000).toISOString();
+    // A claim older than two minutes belongs to an invocation that died before sending (an SES call takes seconds).
+    const stale = new Date(Date.parse(nu) - KVITTENS_CLAIM_MS).toISOString();
     try {
       await this.db.send(
         new UpdateCommand({
