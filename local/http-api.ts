@@ -76,7 +76,7 @@ export function startHttpApi(opts: {
             send(
               await opts.routes.beslut(
                 toApiGatewayEvent(req, Buffer.concat(chunks), `${method} /beslut/{id}`, {
-                  id: decodeURIComponent(beslut[1]!),
+                  id: id ?? '',
                 }),
               ),
             );
