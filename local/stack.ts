@@ -32,6 +32,8 @@ export interface LocalStackOptions {
   beslutPolicy?: { typ: 'forsta' } | { typ: 'kvorum'; antal: number };
   /** Members of the beredningsgrupp marked absent (ids or e-mail addresses): their ersättare are mailed. */
   franvarande?: string[];
+  /** Seed the demo insats register (default on). */
+  demoRegister?: boolean;
   /** Reset .data before starting (tests). */
   fresh?: boolean;
   log?: (m: string) => void;
@@ -211,6 +213,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: t.TimeToLiveSpecification }),
       );
     }
+  }
+
+  // A demo insats register built from the annual report's insatser (invented ärende numbers), once.
+  if (opts.demoRegister ?? true) {
+    const { seedDemoInsatser } = await import('./demo-insatser.js');
+    const { DynamoDiariumRepository } = await import('../functions/lib/adapters/dynamo-diarium-repository.js');
+    const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
+    await seedDemoInsatser(new DynamoDiariumRepository(doc, { tableName: table }));
   }
 
   // 3. S3 (s3rver on disk); its object events feed the same EventBridge → SQS → ingest path as on AWS.
