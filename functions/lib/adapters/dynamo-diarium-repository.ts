@@ -67,6 +67,8 @@ const BACKOFF_CAP_MS = 2000;
  */
 const backoff = (attempt: number) => sleep(Math.random() * Math.min(BACKOFF_CAP_MS, 20 * 2 ** attempt));
 
+const counterCacheKey = (c: { serie: string; ar: number }) => `${c.serie}#${c.ar}`;
+
 function cancellationCodes(err: unknown): string[] | null {
   if (err instanceof TransactionCanceledException) {
     return (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
@@ -94,6 +96,26 @@ const gsi2 = (serie: string, h: Pick<Handling, 'ankomstdatum' | 'mottagen' | 'di
 
 export const KVITTENS_CLAIM_MS = 2 * 60_000;
 
+/**
+ * Serialises work per key within this process. Concurrent registrations in one Lambda instance (or the local
+ * stack) would otherwise collide on the same counter and spend their time in conflict backoff; across
+ * instances the conditional transaction still decides.
+ */
+class KeyedLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}
+
 export interface DynamoDiariumOptions {
   tableName: string;
   clock?: () => Date;
@@ -111,6 +133,8 @@ interface PreparedTx {
 
 export class DynamoDiariumRepository implements DiariumKansliRepository {
   private readonly table: string;
+  private readonly lock = new KeyedLock();
+  private readonly counterCache = new Map<string, number>();
   private readonly clock: () => Date;
 
   constructor(
@@ -144,38 +168,51 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
         const claimed = await this.insatsArende(current.insatsnyckel);
         if (claimed) current = { typ: 'befintligt', diarienummer: claimed };
       }
-      const tx =
-        current.typ === 'nytt'
-          ? await this.newArendeTx(current, handling, sourceKey)
-          : await this.existingArendeTx(current.diarienummer, handling, sourceKey);
-      try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: tx.items }));
-        return { handling: tx.handling, skapad: true };
-      } catch (err) {
-        const codes = cancellationCodes(err);
-        if (!codes) {
-          if (isTransientConflict(err)) {
-            await backoff(attempt);
-            continue;
-          }
-          throw err;
+      const target = current;
+      const lockKey =
+        target.typ === 'nytt'
+          ? keys.counter(target.serie, target.ar).pk
+          : keys.arende(target.diarienummer).pk;
+      const attemptResult = await this.lock.run(lockKey, async () => {
+        const prepared =
+          target.typ === 'nytt'
+            ? await this.newArendeTx(target, handling, sourceKey)
+            : await this.existingArendeTx(target.diarienummer, handling, sourceKey);
+        try {
+          await this.db.send(new TransactWriteCommand({ TransactItems: prepared.items }));
+        } catch (error: unknown) {
+          if (prepared.counter) this.counterCache.delete(counterCacheKey(prepared.counter));
+          return { tx: prepared, error };
         }
-        if (codes[tx.sourceIndex] === 'ConditionalCheckFailed') {
-          const winner = await this.findBySource(sourceKey);
-          if (winner) return { handling: winner, skapad: false };
-        }
-        // The number is taken by an imported ärende while the counter lagged behind: move the counter past it.
-        if (
-          tx.arendeIndex !== null &&
-          tx.counter &&
-          codes[0] !== 'ConditionalCheckFailed' &&
-          codes[tx.arendeIndex] === 'ConditionalCheckFailed'
-        ) {
-          await this.raiseCounter(tx.counter.serie, tx.counter.ar, tx.counter.nummer);
+        if (prepared.counter)
+          this.counterCache.set(counterCacheKey(prepared.counter), prepared.counter.nummer);
+        return { tx: prepared, error: null };
+      });
+      const { tx, error: err } = attemptResult;
+      if (err === null) return { handling: tx.handling, skapad: true };
+      const codes = cancellationCodes(err);
+      if (!codes) {
+        if (isTransientConflict(err)) {
+          await backoff(attempt);
           continue;
         }
-        await backoff(attempt);
+        throw err instanceof Error ? err : new Error(JSON.stringify(err));
       }
+      if (codes[tx.sourceIndex] === 'ConditionalCheckFailed') {
+        const winner = await this.findBySource(sourceKey);
+        if (winner) return { handling: winner, skapad: false };
+      }
+      // The number is taken by an imported ärende while the counter lagged behind: move the counter past it.
+      if (
+        tx.arendeIndex !== null &&
+        tx.counter &&
+        codes[0] !== 'ConditionalCheckFailed' &&
+        codes[tx.arendeIndex] === 'ConditionalCheckFailed'
+      ) {
+        await this.raiseCounter(tx.counter.serie, tx.counter.ar, tx.counter.nummer);
+        continue;
+      }
+      await backoff(attempt);
     }
     throw new DiariumConflictError(`Kunde inte tilldela diarienummer efter ${MAX_ATTEMPTS} försök`);
   }
@@ -197,6 +234,9 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
   }
 
   private async readCounter(serie: string, ar: number): Promise<number> {
+    // The value this process wrote last is the value to expect; a failed condition clears it and we read again.
+    const cached = this.counterCache.get(counterCacheKey({ serie, ar }));
+    if (cached !== undefined) return cached;
     const counter = await this.db.send(
       new GetCommand({ TableName: this.table, Key: keys.counter(serie, ar), ConsistentRead: true }),
     );
