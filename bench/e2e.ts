@@ -26,7 +26,10 @@ const outboxSchema = z.object({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function start(ingestConcurrency?: number): Promise<{ stack: LocalStack; dir: string }> {
+async function start(
+  ingestConcurrency?: number,
+  granskningConcurrency?: number,
+): Promise<{ stack: LocalStack; dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rapportflode-bench-'));
   const stack = await startLocalStack({
     dataDir: dir,
@@ -34,6 +37,7 @@ async function start(ingestConcurrency?: number): Promise<{ stack: LocalStack; d
     ports: { smtp: 0, s3: 0, dynamodb: 0, ses: 0, http: 0, aws: 0 },
     log: () => undefined,
     ...(ingestConcurrency ? { ingestConcurrency } : {}),
+    ...(granskningConcurrency ? { granskningConcurrency } : {}),
   });
   return { stack, dir };
 }
@@ -120,7 +124,7 @@ export async function withStack<T>(
   fn: (stack: LocalStack) => Promise<T>,
   ingestConcurrency?: number,
 ): Promise<T> {
-  const s = await start(ingestConcurrency);
+  const s = await start(ingestConcurrency, granskningConcurrency);
   try {
     return await fn(s.stack);
   } finally {
@@ -176,10 +180,14 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
 }
 
 /** `reports` komplett reports (alternating text PDF and docx, each its own insats) over 50 SMTP connections. */
-export async function burst(reports: number, ingestConcurrency: number): Promise<BurstResult> {
+export async function burst(
+  reports: number,
+  ingestConcurrency: number,
+  granskningConcurrency?: number,
+): Promise<BurstResult> {
   const mails = [];
   for (let i = 0; i < reports; i++) mails.push(await report(i % 2 === 0 ? 'pdf' : 'docx', i, 'burst'));
-  const s = await start(ingestConcurrency);
+  const s = await start(ingestConcurrency, granskningConcurrency);
   try {
     const t0 = performance.now();
     await pool(mails, 50, async (m) => {

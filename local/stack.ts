@@ -21,6 +21,7 @@ import { stateMachineDefinition } from '../infra/definition.js';
 import { startAwsApiServer, matches, type EventRule } from './aws-api-server.js';
 import { LocalStepFunctions, type LocalLambda } from './step-functions.js';
 import { addSesReceiptHeaders } from './ses-inbound.js';
+import { limiter } from './limiter.js';
 import { startHttpApi } from './http-api.js';
 
 export interface LocalStackOptions {
@@ -38,6 +39,8 @@ export interface LocalStackOptions {
   fresh?: boolean;
   log?: (m: string) => void;
   ingestConcurrency?: number;
+  /** Concurrent granskning starts (the notify step runs inside them). */
+  granskningConcurrency?: number;
 }
 
 export interface IngestStatus {
@@ -218,7 +221,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   // A demo insats register built from the annual report's insatser (invented ärende numbers), once.
   if (opts.demoRegister ?? true) {
     const { seedDemoInsatser } = await import('./demo-insatser.js');
-    const { DynamoDiariumRepository } = await import('../functions/lib/adapters/dynamo-diarium-repository.js');
+    const { DynamoDiariumRepository } =
+      await import('../functions/lib/adapters/dynamo-diarium-repository.js');
     const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
     await seedDemoInsatser(new DynamoDiariumRepository(doc, { tableName: table }));
@@ -312,6 +316,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   // 6. Step Functions: the synthesized ASL, Lambda tasks mapped by state name.
   const definition = stateMachineDefinition(serviceTemplate);
   const payloadOf = (params: unknown) => (params as { Payload?: unknown }).Payload ?? params;
+  // The granskning Lambdas run with the concurrency a Lambda would be given, so a burst of reports queues
+  // them instead of starving the ingest of the machine's two cores.
+  const limitGranskning = limiter(opts.granskningConcurrency ?? 2);
   // Lambda errors reach the log as they would in CloudWatch; the state machine sees them as task failures.
   const logged = <T>(name: string, run: () => Promise<T>): Promise<T> =>
     run().catch((err: unknown) => {
@@ -320,7 +327,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
   const waitTask: LocalLambda = async (params, token) => {
     const payload = { ...(payloadOf(params) as Record<string, unknown>), taskToken: token };
-    await logged('granskning-task', () => granskningTask(payload, ctx));
+    await limitGranskning(() => logged('granskning-task', () => granskningTask(payload, ctx)));
     return null;
   };
   const avsluta: LocalLambda = async (params) => {

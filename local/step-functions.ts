@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 
@@ -77,7 +77,7 @@ export class LocalStepFunctions {
   private readonly running = new Map<string, { done: Promise<void>; abort: () => void }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waitTimeouts = new Map<string, number>();
-  private readonly file: string;
+  private readonly dir: string;
   private closed = false;
 
   constructor(
@@ -109,16 +109,19 @@ export class LocalStepFunctions {
     }
     this.machine = new StateMachine(def, { validationOptions: { checkArn: false, checkPaths: false } });
     mkdirSync(opts.dataDir, { recursive: true });
-    this.file = path.join(opts.dataDir, 'executions.json');
-    if (existsSync(this.file)) {
-      const entries = JSON.parse(readFileSync(this.file, 'utf8')) as JournalEntry[];
-      for (const e of entries) this.journal.set(e.name, e);
+    // One file per execution: a save rewrites only the execution that changed, whatever the journal's size.
+    this.dir = path.join(opts.dataDir, 'executions');
+    mkdirSync(this.dir, { recursive: true });
+    for (const f of readdirSync(this.dir)) {
+      if (!f.endsWith('.json')) continue;
+      const e = JSON.parse(readFileSync(path.join(this.dir, f), 'utf8')) as JournalEntry;
+      this.journal.set(e.name, e);
     }
   }
 
-  private save(): void {
+  private save(entry: JournalEntry): void {
     if (this.closed) return;
-    writeFileSync(this.file, JSON.stringify([...this.journal.values()], null, 1));
+    writeFileSync(path.join(this.dir, `${entry.name}.json`), JSON.stringify(entry));
   }
 
   private later(ms: number, run: () => void): void {
@@ -161,7 +164,7 @@ export class LocalStepFunctions {
       tasks: [],
     };
     this.journal.set(name, entry);
-    this.save();
+    this.save(entry);
     this.launch(entry, false);
     return { executionArn, startDate: Date.parse(entry.startDate) / 1000 };
   }
@@ -181,12 +184,12 @@ export class LocalStepFunctions {
         else cursor = recorded.length;
         if (previous?.result !== undefined) {
           entry.tasks.push(previous);
-          this.save();
+          this.save(entry);
           return previous.result;
         }
         if (previous?.timedOut) {
           entry.tasks.push(previous);
-          this.save();
+          this.save(entry);
           throw statesTimeout();
         }
         return run(input, previous);
@@ -200,7 +203,7 @@ export class LocalStepFunctions {
         const record: TaskRecord = { state, token, started: previous?.started ?? new Date().toISOString() };
         if (previous?.notified) record.notified = true;
         entry.tasks.push(record);
-        this.save();
+        this.save(entry);
         const { promise, resolve, reject } = Promise.withResolvers<Json>();
         this.tokens.set(token, { execution: entry.name, resolve, reject });
         const timeoutMs = (this.waitTimeouts.get(state) ?? 99_999_999) * 1000;
@@ -213,7 +216,7 @@ export class LocalStepFunctions {
         if (!record.notified) {
           await lambda(input, token);
           record.notified = true;
-          this.save();
+          this.save(entry);
         }
         try {
           const result = await promise;
@@ -224,7 +227,7 @@ export class LocalStepFunctions {
           throw err;
         } finally {
           delete record.token;
-          this.save();
+          this.save(entry);
         }
       });
     }
@@ -234,7 +237,7 @@ export class LocalStepFunctions {
         if (this.closed) return never();
         const result: Json = { Payload: payload, StatusCode: 200 };
         entry.tasks.push({ state, result });
-        this.save();
+        this.save(entry);
         return result;
       });
     }
@@ -262,7 +265,7 @@ export class LocalStepFunctions {
       done: done.finally(() => {
         if (!this.closed) {
           entry.stopDate = new Date().toISOString();
-          this.save();
+          this.save(entry);
         }
         this.running.delete(entry.name);
         for (const [t, p] of this.tokens) if (p.execution === entry.name) this.tokens.delete(t);
@@ -319,7 +322,7 @@ export class LocalStepFunctions {
    */
   close(): void {
     if (this.closed) return;
-    this.save();
+    for (const entry of this.journal.values()) this.save(entry);
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

@@ -161,8 +161,11 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
   ): Promise<RegisterResult> {
     let current = target;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const existing = await this.findBySource(sourceKey);
-      if (existing) return { handling: existing, skapad: false };
+      // The first attempt leaves duplicates to the source item's condition (callers have usually just looked).
+      if (attempt > 0) {
+        const existing = await this.findBySource(sourceKey);
+        if (existing) return { handling: existing, skapad: false };
+      }
       // Another report for the same insats opened its ärende meanwhile: file this one there.
       if (current.typ === 'nytt' && current.insatsnyckel) {
         const claimed = await this.insatsArende(current.insatsnyckel);
@@ -571,7 +574,18 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
     this.seriesCache = series;
   }
 
+  private insatsCache: { at: number; insatser: Insats[] } | null = null;
+
+  /** The register changes a few times a year; a minute's cache spares a query per incoming report. */
   async listInsatser(): Promise<Insats[]> {
+    const now = Date.now();
+    if (this.insatsCache && now - this.insatsCache.at < 60_000) return this.insatsCache.insatser;
+    const insatser = await this.loadInsatser();
+    this.insatsCache = { at: now, insatser };
+    return insatser;
+  }
+
+  private async loadInsatser(): Promise<Insats[]> {
     const items = await this.queryAll({
       TableName: this.table,
       IndexName: 'gsi1',
@@ -582,6 +596,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
   }
 
   async putInsatser(insatser: Insats[]): Promise<void> {
+    this.insatsCache = null;
     for (const insats of insatser) {
       await this.db.send(
         new PutCommand({

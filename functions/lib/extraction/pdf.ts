@@ -3,6 +3,7 @@ import { ExtractionAbortError } from './problems.js';
 import { tidyText } from './text-decode.js';
 import { ocrWorkerCount, startOcrPool, type OcrPool } from './ocr.js';
 import type { Deadline } from './deadline.js';
+import { greyPng, type Raster } from './grey-png.js';
 
 /** A page with fewer visible characters than this (and an image on it) is treated as scanned. */
 const MIN_TEXT_CHARS = 40;
@@ -29,6 +30,8 @@ const SAFE_OPTIONS = {
 
 type Unpdf = typeof import('unpdf');
 type PdfDoc = Awaited<ReturnType<Unpdf['getDocumentProxy']>>;
+type PdfPage = Awaited<ReturnType<PdfDoc['getPage']>>;
+type RenderParameters = Parameters<PdfPage['render']>[0];
 
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : '';
@@ -47,16 +50,46 @@ async function open(unpdf: Unpdf, bytes: Uint8Array, extra: object = {}): Promis
   }
 }
 
-async function pageHasImage(doc: PdfDoc, unpdf: Unpdf, pageNo: number): Promise<boolean> {
+const IMAGE_OPS = ['paintImageXObject', 'paintInlineImageXObject', 'paintImageMaskXObject'] as const;
+
+/** What a page paints: whether it has any image, and its largest decoded image (null when none is usable). */
+async function pageImages(
+  unpdf: Unpdf,
+  page: PdfPage,
+): Promise<{ hasImage: boolean; count: number; largest: Raster | null }> {
   const { OPS } = await unpdf.getResolvedPDFJS();
-  const page = await doc.getPage(pageNo);
   const ops = await page.getOperatorList();
-  const imageOps = new Set<number>([
-    OPS.paintImageXObject,
-    OPS.paintInlineImageXObject,
-    OPS.paintImageMaskXObject,
-  ]);
-  return ops.fnArray.some((fn) => imageOps.has(fn));
+  const imageOps = new Set<number>(IMAGE_OPS.map((op) => OPS[op]));
+  let count = 0;
+  let largest: Raster | null = null;
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i]!;
+    if (!imageOps.has(fn)) continue;
+    count++;
+    if (fn !== OPS.paintImageXObject) continue;
+    const raster = await decodedImage(page, ops.argsArray[i]);
+    if (raster && (!largest || raster.width * raster.height > largest.width * largest.height))
+      largest = raster;
+  }
+  return { hasImage: count > 0, count, largest };
+}
+
+/** The decoded image pdf.js keeps for a paintImageXObject (RGB, RGBA or grey bytes), or null. */
+async function decodedImage(page: PdfPage, args: unknown): Promise<Raster | null> {
+  const key: unknown = Array.isArray(args) ? args[0] : undefined;
+  if (typeof key !== 'string') return null;
+  const objs = key.startsWith('g_') ? page.commonObjs : page.objs;
+  const image: unknown = await new Promise((resolve) => {
+    objs.get(key, resolve);
+  });
+  if (typeof image !== 'object' || image === null) return null;
+  if (!('data' in image && 'width' in image && 'height' in image)) return null;
+  const { width, height, data } = image;
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) return null;
+  if (typeof width !== 'number' || typeof height !== 'number' || !(width > 0 && height > 0)) return null;
+  // 1-bit images come packed (fewer bytes than pixels) and go the rendering way.
+  const channels = data.length / (width * height);
+  return channels === 1 || channels === 3 || channels === 4 ? { data, width, height, channels } : null;
 }
 
 export async function extractPdf(
@@ -69,6 +102,10 @@ export async function extractPdf(
   const doc = await open(unpdf, bytes);
   const pageTexts: string[] = [];
   const needOcr: number[] = [];
+  // Greyscale PNGs made while a page's image was decoded anyway (to see that it has one), so the OCR
+  // stage need not decode it again; bounded so a long scan cannot pile them up.
+  const prepared = new Map<number, Uint8Array>();
+  let preparedBytes = 0;
   try {
     if (doc.numPages > limits.maxPdfPages) {
       throw new ExtractionAbortError('FOR_MANGA_SIDOR', `${doc.numPages} sidor, högst ${limits.maxPdfPages}`);
@@ -76,15 +113,27 @@ export async function extractPdf(
     for (let n = 1; n <= doc.numPages; n++) {
       deadline.check();
       const page = await doc.getPage(n);
-      const content = await page.getTextContent();
-      let text = '';
-      for (const item of content.items) {
-        if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
-      }
-      pageTexts.push(text);
-      if (text.replace(/\s/g, '').length < MIN_TEXT_CHARS && (await pageHasImage(doc, unpdf, n)))
+      try {
+        const content = await page.getTextContent();
+        let text = '';
+        for (const item of content.items) {
+          if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
+        }
+        pageTexts.push(text);
+        if (text.replace(/\s/g, '').length >= MIN_TEXT_CHARS) continue;
+        const images = await pageImages(unpdf, page);
+        if (!images.hasImage) continue;
         needOcr.push(n);
-      page.cleanup();
+        if (!ocr || needOcr.length > limits.maxOcrPages || preparedBytes > PREPARED_BUDGET_BYTES) continue;
+        const png = preparedScan(images, page);
+        if (png) {
+          prepared.set(n, png);
+          preparedBytes += png.length;
+        }
+      } finally {
+        // Drops pdf.js's decoded images of the page (tens of MB for a scan).
+        page.cleanup();
+      }
     }
   } catch (err) {
     await doc.loadingTask.destroy();
@@ -102,7 +151,7 @@ export async function extractPdf(
       `${needOcr.length} sidor, högst ${limits.maxOcrPages}`,
     );
   }
-  const ocrTexts = await ocrPages(unpdf, bytes, needOcr, limits, deadline);
+  const ocrTexts = await ocrPages(unpdf, bytes, needOcr, prepared, limits, deadline);
   needOcr.forEach((n, i) => (pageTexts[n - 1] = ocrTexts[i] ?? ''));
   return { text: tidyText(pageTexts.join('\n')), pages, ocrPages: needOcr.length };
 }
@@ -111,29 +160,50 @@ async function ocrPages(
   unpdf: Unpdf,
   bytes: Uint8Array,
   pageNumbers: number[],
+  prepared: Map<number, Uint8Array>,
   limits: ExtractionLimits,
   deadline: Deadline,
 ): Promise<string[]> {
-  const CanvasFactory = await unpdf.createIsomorphicCanvasFactory(() => import('@napi-rs/canvas'));
-  const doc = await open(unpdf, bytes, { CanvasFactory });
+  const opened: { doc?: PdfDoc } = {};
   let pool: OcrPool | null = null;
   try {
+    // The document is opened again only for pages whose image was not prepared in the first pass.
+    const openDoc = async (): Promise<PdfDoc> => {
+      if (opened.doc) return opened.doc;
+      const CanvasFactory = await unpdf.createIsomorphicCanvasFactory(() => import('@napi-rs/canvas'));
+      opened.doc = await open(unpdf, bytes, { CanvasFactory });
+      return opened.doc;
+    };
     const workers = ocrWorkerCount(pageNumbers.length, limits.ocrConcurrency);
     pool = await startOcrPool(workers, deadline);
     const p = pool;
-    // Render one page ahead of each worker at most, so memory stays at a few canvases.
     const results: string[] = new Array<string>(pageNumbers.length).fill('');
+    // Decoding and rendering run on this thread one page at a time (running them side by side gains
+    // nothing and multiplies their transient buffers). One lane more than workers keeps the next
+    // page's PNG ready while the workers are busy; only that small PNG is held.
+    let decoding: Promise<unknown> = Promise.resolve();
+    const prepare = (pageNo: number): Promise<Uint8Array> => {
+      const ready = prepared.get(pageNo);
+      if (ready) {
+        prepared.delete(pageNo);
+        return Promise.resolve(ready);
+      }
+      const png = decoding.then(async () => {
+        deadline.check();
+        return pageImage(unpdf, await openDoc(), pageNo);
+      });
+      decoding = png.catch(() => undefined);
+      return png;
+    };
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < pageNumbers.length) {
         const i = next++;
-        deadline.check();
-        const png = await pageImage(unpdf, doc, pageNumbers[i]!);
+        const png = await prepare(pageNumbers[i]!);
         deadline.check();
         results[i] = await p.recognize(png);
       }
     };
-    // One lane more than workers so a page is rendered while the workers are busy.
     const lanes = Math.min(pageNumbers.length, workers + 1);
     await deadline.race(Promise.all(Array.from({ length: lanes }, lane)));
     return results;
@@ -141,60 +211,85 @@ async function ocrPages(
     if (err instanceof ExtractionAbortError) throw err;
     throw new ExtractionAbortError('OCR_MISSLYCKADES');
   } finally {
+    prepared.clear();
     await pool?.terminate();
-    await doc.loadingTask.destroy();
+    await opened.doc?.loadingTask.destroy();
   }
 }
 
 /** Smallest embedded image (long side, px) we OCR directly instead of rendering the page. */
 const MIN_SCAN_SIDE_PX = 1200;
 const MAX_SCAN_PIXELS = 40_000_000;
+/** Pixels handed to the OCR engine at most (A4 at 300 dpi is 8.7 MP); bounds each worker's heap. */
+const MAX_OCR_PIXELS = 12_000_000;
+/** PNGs kept from the first pass; past this the OCR stage decodes the page again. */
+const PREPARED_BUDGET_BYTES = 32 * 1024 * 1024;
+
+/** Scale that brings an image of `width` × `height` covering a page of `pageLongSidePt` to ≤ 300 dpi and the pixel cap. */
+function ocrScale(width: number, height: number, pageLongSidePt: number): number {
+  const longSide = Math.max(width, height);
+  const dpi = pageLongSidePt > 0 ? longSide / (pageLongSidePt / 72) : OCR_DPI;
+  return Math.min(
+    1,
+    OCR_DPI / dpi,
+    MAX_RENDER_SIDE_PX / longSide,
+    Math.sqrt(MAX_OCR_PIXELS / (width * height)),
+  );
+}
 
 /**
  * A scanned page is usually one full-page image. Taking that image directly is ~5× faster than
- * rendering the page with pdf.js on Node (measured: 0.2 s + 0.7 s PNG encode against 4.1 s).
+ * rendering the page with pdf.js on Node (measured: 0.2 s against 4.1 s). Null when the page is not
+ * like that (several or small images): then it is rendered.
  */
-async function embeddedScan(unpdf: Unpdf, doc: PdfDoc, pageNo: number): Promise<Uint8Array | null> {
-  const images = await unpdf.extractImages(doc, pageNo);
-  const largest = images.reduce<(typeof images)[number] | null>(
-    (best, i) => (!best || i.width * i.height > best.width * best.height ? i : best),
-    null,
-  );
-  if (!largest || images.length > 3) return null;
-  const { width, height, channels, data } = largest;
+function scanPng(images: Awaited<ReturnType<typeof pageImages>>, page: PdfPage): Uint8Array | null {
+  const img = images.largest;
+  if (!img || images.count > 3) return null;
+  const { width, height } = img;
   if (Math.max(width, height) < MIN_SCAN_SIDE_PX || width * height > MAX_SCAN_PIXELS) return null;
-  const { createCanvas, ImageData } = await import('@napi-rs/canvas');
-  const rgba = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0, j = 0, k = 0; i < width * height; i++, k += channels) {
-    const r = data[k] ?? 0;
-    rgba[j++] = r;
-    rgba[j++] = channels >= 3 ? (data[k + 1] ?? 0) : r;
-    rgba[j++] = channels >= 3 ? (data[k + 2] ?? 0) : r;
-    rgba[j++] = 255;
+  const view = page.getViewport({ scale: 1 });
+  return greyPng(img, ocrScale(width, height, Math.max(view.width, view.height)));
+}
+
+/** scanPng for the first pass, where a failure only means the OCR stage takes the page again. */
+function preparedScan(images: Awaited<ReturnType<typeof pageImages>>, page: PdfPage): Uint8Array | null {
+  try {
+    return scanPng(images, page);
+  } catch {
+    return null;
   }
-  const canvas = createCanvas(width, height);
-  canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
-  return new Uint8Array(await canvas.encode('png'));
 }
 
 async function pageImage(unpdf: Unpdf, doc: PdfDoc, pageNo: number): Promise<Uint8Array> {
+  const page = await doc.getPage(pageNo);
   try {
-    const scan = await embeddedScan(unpdf, doc, pageNo);
-    if (scan) return scan;
-  } catch {
-    // Unusual image encodings: fall back to rendering the page.
+    try {
+      const scan = scanPng(await pageImages(unpdf, page), page);
+      if (scan) return scan;
+    } catch {
+      // Unusual image encodings: fall back to rendering the page.
+    }
+    page.cleanup();
+    return await renderPage(page);
+  } finally {
+    page.cleanup();
   }
-  return renderPage(unpdf, doc, pageNo);
 }
 
-async function renderPage(unpdf: Unpdf, doc: PdfDoc, pageNo: number): Promise<Uint8Array> {
-  const page = await doc.getPage(pageNo);
+async function renderPage(page: PdfPage): Promise<Uint8Array> {
+  const { createCanvas } = await import('@napi-rs/canvas');
   const base = page.getViewport({ scale: 1 });
-  const scale = Math.min(OCR_DPI / 72, MAX_RENDER_SIDE_PX / Math.max(base.width, base.height, 1));
-  const png = await unpdf.renderPageAsImage(doc, pageNo, {
-    scale,
-    canvasImport: () => import('@napi-rs/canvas'),
-  });
-  page.cleanup();
-  return new Uint8Array(png);
+  const scale = Math.min(
+    OCR_DPI / 72,
+    MAX_RENDER_SIDE_PX / Math.max(base.width, base.height, 1),
+    Math.sqrt(MAX_OCR_PIXELS / Math.max(base.width * base.height, 1)),
+  );
+  const viewport = page.getViewport({ scale });
+  const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const context = canvas.getContext('2d');
+  // pdf.js paints white paper first; @napi-rs/canvas's context stands in for the DOM one it is typed with.
+  const params: object = { canvas: null, canvasContext: context, viewport };
+  await page.render(params as RenderParameters).promise;
+  const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
+  return greyPng({ data, width, height, channels: 4 });
 }

@@ -1,3 +1,4 @@
+import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { extractDocument } from '../../../functions/lib/extraction/index.js';
 import { makeScannedPdf, renderTextImage } from '../../fixtures/extraction/generate.js';
@@ -38,5 +39,34 @@ describe('OCR of scanned reports (Swedish, offline)', () => {
     new DataView(png.buffer).setUint32(20, 50_000);
     const doc = await extractDocument(png, 'jätte.png');
     expect(doc.problems[0]?.kod).toBe('BILD_FOR_STOR');
+  });
+});
+
+/** A one-page PDF whose only content is a scan of `lines` at `dpi`, drawn over the whole A4 page. */
+async function scanAt(dpi: number, lines: string[]): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const png = await pdf.embedPng(await renderTextImage(lines, dpi));
+  pdf.addPage([595, 842]).drawImage(png, { x: 0, y: 0, width: 595, height: 842 });
+  return pdf.save();
+}
+
+describe('OCR of scans at other resolutions', () => {
+  it('reads a 600 dpi scan (shrunk to 300 dpi before OCR)', async () => {
+    const doc = await extractDocument(
+      await scanAt(600, ['Slutrapport', 'Beviljade medel för insatsen', '2 458 000 kr']),
+      'fin.pdf',
+    );
+    expect(doc).toMatchObject({ format: 'pdf-ocr', ocrPages: 1, problems: [] });
+    expect(doc.text).toContain('Beviljade medel för insatsen');
+    expect(doc.text).toContain('2 458 000 kr');
+  });
+
+  it('renders the page when its image is too small to read directly', async () => {
+    const doc = await extractDocument(
+      await scanAt(100, ['Slutrapport', 'Utnyttjade medel', '2 301 500 kr']),
+      'grov.pdf',
+    );
+    expect(doc).toMatchObject({ format: 'pdf-ocr', ocrPages: 1, problems: [] });
+    expect(doc.text).toContain('Utnyttjade medel');
   });
 });
