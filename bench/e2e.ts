@@ -124,7 +124,7 @@ export async function withStack<T>(
   fn: (stack: LocalStack) => Promise<T>,
   ingestConcurrency?: number,
 ): Promise<T> {
-  const s = await start(ingestConcurrency, granskningConcurrency);
+  const s = await start(ingestConcurrency);
   try {
     return await fn(s.stack);
   } finally {
