@@ -1,5 +1,10 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { loadConfig, schemas } from '../lib/config.js';
 import { buildGranskningDeps } from '../lib/granskning-deps.js';
+import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
 import { makeHandler } from './make-handler.js';
 
-export const handler = makeHandler(buildGranskningDeps(loadConfig(schemas.finalize)));
+const config = loadConfig(schemas.finalize);
+export const handler = makeHandler(
+  buildGranskningDeps(config, { mailer: new SesMailSender(new SESv2Client({}), config.MAIL_FROM) }),
+);

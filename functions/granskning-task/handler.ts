@@ -1,5 +1,16 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadConfig, schemas } from '../lib/config.js';
 import { buildGranskningDeps } from '../lib/granskning-deps.js';
+import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
+import { SfnWorkflow } from '../lib/adapters/sfn-workflow.js';
 import { makeHandler } from './make-handler.js';
 
-export const handler = makeHandler(buildGranskningDeps(loadConfig(schemas.granskningTask)));
+const config = loadConfig(schemas.granskningTask);
+export const handler = makeHandler(
+  buildGranskningDeps(config, {
+    mailer: new SesMailSender(new SESv2Client({}), config.MAIL_FROM),
+    // A decision reached while the previous wait timed out is handed to the new task at once.
+    callback: new SfnWorkflow(new SFNClient({}), null),
+  }),
+);

@@ -1,12 +1,10 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import type { GranskningDeps } from '../../domain/granskning/use-cases.js';
+import type { MailSender } from '../../domain/diarium/ports.js';
+import type { WorkflowCallback } from '../../domain/granskning/ports.js';
 import type { BeslutPolicy, Granskare } from '../../domain/granskning/types.js';
 import { makeDocumentClient } from './adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from './adapters/dynamo-diarium-repository.js';
 import { DynamoGranskningRepository } from './adapters/dynamo-granskning-repository.js';
-import { SesMailSender } from './adapters/ses-mail-sender.js';
-import { SfnWorkflow } from './adapters/sfn-workflow.js';
 
 export interface GranskningEnv {
   TABLE_NAME: string;
@@ -29,18 +27,29 @@ export function applyFranvaro(grupp: Granskare[], franvarande: string[]): Gransk
   );
 }
 
-/** Adapters for the granskning use cases; functions that do not mail get a sender that refuses. */
-export function buildGranskningDeps(c: GranskningEnv): GranskningDeps {
+const noMail: MailSender = {
+  send: () => Promise.reject(new Error('Den här funktionen skickar ingen e-post')),
+};
+const noCallback: WorkflowCallback = {
+  sendSuccess: () => Promise.reject(new Error('Den här funktionen återupptar inga arbetsflöden')),
+};
+
+/**
+ * Adapters for the granskning use cases. The SES and Step Functions clients are passed in by the functions
+ * that use them, so a function that never mails (beslut) does not carry the SES client in its bundle.
+ */
+export function buildGranskningDeps(
+  c: GranskningEnv,
+  clients: { mailer?: MailSender; callback?: WorkflowCallback } = {},
+): GranskningDeps {
   const db = makeDocumentClient();
   const diarium = new DynamoDiariumRepository(db, { tableName: c.TABLE_NAME });
   diarium.setSeries([c.DIARIUM_SERIE]);
   return {
     diarium,
     granskningar: new DynamoGranskningRepository(db, c.TABLE_NAME),
-    mailer: c.MAIL_FROM
-      ? new SesMailSender(new SESv2Client({}), c.MAIL_FROM)
-      : { send: () => Promise.reject(new Error('Den här funktionen skickar ingen e-post')) },
-    callback: new SfnWorkflow(new SFNClient({}), null),
+    mailer: clients.mailer ?? noMail,
+    callback: clients.callback ?? noCallback,
     clock: () => new Date(),
     config: {
       beredningsgrupp: applyFranvaro(c.BEREDNINGSGRUPP ?? [], c.BEREDNINGSGRUPP_FRANVARANDE ?? []),
