@@ -49,6 +49,7 @@ export async function startHarness(
     },
     ...(opts.granskningTimeouts ? { granskningTimeouts: opts.granskningTimeouts } : {}),
     ...(opts.beslutPolicy ? { beslutPolicy: opts.beslutPolicy } : {}),
+    ...(opts.franvarande ? { franvarande: opts.franvarande } : {}),
   });
   const db = makeDocumentClient();
   return {

@@ -20,14 +20,14 @@ let h: Harness;
 const stdout: string[] = [];
 
 beforeAll(async () => {
-  // Lena Fiktiv is away: her ersättare Anders Påhittad is asked instead.
-  process.env['BEREDNINGSGRUPP_FRANVARANDE'] = GRUPP.lena;
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return write(chunk, ...rest);
   };
   h = await startHarness({
+    // Lena Fiktiv is away: her ersättare Anders Påhittad is asked instead.
+    franvarande: [GRUPP.lena],
     beslutPolicy: { typ: 'forsta' },
     granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 },
   });
