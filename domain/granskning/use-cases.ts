@@ -1,5 +1,6 @@
 import type { DiariumRepository, MailSender, NewHandling } from '../diarium/ports.js';
 import type { Handling } from '../diarium/types.js';
+import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import { eskaleringsMail, granskningsMail, utfallMail } from '../mail/templates.js';
 import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
 import { evaluate } from './policy.js';
@@ -318,7 +319,8 @@ export async function finalizeGranskning(
         : `Granskning av ${handling.diarienummer} avslutad utan beslut`;
   const nh: NewHandling = {
     mottagen: now,
-    ankomstdatum: handling.ankomstdatum <= now.slice(0, 10) ? now.slice(0, 10) : handling.ankomstdatum,
+    // An upprättad handling is dated when it is drawn up, in Swedish time (not the UTC date).
+    ankomstdatum: ankomstdatum(now),
     ankomstAndrad: null,
     kalla: 'upprattad',
     kallaReferens: `granskning:${input.granskningId}`,
