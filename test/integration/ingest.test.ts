@@ -11,8 +11,11 @@ import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-dia
 import { composeMail, outbox, sendMail, sendRaw, waitFor, waitForOutcome } from '../support/local-helpers.js';
 import {
   makeEncryptedPdf,
+  makeJavascriptPdf,
+  makeLongHeaderMail,
   makeManyPartsMail,
   makeScannedPdf,
+  makeTnef,
   makeZipBomb,
 } from '../fixtures/extraction/generate.js';
 
@@ -231,5 +234,87 @@ describe('the ingest path on the local stack', () => {
     const h = (await repo.getHandling(outcome.diarienummer))!;
     expect(h.rapport?.['insatsnamn']).toBeTruthy();
     expect(h.filer.find((f) => f.filnamn === 'skannad.pdf')?.typ).toBe('pdf');
+  });
+  it('reads a mail with a 1 MB header line safely and answers it', async () => {
+    const from = 'asa@ockelbo.example';
+    const key = await sendRaw(stack, Buffer.from(makeLongHeaderMail()), from);
+    const outcome = await waitForOutcome(stack, key);
+    expect(outcome.status).toBe('olasbar');
+    await mailTo(from, 'Komplettering behövs');
+  });
+
+  it('reads a PDF with embedded JavaScript without running it', async () => {
+    const from = 'js@kommun.example';
+    const pdf = await makeJavascriptPdf();
+    const key = await sendMail(stack, {
+      from,
+      attachments: [{ filename: 'rapport.pdf', content: Buffer.from(pdf) }],
+    });
+    const outcome = await waitForOutcome(stack, key);
+    const h = (await repo.getHandling(outcome.diarienummer))!;
+    expect(h.rapport?.['insatsnamn']).toBeTruthy();
+    expect(h.filer.find((f) => f.filnamn === 'rapport.pdf')?.sha256).toBe(sha(pdf));
+  });
+
+  it('says so when a Word file is truncated', async () => {
+    const from = 'trasig@kommun.example';
+    const docx = await syntheticReportDocx();
+    const key = await sendMail(stack, {
+      from,
+      attachments: [{ filename: 'rapport.docx', content: docx.subarray(0, 2000) }],
+    });
+    const outcome = await waitForOutcome(stack, key);
+    expect(outcome.status).toBe('olasbar');
+    expect((await repo.getHandling(outcome.diarienummer))!.flaggor).toContain('problem:TRASIG_FIL');
+    expect((await mailTo(from, 'Komplettering behövs')).body.text).toMatch(/skadad/);
+  });
+
+  it('lists the accepted formats when a file of the wrong kind arrives', async () => {
+    const from = 'fel-format@kommun.example';
+    const key = await sendMail(stack, {
+      from,
+      attachments: [
+        { filename: 'rapport.docx', content: Buffer.from('MZ\x90\x00 inte ett dokument'.repeat(40)) },
+      ],
+    });
+    const outcome = await waitForOutcome(stack, key);
+    expect(outcome.status).toBe('olasbar');
+    expect((await mailTo(from, 'Komplettering behövs')).body.text).toMatch(/Word \(\.docx\).*PDF/s);
+  });
+
+  it('recognises winmail.dat and asks for the report as a normal attachment', async () => {
+    const from = 'outlook@kommun.example';
+    const key = await sendMail(stack, {
+      from,
+      attachments: [{ filename: 'winmail.dat', content: Buffer.from(makeTnef()) }],
+    });
+    const outcome = await waitForOutcome(stack, key);
+    expect((await repo.getHandling(outcome.diarienummer))!.flaggor).toContain('problem:WINMAIL_DAT');
+  });
+
+  it('takes the sender of a forwarded report from the inner message and records the forwarding', async () => {
+    const inner = await composeMail({
+      from: 'Berit Inre <berit@ljusdal.example>',
+      attachments: [
+        {
+          filename: 'Slutrapport Ljusdal.docx',
+          content: await syntheticReportDocx({
+            insatsnamn: 'Vidare Ljusdal',
+            organisation: 'Ljusdals kommun',
+          }),
+        },
+      ],
+    });
+    const from = 'kansli@finsamgavleborg.se';
+    const key = await sendMail(stack, {
+      from,
+      subject: 'VB: Slutrapport',
+      attachments: [{ filename: 'Slutrapport.eml', content: inner, contentType: 'message/rfc822' }],
+    });
+    const outcome = await waitForOutcome(stack, key);
+    const h = (await repo.getHandling(outcome.diarienummer))!;
+    expect(h.avsandare.epost).toBe('berit@ljusdal.example');
+    expect(h.flaggor).toContain('vidarebefordrad');
+    await mailTo('berit@ljusdal.example', 'Kvittens');
   });
 });
