@@ -6,7 +6,8 @@ export const granskningInputSchema = z.object({
   granskningId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
 });
 
-const beslutSchema = z.object({
+/** One reviewer's decision: in the task output and as stored on the granskning. */
+export const beslutSchema = z.object({
   granskningId: z.string(),
   granskareId: z.string(),
   namn: z.string(),

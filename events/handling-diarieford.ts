@@ -4,18 +4,22 @@ export const HANDLING_DIARIEFORD = 'HandlingDiarieford';
 export const GRANSKNING_BEGARD = 'GranskningBegard';
 export const EVENT_SOURCE = 'rapportflode.diarium';
 
+/** What reading the document concluded (karantan: SES found a virus). */
+export const bedomningSchema = z.enum(['komplett', 'ofullstandig', 'olasbar', 'karantan']);
+export const granskningStatusSchema = z.enum([
+  'ej-aktuell',
+  'vantar-pa-kansliet',
+  'pagar',
+  'godkand',
+  'komplettering-begard',
+  'inget-beslut',
+]);
+
 export const handlingDiariefordDetailSchema = z.object({
   diarienummer: z.string(),
   arende: z.string(),
-  bedomning: z.enum(['komplett', 'ofullstandig', 'olasbar', 'karantan']),
-  granskning: z.enum([
-    'ej-aktuell',
-    'vantar-pa-kansliet',
-    'pagar',
-    'godkand',
-    'komplettering-begard',
-    'inget-beslut',
-  ]),
+  bedomning: bedomningSchema,
+  granskning: granskningStatusSchema,
   ankomstdatum: z.string(),
   /** Mirrors bedomning for the EventBridge rule that starts granskning (detail.status = komplett). */
   status: z.string(),

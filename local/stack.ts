@@ -1,23 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, appendFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ListTablesCommand,
-  UpdateTimeToLiveCommand,
-  type CreateTableCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
 import { buildApp } from '../infra/build-app.js';
 import { stateMachineDefinition } from '../infra/definition.js';
+import { createTable, freePort, tableDefinitionFromTemplate } from './dynamodb-local.js';
 import { startAwsApiServer, matches, type EventRule } from './aws-api-server.js';
 import { LocalStepFunctions, type LocalLambda } from './step-functions.js';
 import { addSesReceiptHeaders } from './ses-inbound.js';
@@ -61,16 +54,8 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-async function freePort(preferred: number | undefined): Promise<number> {
-  if (preferred) return preferred;
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
+async function portFor(preferred: number | undefined): Promise<number> {
+  return preferred ? preferred : freePort();
 }
 
 const resourceSchema = z.object({
@@ -78,23 +63,6 @@ const resourceSchema = z.object({
   Properties: z.record(z.string(), z.unknown()).optional(),
 });
 const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
-
-const tableSchema = z.object({
-  KeySchema: z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) })),
-  AttributeDefinitions: z.array(
-    z.object({ AttributeName: z.string(), AttributeType: z.enum(['S', 'N', 'B']) }),
-  ),
-  GlobalSecondaryIndexes: z
-    .array(
-      z.object({
-        IndexName: z.string(),
-        KeySchema: z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) })),
-        Projection: z.object({ ProjectionType: z.enum(['ALL', 'KEYS_ONLY', 'INCLUDE']) }),
-      }),
-    )
-    .optional(),
-  TimeToLiveSpecification: z.object({ AttributeName: z.string(), Enabled: z.boolean() }).optional(),
-});
 
 async function waitFor(check: () => Promise<unknown>, what: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -120,12 +88,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const ports = {
-    smtp: await freePort(opts.ports?.smtp),
-    s3: await freePort(opts.ports?.s3),
-    dynamodb: await freePort(opts.ports?.dynamodb),
-    ses: await freePort(opts.ports?.ses),
-    http: await freePort(opts.ports?.http),
-    aws: await freePort(opts.ports?.aws),
+    smtp: await portFor(opts.ports?.smtp),
+    s3: await portFor(opts.ports?.s3),
+    dynamodb: await portFor(opts.ports?.dynamodb),
+    ses: await portFor(opts.ports?.ses),
+    http: await portFor(opts.ports?.http),
+    aws: await portFor(opts.ports?.aws),
   };
   const stoppers: (() => Promise<void> | void)[] = [];
 
@@ -195,28 +163,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   await waitFor(() => ddb.send(new ListTablesCommand({})), 'DynamoDB Local');
 
   const table = 'rapportflode-diarium';
-  const tableResource = Object.values(statefulTemplate.Resources).find(
-    (r) => r.Type === 'AWS::DynamoDB::Table',
-  );
-  if (!tableResource) throw new Error('Mallen saknar DynamoDB-tabell');
-  const t = tableSchema.parse(tableResource.Properties);
-  try {
-    await ddb.send(new DescribeTableCommand({ TableName: table }));
-  } catch {
-    const input: CreateTableCommandInput = {
-      TableName: table,
-      KeySchema: t.KeySchema,
-      AttributeDefinitions: t.AttributeDefinitions,
-      BillingMode: 'PAY_PER_REQUEST',
-      ...(t.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: t.GlobalSecondaryIndexes } : {}),
-    };
-    await ddb.send(new CreateTableCommand(input));
-    if (t.TimeToLiveSpecification) {
-      await ddb.send(
-        new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: t.TimeToLiveSpecification }),
-      );
-    }
-  }
+  // The table as the stateful stack declares it (keys, indexes, TTL).
+  await createTable(ddb, table, tableDefinitionFromTemplate(statefulTemplate));
 
   // A demo insats register built from the annual report's insatser (invented ärende numbers), once.
   if (opts.demoRegister ?? true) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bedomningSchema, granskningStatusSchema } from '../../../events/handling-diarieford.js';
 
 const finding = z.object({ kod: z.string(), falt: z.string(), meddelande: z.string() });
 
@@ -27,21 +28,14 @@ export const handlingSchema = z.object({
     organisation: z.string().nullable(),
   }),
   beskrivning: z.string(),
-  bedomning: z.enum(['komplett', 'ofullstandig', 'olasbar', 'karantan']),
+  bedomning: bedomningSchema,
   fel: z.array(finding),
   varningar: z.array(finding),
   filer: z.array(storedFileSchema),
   personnummer: z.array(z.object({ maskerat: z.string(), avsnitt: z.string() })),
   sekretess: z.boolean(),
   flaggor: z.array(z.string()),
-  granskning: z.enum([
-    'ej-aktuell',
-    'vantar-pa-kansliet',
-    'pagar',
-    'godkand',
-    'komplettering-begard',
-    'inget-beslut',
-  ]),
+  granskning: granskningStatusSchema,
   makulerad: z.object({ av: z.string(), skal: z.string(), tidpunkt: z.string() }).nullable(),
   kvittens: z.object({ skickad: z.string(), meddelandeId: z.string() }).nullable(),
   rapport: z.record(z.string(), z.unknown()).nullable(),

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { beslutSchema } from '../../../events/granskning.js';
 import type { GranskningRepository, RecordDecisionResult } from '../../../domain/granskning/ports.js';
 import type { Beslut, Granskning, Lank, Slututfall, Steg } from '../../../domain/granskning/types.js';
 import { keys } from './dynamo-keys.js';
@@ -28,16 +29,6 @@ const granskningSchema = z.object({
     .set(z.string())
     .optional()
     .transform((v) => (v ? [...v].sort() : undefined)),
-});
-
-const beslutSchema = z.object({
-  granskningId: z.string(),
-  granskareId: z.string(),
-  namn: z.string(),
-  organisation: z.string(),
-  utfall: z.enum(['godkand', 'komplettering']),
-  kommentar: z.string().nullable(),
-  tidpunkt: z.string(),
 });
 
 const lankSchema = z.object({
