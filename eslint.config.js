@@ -2,7 +2,18 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'cdk.out', '.data', 'dist', 'bench/results', '.scratch', 'eslint.config.js', '*.config.ts'] },
+  {
+    ignores: [
+      'node_modules',
+      'cdk.out',
+      '.data',
+      'dist',
+      'bench/results',
+      '.scratch',
+      'eslint.config.js',
+      '*.config.ts',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

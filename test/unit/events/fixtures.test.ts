@@ -33,7 +33,8 @@ describe('every boundary event has a fixture its schema accepts', () => {
   });
 
   it('rejects a task payload without its token', () => {
-    const { taskToken: _, ...rest } = fixture('granskning-task-payload.json') as Record<string, unknown>;
-    expect(granskningTaskPayloadSchema.safeParse(rest).success).toBe(false);
+    const payload = { ...(fixture('granskning-task-payload.json') as Record<string, unknown>) };
+    delete payload['taskToken'];
+    expect(granskningTaskPayloadSchema.safeParse(payload).success).toBe(false);
   });
 });
