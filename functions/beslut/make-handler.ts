@@ -27,7 +27,7 @@ const formSchema = z.object({
 
 export interface BeslutDeps {
   granskning: GranskningDeps;
-  store: DocumentStore;
+  store: Pick<DocumentStore, 'presignedGetUrl'>;
   log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
 }
 

@@ -86,6 +86,9 @@ export const schemas = {
   beslut: z.object({
     ...base,
     INBOUND_BUCKET: z.string().min(1),
+    // Set by the Lambda runtime; the endpoint only locally. The link signer needs both without an S3 client.
+    AWS_REGION: z.string().min(1),
+    AWS_ENDPOINT_URL_S3: z.url().optional(),
     BESLUT_POLICY: policy.default({ typ: 'forsta' }),
   }),
   postlista: z.object({ ...base }),

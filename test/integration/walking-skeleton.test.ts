@@ -78,6 +78,12 @@ describe('an e-mailed slutrapport travels from SMTP to a reviewer decision', () 
     expect((await repo.getHandling(outcome.diarienummer))?.granskning).toBe('pagar');
 
     const page = await (await fetch(link!)).text();
+    // The page's short-lived link opens the report file itself (a SigV4 link the S3 server checks).
+    const reportUrl = /href="([^"]+)"[^>]*>Öppna rapporten/.exec(page)?.[1]?.replace(/&#38;/g, '&');
+    expect(reportUrl).toBeDefined();
+    const file = await fetch(reportUrl!);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(docx)).toBe(true);
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
     expect(csrf).toBeDefined();
     const post = await fetch(link!, {
