@@ -138,7 +138,8 @@ export function startAwsApiServer(opts: {
       })();
     });
   });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
     server.listen(opts.port, '127.0.0.1', () => {
       resolve(Object.assign(server, { port: (server.address() as AddressInfo).port }));
     });

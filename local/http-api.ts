@@ -108,5 +108,8 @@ export function startHttpApi(opts: {
       })();
     });
   });
-  return new Promise((resolve) => server.listen(opts.port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => resolve(server));
+  });
 }

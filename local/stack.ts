@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, appendFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -10,7 +11,7 @@ import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
 import { buildApp } from '../infra/build-app.js';
 import { stateMachineDefinition } from '../infra/definition.js';
-import { createTable, freePort, tableDefinitionFromTemplate } from './dynamodb-local.js';
+import { createTable, tableDefinitionFromTemplate } from './dynamodb-local.js';
 import { startAwsApiServer, matches, type EventRule } from './aws-api-server.js';
 import { LocalStepFunctions, type LocalLambda } from './step-functions.js';
 import { addSesReceiptHeaders } from './ses-inbound.js';
@@ -54,8 +55,27 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-async function portFor(preferred: number | undefined): Promise<number> {
-  return preferred ? preferred : freePort();
+/**
+ * Holds a port (a listening socket) from the moment it is chosen until its service binds it: the stack picks
+ * its ports before a synth of several seconds, and an outgoing connection's ephemeral port must not take one
+ * in between. A requested port that is busy fails at once with a clear message.
+ */
+async function reservePort(
+  preferred: number | undefined,
+): Promise<{ port: number; release: () => Promise<void> }> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`Porten ${preferred ?? 0} används redan av ett annat program.`)
+          : err,
+      );
+    });
+    server.listen(preferred ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  return { port, release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const resourceSchema = z.object({
@@ -87,15 +107,25 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const dataDir = path.resolve(opts.dataDir);
   if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  const reserved = {
+    smtp: await reservePort(opts.ports?.smtp || undefined),
+    s3: await reservePort(opts.ports?.s3 || undefined),
+    dynamodb: await reservePort(opts.ports?.dynamodb || undefined),
+    ses: await reservePort(opts.ports?.ses || undefined),
+    http: await reservePort(opts.ports?.http || undefined),
+    aws: await reservePort(opts.ports?.aws || undefined),
+  };
   const ports = {
-    smtp: await portFor(opts.ports?.smtp),
-    s3: await portFor(opts.ports?.s3),
-    dynamodb: await portFor(opts.ports?.dynamodb),
-    ses: await portFor(opts.ports?.ses),
-    http: await portFor(opts.ports?.http),
-    aws: await portFor(opts.ports?.aws),
+    smtp: reserved.smtp.port,
+    s3: reserved.s3.port,
+    dynamodb: reserved.dynamodb.port,
+    ses: reserved.ses.port,
+    http: reserved.http.port,
+    aws: reserved.aws.port,
   };
   const stoppers: (() => Promise<void> | void)[] = [];
+  // Whatever happens during start-up, no reservation outlives it.
+  stoppers.push(() => Promise.all(Object.values(reserved).map((r) => r.release())).then(() => undefined));
 
   // 1. The same definitions as on AWS: synthesize (without bundling) and read the templates.
   const outdir = path.join(
@@ -116,6 +146,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     spawn: (o: { port: number; path: string; sharedDb: boolean }) => ChildProcess;
   };
   mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
+  await reserved.dynamodb.release();
   const ddbProcess = spawn({ port: ports.dynamodb, path: path.join(dataDir, 'dynamodb'), sharedDb: true });
   // If this process ends without stop() (a killed test run), the Java child must not outlive it.
   const killDdb = () => ddbProcess.kill('SIGKILL');
@@ -186,6 +217,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       on(ev: 'event', cb: (e: { Records: S3Record[] }) => void): void;
     };
   };
+  await reserved.s3.release();
   const s3rver = new S3rver({
     port: ports.s3,
     address: '127.0.0.1',
@@ -219,6 +251,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
   // CommonJS default export: `x.default` under Node's ESM loader, `x` itself under some bundlers.
   const startSes = typeof sesModule.default === 'function' ? sesModule.default : sesModule.default.default;
+  await reserved.ses.release();
   const sesServer = await startSes({ host: '127.0.0.1', port: ports.ses });
   stoppers.push(() => new Promise<void>((r) => sesServer.close(() => r())));
 
@@ -331,6 +364,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     .parse(s3Rule?.Properties?.['EventPattern'] ?? {});
   // The rule names the bucket by a CloudFormation reference; locally that is our one bucket.
   const s3PatternLocal = { ...s3Pattern, detail: { ...s3Pattern.detail, bucket: { name: [bucket] } } };
+  await reserved.aws.release();
   const awsApi = await startAwsApiServer({ port: ports.aws, sfn: () => sfn, rules: () => rules, log });
   stoppers.push(() => new Promise<void>((r) => awsApi.close(() => r())));
 
@@ -404,6 +438,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   });
 
   // 9. HTTP API stand-in: decision pages, the postlista, and a status endpoint for `npm run submit`.
+  await reserved.http.release();
   const httpApi = await startHttpApi({
     port: ports.http,
     routes: { beslut: (ev) => beslut(ev, ctx), postlista: (ev) => postlista(ev, ctx) },
@@ -448,6 +483,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       });
     },
   });
+  await reserved.smtp.release();
   await new Promise<void>((resolve) => smtp.listen(ports.smtp, '127.0.0.1', () => resolve()));
   stoppers.push(() => new Promise<void>((r) => smtp.close(() => r())));
 
