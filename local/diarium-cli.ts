@@ -336,14 +336,10 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
       });
   const repo =
     io.repo ??
-    (() => {
-      const r = new DynamoDiariumRepository(
-        DynamoDBDocumentClient.from(client!, { marshallOptions: { removeUndefinedValues: true } }),
-        { tableName, clock: io.clock },
-      );
-      r.setSeries([serie]);
-      return r;
-    })();
+    new DynamoDiariumRepository(
+      DynamoDBDocumentClient.from(client!, { marshallOptions: { removeUndefinedValues: true } }),
+      { tableName, clock: io.clock, serie },
+    );
   const deps = { repo, clock: io.clock };
   const need = (value: string | undefined, what: string): string => {
     if (!value) throw new DiariumRegelError(`${what} saknas.\n\n${HJALP}`);

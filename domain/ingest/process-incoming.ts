@@ -48,8 +48,6 @@ export interface IngestOutcome {
   kvittens: 'skickad' | 'redan-skickad' | 'ingen-mottagare' | 'karantan';
 }
 
-export { sha256 };
-
 /** File names come from senders: keep letters (å/ä/ö too), digits, dot, dash; never a path. */
 function safeName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'fil';

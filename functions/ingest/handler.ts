@@ -19,8 +19,10 @@ export function buildDeps(
   sink?: EventSink,
 ): IngestDeps {
   const config = loadConfig(schemas.ingest, env);
-  const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: config.TABLE_NAME });
-  repo.setSeries([config.DIARIUM_SERIE]);
+  const repo = new DynamoDiariumRepository(makeDocumentClient(), {
+    tableName: config.TABLE_NAME,
+    serie: config.DIARIUM_SERIE,
+  });
   return {
     repo,
     store: new S3DocumentStore(makeS3Client(), config.INBOUND_BUCKET),

@@ -43,8 +43,7 @@ export function buildGranskningDeps(
   clients: { mailer?: MailSender; callback?: WorkflowCallback } = {},
 ): GranskningDeps {
   const db = makeDocumentClient();
-  const diarium = new DynamoDiariumRepository(db, { tableName: c.TABLE_NAME });
-  diarium.setSeries([c.DIARIUM_SERIE]);
+  const diarium = new DynamoDiariumRepository(db, { tableName: c.TABLE_NAME, serie: c.DIARIUM_SERIE });
   return {
     diarium,
     granskningar: new DynamoGranskningRepository(db, c.TABLE_NAME),

@@ -4,6 +4,8 @@ import { DynamoDiariumRepository } from '../lib/adapters/dynamo-diarium-reposito
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.postlista);
-const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: config.TABLE_NAME });
-repo.setSeries([config.DIARIUM_SERIE]);
+const repo = new DynamoDiariumRepository(makeDocumentClient(), {
+  tableName: config.TABLE_NAME,
+  serie: config.DIARIUM_SERIE,
+});
 export const handler = makeHandler({ repo, clock: () => new Date() });

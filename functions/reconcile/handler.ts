@@ -12,8 +12,10 @@ import { makeHandler } from './make-handler.js';
 const config = loadConfig(schemas.reconcile);
 const sqs = new SQSClient({});
 const metrics = new Metrics({ namespace: 'Rapportflode' });
-const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: config.TABLE_NAME });
-repo.setSeries([config.DIARIUM_SERIE]);
+const repo = new DynamoDiariumRepository(makeDocumentClient(), {
+  tableName: config.TABLE_NAME,
+  serie: config.DIARIUM_SERIE,
+});
 
 export const handler = makeHandler({
   store: new S3DocumentStore(makeS3Client(), config.INBOUND_BUCKET),

@@ -119,6 +119,8 @@ class KeyedLock {
 export interface DynamoDiariumOptions {
   tableName: string;
   clock?: () => Date;
+  /** The diarium series the date index is read for (the deployment's DIARIUM_SERIE). */
+  serie?: string;
 }
 
 interface PreparedTx {
@@ -133,6 +135,7 @@ interface PreparedTx {
 
 export class DynamoDiariumRepository implements DiariumKansliRepository {
   private readonly table: string;
+  private readonly serie: string;
   private readonly lock = new KeyedLock();
   private readonly counterCache = new Map<string, number>();
   private readonly clock: () => Date;
@@ -143,6 +146,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
   ) {
     this.table = opts.tableName;
     this.clock = opts.clock ?? (() => new Date());
+    this.serie = opts.serie ?? 'SFG';
   }
 
   private now(): string {
@@ -545,33 +549,20 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
 
   async listDiarium(franDatum: string, tillDatum: string): Promise<Handling[]> {
     const out: Handling[] = [];
-    const series = await this.knownSeries();
-    for (const serie of series) {
-      for (let year = Number(franDatum.slice(0, 4)); year <= Number(tillDatum.slice(0, 4)); year++) {
-        const items = await this.queryAll({
-          TableName: this.table,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': `DIARIUM#${serie}#${year}`,
-            ':from': franDatum,
-            ':to': `${tillDatum}#~`,
-          },
-        });
-        for (const item of items) out.push(parseItem(handlingSchema, item));
-      }
+    for (let year = Number(franDatum.slice(0, 4)); year <= Number(tillDatum.slice(0, 4)); year++) {
+      const items = await this.queryAll({
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': `DIARIUM#${this.serie}#${year}`,
+          ':from': franDatum,
+          ':to': `${tillDatum}#~`,
+        },
+      });
+      for (const item of items) out.push(parseItem(handlingSchema, item));
     }
     return out;
-  }
-
-  private seriesCache: string[] | null = null;
-  /** Series in use; the deployment has one (configured), the cache avoids a read per listing. */
-  private knownSeries(): Promise<string[]> {
-    return Promise.resolve(this.seriesCache ?? ['SFG']);
-  }
-
-  setSeries(series: string[]): void {
-    this.seriesCache = series;
   }
 
   private insatsCache: { at: number; insatser: Insats[] } | null = null;
