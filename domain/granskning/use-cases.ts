@@ -46,7 +46,8 @@ function recipient(g: Granskare): { namn: string; epost: string } {
 
 /**
  * Mails each member a new personal link. A member already mailed in this step (a retried or replayed Lambda)
- * is skipped: the mark on the granskning is written after each mail, so at most the mail in flight is repeated.
+ * is skipped. The mails go out together and the sent ones are marked in one write, also when another failed;
+ * only a Lambda dying between the sends and that write repeats them (a second link, as valid as the first).
  */
 async function mailLinks(
   deps: GranskningDeps,
@@ -83,20 +84,27 @@ async function mailLinks(
     links.map((l) => l.lank),
     Math.floor(Date.parse(giltigTill) / 1000) + 86_400,
   );
-  for (const l of links) {
-    await deps.mailer.send(
-      granskningsMail({
-        till: recipient(l.member),
-        handling,
-        insatsnamn: rapportField(handling, 'insatsnamn') ?? handling.beskrivning,
-        organisation: rapportField(handling, 'organisation') ?? handling.avsandare.organisation ?? '–',
-        url: `${deps.config.publicBaseUrl.replace(/\/$/, '')}/beslut/${l.id}`,
-        giltigTill,
-        paminnelse,
-      }),
-    );
-    await deps.granskningar.markUtfort(granskning.id, `${steg}:mail:${l.member.id}`);
-  }
+  const sent = await Promise.allSettled(
+    links.map((l) =>
+      deps.mailer.send(
+        granskningsMail({
+          till: recipient(l.member),
+          handling,
+          insatsnamn: rapportField(handling, 'insatsnamn') ?? handling.beskrivning,
+          organisation: rapportField(handling, 'organisation') ?? handling.avsandare.organisation ?? '–',
+          url: `${deps.config.publicBaseUrl.replace(/\/$/, '')}/beslut/${l.id}`,
+          giltigTill,
+          paminnelse,
+        }),
+      ),
+    ),
+  );
+  await deps.granskningar.markUtfortAlla(
+    granskning.id,
+    links.filter((_, i) => sent[i]?.status === 'fulfilled').map((l) => `${steg}:mail:${l.member.id}`),
+  );
+  const failed = sent.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
 }
 
 /**
@@ -112,7 +120,7 @@ export async function runGranskningStep(
   const handling = await deps.diarium.getHandling(input.diarienummer);
   if (!handling) throw new Error(`Handlingen ${input.diarienummer} finns inte`);
   const now = deps.clock().toISOString();
-  await deps.granskningar.create({
+  const fresh: Granskning = {
     id: input.granskningId,
     handling: input.diarienummer,
     arende: input.arende,
@@ -127,13 +135,19 @@ export async function runGranskningStep(
       epost: g.epost,
       organisation: g.organisation,
     })),
-  });
-  await deps.granskningar.setTaskToken(input.granskningId, taskToken, steg);
-
+  };
+  // Just created: nothing is done yet and no link exists to decide with, so there is nothing to read back.
+  const created = await deps.granskningar.create(fresh, taskToken);
+  let granskning = fresh;
+  let beslut: Beslut[] = [];
+  if (!created) {
+    await deps.granskningar.setTaskToken(input.granskningId, taskToken, steg);
+    const stored = await deps.granskningar.get(input.granskningId);
+    if (!stored) throw new Error(`Granskningen ${input.granskningId} saknas`);
+    granskning = stored;
+    beslut = await deps.granskningar.listDecisions(input.granskningId);
+  }
   // A decision may have been reached while the previous token timed out: hand it over at once.
-  const granskning = await deps.granskningar.get(input.granskningId);
-  if (!granskning) throw new Error(`Granskningen ${input.granskningId} saknas`);
-  const beslut = await deps.granskningar.listDecisions(input.granskningId);
   if (granskning.status === 'avgjord' && granskning.utfall) {
     await deps.callback.sendSuccess(taskToken, { utfall: granskning.utfall, beslut });
     return;

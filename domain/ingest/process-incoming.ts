@@ -228,7 +228,11 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
       ? (JSON.parse(maskPersonnummer(JSON.stringify(rapport))) as Record<string, unknown>)
       : null,
   };
-  const { handling, skapad } = await deps.repo.registerHandling(resolution.target, nh, r.sourceKey);
+  // Registered with its kvittens claimed: the first delivery sends at once, without a separate claim write.
+  const claim = deps.clock().toISOString();
+  const { handling, skapad } = await deps.repo.registerHandling(resolution.target, nh, r.sourceKey, {
+    kvittensClaim: claim,
+  });
   deps.log('info', 'Handling registrerad', {
     diarienummer: handling.diarienummer,
     ankomstdatum: handling.ankomstdatum,
@@ -243,7 +247,7 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
       problem: r.problems.map((p) => p.kod),
     });
   }
-  return finish(deps, handling, skapad, r);
+  return finish(deps, handling, skapad, r, skapad ? claim : null);
 }
 
 async function finish(
@@ -251,6 +255,8 @@ async function finish(
   handling: Handling,
   skapad: boolean,
   r: Reading,
+  /** The kvittens claim this invocation already holds (taken at registration), if any. */
+  claimed: string | null = null,
 ): Promise<IngestOutcome> {
   let kvittens: IngestOutcome['kvittens'];
   if (handling.bedomning === 'karantan') {
@@ -261,7 +267,7 @@ async function finish(
       handling,
       avsandare: handling.avsandare.epost ?? 'okänd avsändare',
     });
-    await sendOnce(deps, handling, alert);
+    await sendOnce(deps, handling, alert, claimed);
     kvittens = 'karantan';
   } else {
     // A DMARC failure means the From: address may be forged: the receipt goes to the kansli, not to it.
@@ -275,6 +281,7 @@ async function finish(
           deps,
           handling,
           kvittensMail(handling, to, { problem: r.problems.map((p) => p.meddelande) }),
+          claimed,
         )
       : 'ingen-mottagare';
   }
@@ -298,10 +305,11 @@ async function sendOnce(
   deps: IngestDeps,
   handling: Handling,
   mail: OutgoingMail,
+  claimed: string | null,
 ): Promise<'skickad' | 'redan-skickad'> {
   if (handling.kvittens) return 'redan-skickad';
-  const nu = deps.clock().toISOString();
-  if (!(await deps.repo.claimKvittens(handling.diarienummer, nu))) {
+  const nu = claimed ?? deps.clock().toISOString();
+  if (!claimed && !(await deps.repo.claimKvittens(handling.diarienummer, nu))) {
     const current = await deps.repo.getHandling(handling.diarienummer);
     if (current?.kvittens) return 'redan-skickad';
     // Claimed by an invocation still sending, or one that died: completing now could lose the kvittens.

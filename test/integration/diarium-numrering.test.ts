@@ -126,6 +126,21 @@ describe('numbering under concurrency', () => {
     expect((await repo.findArendeByInsatsnyckel(target.insatsnyckel))?.diarienummer).toBe(a.handling.arende);
   });
 
+  it('appends to an ärende log another instance has written to since, keeping the chain intact', async () => {
+    const table = await db.newTable();
+    const a = db.repo(table);
+    const b = db.repo(table);
+    const { handling: h } = await a.registerHandling(nytt(3), handling('2026-02-02T09:00:00.000Z', 3), 'a');
+    // a remembers the log head it wrote; b moves the head on behind its back.
+    await b.appendLog(h.arende, { handelse: 'anteckning', av: 'kansli', data: { text: 'från b' } });
+    await a.appendLog(h.arende, { handelse: 'anteckning', av: 'kansli', data: { text: 'från a' } });
+    const d = await a.getArendeDetaljer(h.arende);
+    expect(d?.logg.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(d?.logg.slice(2).map((e) => e.data['text'])).toEqual(['från b', 'från a']);
+    const { verifieraArende } = await import('../../domain/diarium/kansli.js');
+    expect((await verifieraArende(a, h.arende)).ok).toBe(true);
+  });
+
   it('continues after an imported ärende that took the next number, without reusing it', async () => {
     const table = await db.newTable();
     const repo = db.repo(table);
@@ -245,9 +260,10 @@ describe('a crash between any two steps of registration', () => {
     expect(injected).toContain('efter:TransactWriteItemsCommand');
   });
 
-  it('retries a kvittens whose sender died right after claiming it, once the claim has gone stale', async () => {
+  it('retries a kvittens whose sender died right after registering (and so claiming) it, once the claim has gone stale', async () => {
     const clean = await scenario(null);
-    const claimAt = clean.seen.indexOf('UpdateItemCommand') + 1;
+    // The registration transaction carries the kvittens claim.
+    const claimAt = clean.seen.indexOf('TransactWriteItemsCommand') + 1;
     const s = await scenario({ at: claimAt, when: 'efter' });
     // At once: the claim may belong to an invocation still sending, so the message must come back later.
     const early = fakeIngest(s.healthy);

@@ -131,6 +131,13 @@ interface PreparedTx {
   /** Index of the new ärende's put, when the registration opens one. */
   arendeIndex: number | null;
   counter: { serie: string; ar: number; nummer: number } | null;
+  /** The ärende's log head once the transaction is written. */
+  logHead: LogHead;
+}
+
+interface LogHead {
+  seq: number;
+  hash: string;
 }
 
 export class DynamoDiariumRepository implements DiariumKansliRepository {
@@ -138,6 +145,11 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
   private readonly serie: string;
   private readonly lock = new KeyedLock();
   private readonly counterCache = new Map<string, number>();
+  /**
+   * The log head this process wrote last, per ärende: the next entry's expected predecessor. A stale head only
+   * fails the transaction's condition, after which the head is read again.
+   */
+  private readonly logHeads = new Map<string, LogHead>();
   private readonly clock: () => Date;
 
   constructor(
@@ -162,16 +174,18 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
     target: ArendeTarget,
     handling: NewHandling,
     sourceKey: string,
+    opts: { kvittensClaim?: string } = {},
   ): Promise<RegisterResult> {
     let current = target;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // The first attempt leaves duplicates to the source item's condition (callers have usually just looked).
+      // The first attempt leaves duplicates to the source item's condition and a report for the same insats
+      // that opened its ärende meanwhile to the insats claim's condition (callers have just looked for both).
       if (attempt > 0) {
         const existing = await this.findBySource(sourceKey);
         if (existing) return { handling: existing, skapad: false };
       }
       // Another report for the same insats opened its ärende meanwhile: file this one there.
-      if (current.typ === 'nytt' && current.insatsnyckel) {
+      if (attempt > 0 && current.typ === 'nytt' && current.insatsnyckel) {
         const claimed = await this.insatsArende(current.insatsnyckel);
         if (claimed) current = { typ: 'befintligt', diarienummer: claimed };
       }
@@ -183,8 +197,8 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
       const attemptResult = await this.lock.run(lockKey, async () => {
         const prepared =
           target.typ === 'nytt'
-            ? await this.newArendeTx(target, handling, sourceKey)
-            : await this.existingArendeTx(target.diarienummer, handling, sourceKey);
+            ? await this.newArendeTx(target, handling, sourceKey, opts.kvittensClaim)
+            : await this.existingArendeTx(target.diarienummer, handling, sourceKey, opts.kvittensClaim);
         try {
           await this.db.send(new TransactWriteCommand({ TransactItems: prepared.items }));
         } catch (error: unknown) {
@@ -193,6 +207,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
         }
         if (prepared.counter)
           this.counterCache.set(counterCacheKey(prepared.counter), prepared.counter.nummer);
+        this.rememberLogHead(prepared.handling.arende, prepared.logHead);
         return { tx: prepared, error: null };
       });
       const { tx, error: err } = attemptResult;
@@ -273,9 +288,6 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
           ...arende,
           logSeq: log.seq,
           logHash: log.hash,
-          ...(arende.insatsnyckel
-            ? { gsi1pk: `INSATS#${arende.insatsnyckel}`, gsi1sk: arende.diarienummer }
-            : {}),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -296,6 +308,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
     target: Extract<ArendeTarget, { typ: 'nytt' }>,
     nh: NewHandling,
     sourceKey: string,
+    kvittensClaim: string | undefined,
   ): Promise<PreparedTx> {
     const prev = await this.readCounter(target.serie, target.ar);
     const nummer = prev + 1;
@@ -323,7 +336,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
     const items: TransactItem[] = [
       this.counterUpdate(target.serie, target.ar, prev, nummer),
       this.arendePut(arende, log2),
-      this.putHandling(handling),
+      this.putHandling(handling, kvittensClaim),
       this.putLog(arendeDnr, log1),
       this.putLog(arendeDnr, log2),
       ...(target.insatsnyckel ? [this.insatsClaim(target.insatsnyckel, arendeDnr)] : []),
@@ -335,10 +348,16 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
       sourceIndex: items.length - 1,
       arendeIndex: 1,
       counter: { serie: target.serie, ar: target.ar, nummer },
+      logHead: { seq: log2.seq, hash: log2.hash },
     };
   }
 
-  private async existingArendeTx(arendeDnr: string, nh: NewHandling, sourceKey: string): Promise<PreparedTx> {
+  private async existingArendeTx(
+    arendeDnr: string,
+    nh: NewHandling,
+    sourceKey: string,
+    kvittensClaim: string | undefined,
+  ): Promise<PreparedTx> {
     const meta = await this.getArendeItem(arendeDnr);
     if (!meta) throw new HandlingNotFoundError(`Ärendet ${arendeDnr} finns inte`);
     const now = this.now();
@@ -361,11 +380,18 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
           },
         },
       },
-      this.putHandling(handling),
+      this.putHandling(handling, kvittensClaim),
       this.putLog(arendeDnr, log),
       this.putSource(sourceKey, handling.diarienummer),
     ];
-    return { items, handling, sourceIndex: items.length - 1, arendeIndex: null, counter: null };
+    return {
+      items,
+      handling,
+      sourceIndex: items.length - 1,
+      arendeIndex: null,
+      counter: null,
+      logHead: { seq: log.seq, hash: log.hash },
+    };
   }
 
   private buildHandling(arendeDnr: string, n: number, nh: NewHandling, now: string): Handling {
@@ -378,12 +404,18 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
     };
   }
 
-  private putHandling(h: Handling): TransactItem {
+  private putHandling(h: Handling, kvittensClaim?: string): TransactItem {
     const serie = h.arende.split(' ')[0] ?? '';
     return {
       Put: {
         TableName: this.table,
-        Item: { ...keys.handling(h.arende, h.handlingsnummer), typ: 'handling', ...h, ...gsi2(serie, h) },
+        Item: {
+          ...keys.handling(h.arende, h.handlingsnummer),
+          typ: 'handling',
+          ...h,
+          ...gsi2(serie, h),
+          ...(kvittensClaim ? { kvittensClaim } : {}),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -407,6 +439,18 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
+  }
+
+  private async readLogHead(arendeDnr: string): Promise<LogHead> {
+    const meta = await this.getArendeItem(arendeDnr);
+    if (!meta) throw new HandlingNotFoundError(`Ärendet ${arendeDnr} finns inte`);
+    return { seq: meta.logSeq, hash: meta.logHash };
+  }
+
+  private rememberLogHead(arendeDnr: string, head: LogHead): void {
+    // Bounded: a warm Lambda instance sees many ärenden; forgetting only costs a read.
+    if (this.logHeads.size >= 1000) this.logHeads.clear();
+    this.logHeads.set(arendeDnr, { seq: head.seq, hash: head.hash });
   }
 
   private async getArendeItem(arendeDnr: string) {
@@ -531,20 +575,9 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
   }
 
   async findArendeByInsatsnyckel(insatsnyckel: string): Promise<Arende | null> {
-    // The claim item is read consistently; the index answers for ärenden created before it existed.
+    // Every ärende with an insatsnyckel is created together with its claim item (registration and import).
     const claimed = await this.insatsArende(insatsnyckel);
-    if (claimed) return this.getArende(claimed);
-    const r = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `INSATS#${insatsnyckel}` },
-        Limit: 1,
-      }),
-    );
-    const item = r.Items?.[0];
-    return item ? parseItem(arendeSchema, item) : null;
+    return claimed ? this.getArende(claimed) : null;
   }
 
   async listDiarium(franDatum: string, tillDatum: string): Promise<Handling[]> {
@@ -741,9 +774,9 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
     arendeSet: Record<string, unknown> = {},
   ): Promise<AuditEntry> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const meta = await this.getArendeItem(arendeDnr);
-      if (!meta) throw new HandlingNotFoundError(`Ärendet ${arendeDnr} finns inte`);
-      const entry = nextEntry({ seq: meta.logSeq, hash: meta.logHash }, log, this.now());
+      const head =
+        (attempt === 0 ? this.logHeads.get(arendeDnr) : undefined) ?? (await this.readLogHead(arendeDnr));
+      const entry = nextEntry(head, log, this.now());
       const setNames: Record<string, string> = {};
       const setValues: Record<string, unknown> = {};
       const sets = Object.entries(arendeSet).map(([k, v], i) => {
@@ -766,7 +799,7 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
                   ExpressionAttributeValues: {
                     ':seq': entry.seq,
                     ':hash': entry.hash,
-                    ':prevSeq': meta.logSeq,
+                    ':prevSeq': head.seq,
                     ...setValues,
                   },
                 },
@@ -776,8 +809,10 @@ export class DynamoDiariumRepository implements DiariumKansliRepository {
             ],
           }),
         );
+        this.rememberLogHead(arendeDnr, entry);
         return entry;
       } catch (err) {
+        this.logHeads.delete(arendeDnr);
         const codes = cancellationCodes(err);
         if (!codes && !isTransientConflict(err)) throw err;
         // The log head moved (another writer) → retry; one of the caller's own conditions failed → give up.

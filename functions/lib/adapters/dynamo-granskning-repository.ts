@@ -48,7 +48,7 @@ export class DynamoGranskningRepository implements GranskningRepository {
     private readonly table: string,
   ) {}
 
-  async create(g: Granskning): Promise<boolean> {
+  async create(g: Granskning, taskToken: string): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
@@ -57,6 +57,7 @@ export class DynamoGranskningRepository implements GranskningRepository {
             ...keys.granskning(g.id),
             typ: 'granskning',
             ...g,
+            taskToken,
             gsi1pk: 'GRANSKNING#PAGAR',
             gsi1sk: g.startad,
           },
@@ -102,13 +103,18 @@ export class DynamoGranskningRepository implements GranskningRepository {
     return typeof t === 'string' ? t : null;
   }
 
+  /** All links of a step in one transaction (a beredningsgrupp is far below its 100 items). */
   async putLinks(links: Lank[], ttlEpochSeconds: number): Promise<void> {
-    for (const l of links) {
+    for (let i = 0; i < links.length; i += 100) {
       await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.lank(l.hash), typ: 'lank', ...l, ttl: ttlEpochSeconds },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: links.slice(i, i + 100).map((l) => ({
+            Put: {
+              TableName: this.table,
+              Item: { ...keys.lank(l.hash), typ: 'lank', ...l, ttl: ttlEpochSeconds },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
         }),
       );
     }
@@ -227,6 +233,19 @@ export class DynamoGranskningRepository implements GranskningRepository {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  async markUtfortAlla(id: string, steg: string[]): Promise<void> {
+    if (steg.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.granskning(id),
+        UpdateExpression: 'ADD utfort :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':s': new Set(steg) },
+      }),
+    );
   }
 
   async listOpen(): Promise<Granskning[]> {

@@ -9,7 +9,11 @@ import type {
 import type { Handling } from '../../../domain/diarium/types.js';
 import type { GranskningRepository } from '../../../domain/granskning/ports.js';
 import type { Beslut, Granskning, Lank } from '../../../domain/granskning/types.js';
-import { finalizeGranskning, type GranskningDeps } from '../../../domain/granskning/use-cases.js';
+import {
+  finalizeGranskning,
+  runGranskningStep,
+  type GranskningDeps,
+} from '../../../domain/granskning/use-cases.js';
 
 const handling: Handling = {
   diarienummer: 'SFG 26-4.1',
@@ -74,6 +78,10 @@ function memoryGranskningar(g: Granskning, decisions: Beslut[]): GranskningRepos
       repo.g = { ...repo.g, utfort: [...(repo.g.utfort ?? []), steg] };
       return Promise.resolve(true);
     },
+    markUtfortAlla: (_id: string, steg: string[]) => {
+      repo.g = { ...repo.g, utfort: [...new Set([...(repo.g.utfort ?? []), ...steg])] };
+      return Promise.resolve();
+    },
   };
   return repo;
 }
@@ -102,8 +110,10 @@ function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
       });
     },
   } as unknown as DiariumRepository;
+  const unreachable = new Set<string>();
   const mailer: MailSender = {
     send: (m) => {
+      if (m.to.some((t) => unreachable.has(t))) return Promise.reject(new Error('SES throttled'));
       if (failNextKansliMail && m.to.includes('kansli@finsamgavleborg.example')) {
         failNextKansliMail = false;
         return Promise.reject(new Error('SES throttled'));
@@ -141,7 +151,15 @@ function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
       kansliEmail: 'kansli@finsamgavleborg.example',
     },
   };
-  return { deps, log, sent, registered, granskningar, failKansli: () => (failNextKansliMail = true) };
+  return {
+    deps,
+    log,
+    sent,
+    registered,
+    granskningar,
+    unreachable,
+    failKansli: () => (failNextKansliMail = true),
+  };
 }
 
 const input = (utfall: 'godkand' | 'komplettering' | 'inget-beslut') => ({
@@ -187,5 +205,44 @@ describe('finalizeGranskning', () => {
     expect(s.granskningar.g.status).toBe('avgjord');
     expect(s.sent.map((m) => m.to)).toEqual([['kansli@finsamgavleborg.example']]);
     expect(s.registered[0]?.beskrivning).toBe('Granskning av SFG 26-4.1 avslutad utan beslut');
+  });
+});
+
+describe('runGranskningStep', () => {
+  const grupp = ['anna', 'bo', 'cecilia'].map((id) => ({
+    id,
+    namn: id,
+    epost: `${id}@exempelby.example`,
+    organisation: 'Exempelby kommun',
+  }));
+
+  it('mails the rest of the beredningsgrupp when one mail fails, and the retry mails only the one missing', async () => {
+    const s = setup({}, []);
+    s.deps.config.beredningsgrupp = grupp;
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    s.unreachable.add('bo@exempelby.example');
+    const input = {
+      diarienummer: handling.diarienummer,
+      arende: handling.arende,
+      granskningId: 'SFG-26-4-1',
+    };
+    await expect(runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-1', input)).rejects.toThrow(
+      'SES throttled',
+    );
+    expect(s.sent.map((m) => m.to[0]).sort()).toEqual([
+      'anna@exempelby.example',
+      'cecilia@exempelby.example',
+    ]);
+    expect(s.granskningar.g.utfort).toEqual(['notifiera:mail:anna', 'notifiera:mail:cecilia']);
+    expect(s.log).toHaveLength(0);
+
+    s.unreachable.clear();
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-2', input);
+    expect(s.sent.map((m) => m.to[0]).sort()).toEqual([
+      'anna@exempelby.example',
+      'bo@exempelby.example',
+      'cecilia@exempelby.example',
+    ]);
+    expect(s.log.map((l) => l.handelse)).toEqual(['granskning-startad', 'arende-status']);
   });
 });
