@@ -35,4 +35,17 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env' }],
     },
   },
+  {
+    // Bundled code: `import { z }` pulls every zod export (and all its locales) into each Lambda, ~340 KB.
+    files: ['functions/**/*.ts', 'domain/**/*.ts', 'events/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier",
+          message: "Import zod as a namespace (import * as z from 'zod') so the bundler drops the rest.",
+        },
+      ],
+    },
+  },
 );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** S3 "Object Created" as EventBridge delivers it (bucket with EventBridge notifications on). */
 export const s3ObjectCreatedSchema = z.object({

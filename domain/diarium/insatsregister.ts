@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCsv } from './csv.js';
 import { findDiarienummer, formatArende } from './diarienummer.js';
 import type { DiariumKansliRepository } from './ports.js';

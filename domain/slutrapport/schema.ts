@@ -2,7 +2,7 @@
  * zod 4 schemas: the single definition of what a parsed slutrapport is (types are inferred from here) and,
  * in validate.ts, of what a valid one is.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AVSNITT_KEYS } from './template.js';
 
 const datum = z.iso.date();

@@ -3,7 +3,7 @@
  * stable code, the field path in `rapport` and a Swedish message that is sent to the sender as it is.
  * Issues marked `niva: 'varning'` are for the reviewer and do not make the report incomplete.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatSek } from './normalisers.js';
 import { parseSlutrapport } from './parse.js';
 import {

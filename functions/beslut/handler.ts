@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { buildGranskningDeps } from '../lib/granskning-deps.js';
 import { S3LinkSigner } from '../lib/adapters/s3-link-signer.js';
@@ -9,7 +10,9 @@ import { makeHandler } from './make-handler.js';
 const config = loadConfig(schemas.beslut);
 export const handler = makeHandler({
   // beslut never mails: the workflow's later steps do.
-  granskning: buildGranskningDeps(config, { callback: new SfnWorkflow(new SFNClient({}), null) }),
+  granskning: buildGranskningDeps(config, {
+    callback: new SfnWorkflow(tracer.captureAWSv3Client(new SFNClient({})), null),
+  }),
   store: new S3LinkSigner(config.INBOUND_BUCKET, config.AWS_REGION, config.AWS_ENDPOINT_URL_S3),
   log: domainLog(makeLogger('beslut')),
 });

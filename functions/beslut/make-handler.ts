@@ -1,6 +1,8 @@
 import middy from '@middy/core';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { tracer } from '../lib/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DocumentStore } from '../../domain/diarium/ports.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
 import { recordDecision, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
@@ -170,5 +172,5 @@ export function makeHandler(deps: BeslutDeps) {
       ),
       method,
     );
-  });
+  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

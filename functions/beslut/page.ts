@@ -4,7 +4,7 @@ import { svenskTidpunkt } from '../../domain/diarium/ankomstdatum.js';
 import type { Handling } from '../../domain/diarium/types.js';
 import type { Beslut, Lank } from '../../domain/granskning/types.js';
 import { formatSek } from '../../domain/slutrapport/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const insatstidSchema = z.object({ start: z.string().nullable(), slut: z.string().nullable() }).nullable();
 

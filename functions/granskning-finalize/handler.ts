@@ -1,4 +1,5 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { buildGranskningDeps } from '../lib/granskning-deps.js';
 import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
@@ -6,5 +7,7 @@ import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.finalize);
 export const handler = makeHandler(
-  buildGranskningDeps(config, { mailer: new SesMailSender(new SESv2Client({}), config.MAIL_FROM) }),
+  buildGranskningDeps(config, {
+    mailer: new SesMailSender(tracer.captureAWSv3Client(new SESv2Client({})), config.MAIL_FROM),
+  }),
 );

@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { tracer } from '../lib/tracer.js';
 import { finalizeGranskning, type GranskningDeps } from '../../domain/granskning/use-cases.js';
 import { granskningFinalizePayloadSchema } from '../../events/granskning.js';
 
@@ -6,5 +8,5 @@ export function makeHandler(deps: GranskningDeps) {
   return middy(async (event: unknown) => {
     const p = granskningFinalizePayloadSchema.parse(event);
     return finalizeGranskning(deps, p);
-  });
+  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

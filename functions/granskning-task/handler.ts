@@ -1,5 +1,6 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { buildGranskningDeps } from '../lib/granskning-deps.js';
 import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
@@ -9,8 +10,8 @@ import { makeHandler } from './make-handler.js';
 const config = loadConfig(schemas.granskningTask);
 export const handler = makeHandler(
   buildGranskningDeps(config, {
-    mailer: new SesMailSender(new SESv2Client({}), config.MAIL_FROM),
+    mailer: new SesMailSender(tracer.captureAWSv3Client(new SESv2Client({})), config.MAIL_FROM),
     // A decision reached while the previous wait timed out is handed to the new task at once.
-    callback: new SfnWorkflow(new SFNClient({}), null),
+    callback: new SfnWorkflow(tracer.captureAWSv3Client(new SFNClient({})), null),
   }),
 );

@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { tracer } from '../lib/tracer.js';
 import { runGranskningStep, type GranskningDeps } from '../../domain/granskning/use-cases.js';
 import { granskningTaskPayloadSchema } from '../../events/granskning.js';
 
@@ -8,5 +10,5 @@ export function makeHandler(deps: GranskningDeps) {
     const p = granskningTaskPayloadSchema.parse(event);
     await runGranskningStep(deps, p.steg, p.taskToken, p.granskning);
     return { steg: p.steg };
-  });
+  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

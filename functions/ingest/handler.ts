@@ -1,5 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { makeDocumentClient } from '../lib/adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from '../lib/adapters/dynamo-diarium-repository.js';
@@ -26,8 +27,10 @@ export function buildDeps(
   return {
     repo,
     store: new S3DocumentStore(makeS3Client(), config.INBOUND_BUCKET),
-    mailer: new SesMailSender(new SESv2Client({}), config.MAIL_FROM),
-    events: new AppEventPublisher(sink ?? eventBridgeSink(new EventBridgeClient({}), config.EVENT_BUS_NAME)),
+    mailer: new SesMailSender(tracer.captureAWSv3Client(new SESv2Client({})), config.MAIL_FROM),
+    events: new AppEventPublisher(
+      sink ?? eventBridgeSink(tracer.captureAWSv3Client(new EventBridgeClient({})), config.EVENT_BUS_NAME),
+    ),
     extractor: reportExtractor,
     config: { serie: config.DIARIUM_SERIE, kansliEmail: config.KANSLI_EMAIL },
     clock: () => new Date(),

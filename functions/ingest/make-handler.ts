@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { tracer } from '../lib/tracer.js';
 import type { SQSBatchResponse } from 'aws-lambda';
 import {
   processIncoming,
@@ -35,5 +37,5 @@ export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome, key
       }
     }
     return { batchItemFailures: failures };
-  });
+  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

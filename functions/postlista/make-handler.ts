@@ -1,6 +1,8 @@
 import middy from '@middy/core';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { tracer } from '../lib/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
 import type { DiariumKansliRepository } from '../../domain/diarium/ports.js';
 import { postlistaRows } from '../../domain/diarium/postlista.js';
@@ -53,5 +55,5 @@ export function makeHandler(deps: { repo: DiariumKansliRepository; clock: () => 
 ${rows.map((r) => `<tr><td>${e(r.diarienummer)}</td><td>${e(r.ankomstdatum)}</td><td>${e(r.arendemening)}</td><td>${e(r.avser)}</td><td>${e(r.avsandare)}</td><td>${e(r.status)}</td></tr>`).join('\n')}
 </tbody></table><p>${rows.length} handlingar.</p></body></html>`;
     return { statusCode: 200, headers: HEADERS, body };
-  });
+  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { makeDocumentClient } from '../lib/adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from '../lib/adapters/dynamo-diarium-repository.js';
@@ -10,7 +11,7 @@ import { s3ObjectCreatedSchema } from '../../events/s3-object-created.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.reconcile);
-const sqs = new SQSClient({});
+const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 const metrics = new Metrics({ namespace: 'Rapportflode' });
 const repo = new DynamoDiariumRepository(makeDocumentClient(), {
   tableName: config.TABLE_NAME,

@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { tracer } from '../lib/tracer.js';
 import { reconcile, type ReconcileDeps, type ReconcileResult } from '../../domain/ingest/reconcile.js';
 
 /** Scheduled: every hour, the last two days of stored mail are checked against the diarium. */
@@ -8,5 +10,5 @@ export function makeHandler(deps: ReconcileDeps & { metric: (name: string, value
     deps.metric('ReconciliationFindings', result.saknade.length);
     deps.log('info', 'Avstämning klar', { granskade: result.granskade, saknade: result.saknade.length });
     return result;
-  });
+  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { SfnWorkflow } from '../lib/adapters/sfn-workflow.js';
 import { domainLog, makeLogger } from '../lib/logger.js';
@@ -6,6 +7,6 @@ import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.startGranskning);
 export const handler = makeHandler({
-  workflow: new SfnWorkflow(new SFNClient({}), config.STATE_MACHINE_ARN),
+  workflow: new SfnWorkflow(tracer.captureAWSv3Client(new SFNClient({})), config.STATE_MACHINE_ARN),
   log: domainLog(makeLogger('start-granskning')),
 });

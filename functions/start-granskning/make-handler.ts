@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { tracer } from '../lib/tracer.js';
 import type { WorkflowStarter } from '../../domain/granskning/ports.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
 import { appEventSchema } from '../../events/handling-diarieford.js';
@@ -26,5 +28,5 @@ export function makeHandler(deps: StartDeps) {
     });
     deps.log('info', 'Granskning', { diarienummer: e.detail.diarienummer, status });
     return { status };
-  });
+  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

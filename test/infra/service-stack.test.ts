@@ -40,7 +40,7 @@ const statementsOf = (fn: AppFunction): PolicyStatement[] =>
   roleStatements(s.serviceJson, logicalId(fn.role));
 
 describe('functions', () => {
-  it('all run Node 22 on arm64 with tracing, source maps, JSON logs and their own log group', () => {
+  it('all run Node 22 on arm64 with tracing (never of a response), source maps, JSON logs and their own log group', () => {
     for (const [name, fn] of Object.entries(fns())) {
       const props = fnProps(fn);
       expect(props['Runtime'], name).toBe('nodejs22.x');
@@ -49,6 +49,7 @@ describe('functions', () => {
       expect(props['Handler'], name).toBe('index.handler');
       expect(envOf(fn)['NODE_OPTIONS'], name).toBe('--enable-source-maps');
       expect(envOf(fn)['POWERTOOLS_SERVICE_NAME'], name).toBe('rapportflode');
+      expect(envOf(fn)['POWERTOOLS_TRACER_CAPTURE_RESPONSE'], name).toBe('false');
       expect(props['LoggingConfig'], name).toEqual({
         LogFormat: 'JSON',
         LogGroup: { Ref: logicalId(fn.logGroup) },

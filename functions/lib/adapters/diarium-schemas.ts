@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bedomningSchema, granskningStatusSchema } from '../../../events/handling-diarieford.js';
 
 const finding = z.object({ kod: z.string(), falt: z.string(), meddelande: z.string() });

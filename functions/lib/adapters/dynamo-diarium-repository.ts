@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { formatArende } from '../../../domain/diarium/diarienummer.js';
 import { HANDELSE, nextEntry, registreringshandelse } from '../../../domain/diarium/audit.js';
 import type {

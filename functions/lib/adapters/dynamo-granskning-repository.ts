@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { beslutSchema } from '../../../events/granskning.js';
 import type { GranskningRepository, RecordDecisionResult } from '../../../domain/granskning/ports.js';
 import type { Beslut, Granskning, Lank, Slututfall, Steg } from '../../../domain/granskning/types.js';

@@ -6,16 +6,19 @@ import {
   NoSuchKey,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { tracer } from '../tracer.js';
 import type { DocumentStore, StoredObject } from '../../../domain/diarium/ports.js';
 import { StorageError } from '../../../domain/diarium/errors.js';
 
 export function makeS3Client(): S3Client {
-  return new S3Client({
-    // Path style works on AWS and on local S3 servers; checksums only when required, or s3rver stores chunk framing.
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  return tracer.captureAWSv3Client(
+    new S3Client({
+      // Path style works on AWS and on local S3 servers; checksums only when required, or s3rver stores chunk framing.
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );
 }
 
 export class S3DocumentStore implements DocumentStore {
