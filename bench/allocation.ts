@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import { makeDocumentClient } from '../functions/lib/adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from '../functions/lib/adapters/dynamo-diarium-repository.js';
-import type { NewHandling } from '../domain/diarium/ports.js';
+import { newHandling } from '../test/support/new-handling.js';
 import { parseHandlingNummer } from '../domain/diarium/diarienummer.js';
 import { figure, type Figure } from './lib/stats.js';
 
@@ -20,33 +20,12 @@ class SimulatedCrashError extends Error {
   override name = 'SimulatedCrashError';
 }
 
-function handling(i: number): NewHandling {
-  return {
+const handling = (i: number) =>
+  newHandling(i, {
     mottagen: '2099-03-03T09:15:02.000Z',
-    ankomstdatum: '2099-03-03',
-    ankomstAndrad: null,
-    kalla: 'epost',
     kallaReferens: `s3://bench/raw/${i}`,
-    avsandare: {
-      namn: 'Sara Provperson',
-      epost: 'sara@exempelby.example',
-      kuvertAvsandare: null,
-      organisation: 'Exempelby kommun',
-    },
     beskrivning: `Slutrapport – Bänkinsats ${i}`,
-    bedomning: 'komplett',
-    fel: [],
-    varningar: [],
-    filer: [],
-    personnummer: [],
-    sekretess: false,
-    flaggor: [],
-    granskning: 'pagar',
-    makulerad: null,
-    kvittens: null,
-    rapport: null,
-  };
-}
+  });
 
 /** The document client with a crash injected before every `failOn` command, at `rate`. */
 function crashing(

@@ -2,7 +2,7 @@ import { KVITTENS_CLAIM_MS } from '../../functions/lib/adapters/dynamo-diarium-r
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { processIncoming } from '../../domain/ingest/process-incoming.js';
-import type { NewHandling } from '../../domain/diarium/ports.js';
+import { newHandling } from '../support/new-handling.js';
 import {
   crashingClient,
   fakeIngest,
@@ -22,31 +22,7 @@ afterAll(async () => {
   await db.stop();
 });
 
-const handling = (mottagen: string, i: number): NewHandling => ({
-  mottagen,
-  ankomstdatum: mottagen.slice(0, 10),
-  ankomstAndrad: null,
-  kalla: 'epost',
-  kallaReferens: `s3://rapportflode-inbound/raw/${i}`,
-  avsandare: {
-    namn: 'Sara Provperson',
-    epost: 'sara.provperson@exempelby.example',
-    kuvertAvsandare: null,
-    organisation: 'Exempelby kommun',
-  },
-  beskrivning: `Slutrapport ${i}`,
-  bedomning: 'komplett',
-  fel: [],
-  varningar: [],
-  filer: [],
-  personnummer: [],
-  sekretess: false,
-  flaggor: [],
-  granskning: 'pagar',
-  makulerad: null,
-  kvittens: null,
-  rapport: null,
-});
+const handling = (mottagen: string, i: number) => newHandling(i, { mottagen });
 
 const nytt = (i: number) =>
   ({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newHandling } from '../../support/new-handling.js';
 import type {
   DiariumRepository,
   LogEvent,
@@ -16,32 +17,15 @@ import {
 } from '../../../domain/granskning/use-cases.js';
 
 const handling: Handling = {
+  ...newHandling(1, {
+    mottagen: '2026-03-02T09:00:00.000Z',
+    kallaReferens: 's3://inbound/raw/abc',
+    beskrivning: 'Slutrapport Stegvis till arbete',
+    rapport: { insatsnamn: 'Stegvis till arbete' },
+  }),
   diarienummer: 'SFG 26-4.1',
   arende: 'SFG 26-4',
   handlingsnummer: 1,
-  mottagen: '2026-03-02T09:00:00.000Z',
-  ankomstdatum: '2026-03-02',
-  ankomstAndrad: null,
-  kalla: 'epost',
-  kallaReferens: 's3://inbound/raw/abc',
-  avsandare: {
-    namn: 'Sara Provperson',
-    epost: 'sara.provperson@exempelby.example',
-    kuvertAvsandare: null,
-    organisation: 'Exempelby kommun',
-  },
-  beskrivning: 'Slutrapport Stegvis till arbete',
-  bedomning: 'komplett',
-  fel: [],
-  varningar: [],
-  filer: [],
-  personnummer: [],
-  sekretess: false,
-  flaggor: [],
-  granskning: 'pagar',
-  makulerad: null,
-  kvittens: null,
-  rapport: { insatsnamn: 'Stegvis till arbete' },
   registrerad: '2026-03-02T09:00:01.000Z',
 };
 
