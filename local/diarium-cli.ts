@@ -270,6 +270,52 @@ function handlingText(h: Handling, arende: Arende | null): string {
   return lines.join('\n');
 }
 
+export interface CliDiarium {
+  repo: DiariumKansliRepository;
+  /** The Swedish message for an error meaning the local stack or its table is not there; null otherwise. */
+  explain(err: unknown): string | null;
+  close(): void;
+}
+
+/** The diarium a kansli tool works on: the injected one (tests), or DynamoDB at --endpoint/--table. */
+export function openCliDiarium(
+  io: Pick<CliIo, 'env' | 'clock' | 'repo'>,
+  flags: { endpoint?: string | undefined; table?: string | undefined },
+  opts: { serie: string; requestTimeout?: number },
+): CliDiarium {
+  const endpoint = flags.endpoint ?? io.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? CLI_DEFAULTS.endpoint;
+  const tableName = flags.table ?? io.env['TABLE_NAME'] ?? CLI_DEFAULTS.table;
+  const client = io.repo
+    ? null
+    : new DynamoDBClient({
+        endpoint,
+        region: CLI_DEFAULTS.region,
+        credentials: CLI_DEFAULTS.credentials,
+        maxAttempts: 2,
+        requestHandler: {
+          connectionTimeout: 2000,
+          ...(opts.requestTimeout ? { requestTimeout: opts.requestTimeout } : {}),
+        },
+      });
+  const repo =
+    io.repo ??
+    new DynamoDiariumRepository(
+      DynamoDBDocumentClient.from(client!, { marshallOptions: { removeUndefinedValues: true } }),
+      { tableName, clock: io.clock, serie: opts.serie },
+    );
+  return {
+    repo,
+    explain(err) {
+      if (err instanceof ResourceNotFoundException)
+        return `Tabellen "${tableName}" finns inte på ${endpoint}. Har den lokala stacken startats (npm start)? Ange annars --table.`;
+      if (isConnectionError(err))
+        return `Den lokala stacken körs inte: ingen DynamoDB svarar på ${endpoint}.\nStarta den med "npm start" i ett annat fönster, eller ange --endpoint.`;
+      return null;
+    },
+    close: () => client?.destroy(),
+  };
+}
+
 export function isConnectionError(err: unknown): boolean {
   const seen = new Set<unknown>();
   const walk = (e: unknown): boolean => {
@@ -322,24 +368,10 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
     io.out(HJALP);
     return cmd ? 0 : 64;
   }
-  const endpoint = v.endpoint ?? io.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? CLI_DEFAULTS.endpoint;
-  const tableName = v.table ?? io.env['TABLE_NAME'] ?? CLI_DEFAULTS.table;
   const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? 'SFG';
-  const client = io.repo
-    ? null
-    : new DynamoDBClient({
-        endpoint,
-        region: CLI_DEFAULTS.region,
-        credentials: CLI_DEFAULTS.credentials,
-        maxAttempts: 2,
-        requestHandler: { connectionTimeout: 2000, requestTimeout: 30_000 },
-      });
-  const repo =
-    io.repo ??
-    new DynamoDiariumRepository(
-      DynamoDBDocumentClient.from(client!, { marshallOptions: { removeUndefinedValues: true } }),
-      { tableName, clock: io.clock, serie },
-    );
+  // A full export reads the whole diarium: allow it half a minute per request.
+  const diarium = openCliDiarium(io, v, { serie, requestTimeout: 30_000 });
+  const { repo } = diarium;
   const deps = { repo, clock: io.clock };
   const need = (value: string | undefined, what: string): string => {
     if (!value) throw new DiariumRegelError(`${what} saknas.\n\n${HJALP}`);
@@ -511,21 +543,14 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
       io.err(err.message);
       return 1;
     }
-    if (err instanceof ResourceNotFoundException) {
-      io.err(
-        `Tabellen "${tableName}" finns inte på ${endpoint}. Har den lokala stacken startats (npm start)? Ange annars --table.`,
-      );
-      return 2;
-    }
-    if (isConnectionError(err)) {
-      io.err(
-        `Den lokala stacken körs inte: ingen DynamoDB svarar på ${endpoint}.\nStarta den med "npm start" i ett annat fönster, eller ange --endpoint.`,
-      );
+    const unreachable = diarium.explain(err);
+    if (unreachable) {
+      io.err(unreachable);
       return 2;
     }
     throw err;
   } finally {
-    client?.destroy();
+    diarium.close();
   }
 }
 

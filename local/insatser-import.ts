@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseInsatsregister, sparaInsatsregister } from '../domain/diarium/insatsregister.js';
-import type { DiariumKansliRepository } from '../domain/diarium/ports.js';
-import { DynamoDiariumRepository } from '../functions/lib/adapters/dynamo-diarium-repository.js';
-import { CLI_DEFAULTS, isConnectionError, type CliIo } from './diarium-cli.js';
+import { openCliDiarium, type CliIo } from './diarium-cli.js';
 
 const HJALP = `Läs in insatsregistret (upsert per id; inget tas bort):
 
@@ -63,26 +59,8 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
     io.err(`Registret lästes inte in; rätta först:\n${fel.map((f) => `  – ${f}`).join('\n')}`);
     return 65;
   }
-  const endpoint = v.endpoint ?? io.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? CLI_DEFAULTS.endpoint;
-  const tableName = v.table ?? io.env['TABLE_NAME'] ?? CLI_DEFAULTS.table;
-  const client = io.repo
-    ? null
-    : new DynamoDBClient({
-        endpoint,
-        region: CLI_DEFAULTS.region,
-        credentials: CLI_DEFAULTS.credentials,
-        maxAttempts: 2,
-        requestHandler: { connectionTimeout: 2000 },
-      });
-  const repo: DiariumKansliRepository =
-    io.repo ??
-    new DynamoDiariumRepository(
-      DynamoDBDocumentClient.from(client!, { marshallOptions: { removeUndefinedValues: true } }),
-      {
-        tableName,
-        clock: io.clock,
-      },
-    );
+  const diarium = openCliDiarium(io, v, { serie });
+  const { repo } = diarium;
   try {
     const r = await sparaInsatsregister(repo, insatser, {
       skapaArenden: v['skapa-arenden'] ?? false,
@@ -97,21 +75,14 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
     }
     return 0;
   } catch (err) {
-    if (err instanceof ResourceNotFoundException) {
-      io.err(
-        `Tabellen "${tableName}" finns inte på ${endpoint}. Har den lokala stacken startats (npm start)?`,
-      );
-      return 2;
-    }
-    if (isConnectionError(err)) {
-      io.err(
-        `Den lokala stacken körs inte: ingen DynamoDB svarar på ${endpoint}. Starta den med "npm start", eller ange --endpoint.`,
-      );
+    const unreachable = diarium.explain(err);
+    if (unreachable) {
+      io.err(unreachable);
       return 2;
     }
     throw err;
   } finally {
-    client?.destroy();
+    diarium.close();
   }
 }
 

@@ -47,6 +47,17 @@ const notFound = (m: string) =>
     m,
   );
 
+/** A POST to a granskning that has already been decided. */
+const closedConflict = (m: string) =>
+  page(
+    409,
+    messagePage(
+      'Granskningen är avslutad',
+      'Beredningsgruppen har redan fattat beslut om den här rapporten.',
+    ),
+    m,
+  );
+
 /**
  * GET and HEAD only read (mail scanners and link previews open links on their own);
  * POST, with the page's CSRF value, records the decision exactly once.
@@ -107,15 +118,7 @@ export function makeHandler(deps: BeslutDeps) {
 
     if (view.typ === 'saknas') return notFound(method);
     if (view.typ === 'besvarad') return page(409, alreadyDecidedPage(view.beslut), method);
-    if (view.typ === 'avslutad')
-      return page(
-        409,
-        messagePage(
-          'Granskningen är avslutad',
-          'Beredningsgruppen har redan fattat beslut om den här rapporten.',
-        ),
-        method,
-      );
+    if (view.typ === 'avslutad') return closedConflict(method);
     if (view.typ === 'utgangen')
       return page(
         410,
@@ -164,13 +167,6 @@ export function makeHandler(deps: BeslutDeps) {
     if (res.orsak === 'redan-besvarad') return page(409, alreadyDecidedPage(res.tidigare), method);
     if (res.orsak === 'utgangen')
       return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig.'), method);
-    return page(
-      409,
-      messagePage(
-        'Granskningen är avslutad',
-        'Beredningsgruppen har redan fattat beslut om den här rapporten.',
-      ),
-      method,
-    );
+    return closedConflict(method);
   }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }
