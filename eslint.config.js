@@ -12,6 +12,8 @@ export default tseslint.config(
       '.scratch',
       'eslint.config.js',
       '*.config.ts',
+      // One-line CommonJS shims that esbuild aliases the Node built-ins to (infra/constructs/bundle-settings.ts).
+      'functions/lib/builtins/*.cjs',
     ],
   },
   ...tseslint.configs.strictTypeChecked,

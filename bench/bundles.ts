@@ -1,7 +1,7 @@
 /**
- * Per Lambda: the bundle as the CDK stack builds it (infra/constructs/app-function.ts: ESM, minified, source
- * map without sources, node22, createRequire banner, the OCR modules external for ingest), its size, and the
- * module init time of a fresh `node` importing it with the function's configuration in the environment.
+ * Per Lambda: the bundle as the CDK stack builds it (functionBuildOptions in infra/constructs/bundle-settings.ts,
+ * the OCR modules external for ingest), its size, and the module init time of a fresh `node` importing it with
+ * the function's configuration in the environment.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -10,18 +10,11 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { functionBuildOptions, OCR_MODULES } from '../infra/constructs/bundle-settings.js';
 import { figure, type Figure } from './lib/stats.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-// Same text as ESM_REQUIRE_BANNER in app-function.ts (not exported there).
-const BANNER =
-  "import{createRequire as __rfCreateRequire}from'node:module';const require=__rfCreateRequire(import.meta.url);";
-/** As in infra/constructs/ingest-pipeline.ts: installed next to the bundle, not bundled. */
-const EXTERNAL: Record<string, string[]> = {
-  ingest: ['tesseract.js', '@tesseract.js-data/swe', '@napi-rs/canvas'],
-};
 
 /** Enough configuration for every function's cold-start parse (functions/lib/config.ts). */
 const ENV: Record<string, string> = {
@@ -66,35 +59,36 @@ export function lambdaNames(): string[] {
   });
 }
 
+function bundlePath(outDir: string, name: string): string {
+  return path.join(outDir, name, 'index.mjs');
+}
+
+function isOcrPath(name: string): boolean {
+  return name === 'ingest';
+}
+
 export async function benchBundles(dir: string, initRuns: number): Promise<Figure[]> {
   const outDir = path.resolve(dir, 'bundles');
   mkdirSync(outDir, { recursive: true });
   const runner = path.join(outDir, 'init-runner.mjs');
   writeFileSync(runner, RUNNER);
-  const figures: Figure[] = [];
-  for (const name of lambdaNames()) {
-    const outfile = path.join(outDir, name, 'index.mjs');
-    await build({
-      entryPoints: [path.join(ROOT, 'functions', name, 'handler.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      banner: { js: BANNER },
-      external: EXTERNAL[name] ?? [],
-      logLevel: 'error',
-      metafile: false,
-    });
+  const names = lambdaNames();
+  const sizes = new Map<string, Figure>();
+  for (const name of names) {
+    const outfile = bundlePath(outDir, name);
+    await build(
+      functionBuildOptions(
+        ROOT,
+        path.join(ROOT, 'functions', name, 'handler.ts'),
+        outfile,
+        isOcrPath(name) ? OCR_MODULES : [],
+      ),
+    );
     const bytes = readFileSync(outfile);
     const mb = bytes.length / 1024 / 1024;
     const gz = gzipSync(bytes).length / 1024;
-    const ocr = name === 'ingest';
-    figures.push({
+    const ocr = isOcrPath(name);
+    sizes.set(name, {
       group: 'bundle size',
       name,
       unit: 'MB',
@@ -105,19 +99,29 @@ export async function benchBundles(dir: string, initRuns: number): Promise<Figur
       ...(ocr ? {} : { target: { op: '<=' as const, value: 1 } }),
       note: `gzip ${gz.toFixed(0)} KB${ocr ? '; OCR path: tesseract.js, swe data, canvas installed beside it' : ''}`,
     });
-    const times: number[] = [];
-    for (let i = 0; i < initRuns; i++) {
-      const { stdout } = await run(process.execPath, [runner, pathToFileURL(outfile).href], {
+  }
+
+  // Round robin over the functions rather than one function's runs in a row: this machine's speed drifts over
+  // seconds, and a slow spell should spread over all functions instead of landing on one.
+  const times = new Map<string, number[]>(names.map((n) => [n, []]));
+  for (let i = 0; i < initRuns; i++) {
+    for (const name of names) {
+      const { stdout } = await run(process.execPath, [runner, pathToFileURL(bundlePath(outDir, name)).href], {
         env: { PATH: process.env['PATH'] ?? '', ...ENV },
       });
       const parsed = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms?: unknown };
       if (typeof parsed.ms !== 'number') throw new Error(`init-runner gav inget värde för ${name}`);
-      times.push(parsed.ms);
+      times.get(name)?.push(parsed.ms);
     }
+  }
+
+  const figures: Figure[] = [];
+  for (const name of names) {
+    figures.push(sizes.get(name)!);
     figures.push(
-      figure('module init', name, 'ms', times, {
-        ...(ocr ? {} : { target: { op: '<=' as const, value: 150 } }),
-        note: 'fresh node, --enable-source-maps as on Lambda',
+      figure('module init', name, 'ms', times.get(name) ?? [], {
+        ...(isOcrPath(name) ? {} : { target: { op: '<=' as const, value: 150 } }),
+        note: 'fresh node, --enable-source-maps as on Lambda; runs interleaved across functions',
       }),
     );
   }

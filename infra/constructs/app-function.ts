@@ -9,6 +9,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { bundleAliases, ESM_REQUIRE_BANNER } from './bundle-settings.js';
 
 /** Repository root (infra/constructs/../..): entries and the lock file are resolved from here. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,10 +18,6 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const SERVICE_NAME = 'rapportflode';
 /** CloudWatch namespace of the custom metrics (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = 'Rapportflode';
-
-// ESM bundles have no `require`; CJS dependencies that esbuild inlines still call it.
-const ESM_REQUIRE_BANNER =
-  "import{createRequire as __rfCreateRequire}from'node:module';const require=__rfCreateRequire(import.meta.url);";
 
 export interface AppFunctionProps {
   /** Path of the handler relative to the repository root, e.g. `functions/ingest/handler.ts`. */
@@ -109,6 +106,10 @@ export class AppFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         banner: ESM_REQUIRE_BANNER,
+        // Built-ins load when first used, and only Lambda's credential source is bundled (bundle-settings.ts).
+        esbuildArgs: {
+          '--alias': Object.entries(bundleAliases()).map(([from, to]) => `${from}=${to}`),
+        },
         // Bundle the SDK (the versions we test with are the versions that run); only nodeModules stay out.
         externalModules: nodeModules,
         bundleAwsSDK: true,

@@ -16,6 +16,7 @@ import {
   grantTableReadWrite,
 } from './data-access.js';
 import type { DataResources } from './data-access.js';
+import { OCR_MODULES } from './bundle-settings.js';
 
 export const INGEST_TIMEOUT = Duration.minutes(10);
 
@@ -83,7 +84,7 @@ export class IngestPipeline extends Construct {
       memorySize: 3008,
       timeout: INGEST_TIMEOUT,
       logRetention: props.logRetention,
-      nodeModules: ['tesseract.js', '@tesseract.js-data/swe', '@napi-rs/canvas'],
+      nodeModules: OCR_MODULES,
       environment: {
         TABLE_NAME: data.table.tableName,
         INBOUND_BUCKET: data.bucket.bucketName,
