@@ -36,6 +36,8 @@ export interface AppFunctionProps {
   /** @default 2 when onFailure is set */
   readonly retryAttempts?: number;
   readonly reservedConcurrentExecutions?: number;
+  /** Node options beyond `--enable-source-maps`, which every function has. */
+  readonly nodeOptions?: string[];
 }
 
 /**
@@ -90,7 +92,7 @@ export class AppFunction extends Construct {
         ? {}
         : { onFailure: props.onFailure, retryAttempts: props.retryAttempts ?? 2 }),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', ...(props.nodeOptions ?? [])].join(' '),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',

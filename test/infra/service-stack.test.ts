@@ -47,7 +47,10 @@ describe('functions', () => {
       expect(props['Architectures'], name).toEqual(['arm64']);
       expect(props['TracingConfig'], name).toEqual({ Mode: 'Active' });
       expect(props['Handler'], name).toBe('index.handler');
-      expect(envOf(fn)['NODE_OPTIONS'], name).toBe('--enable-source-maps');
+      expect(envOf(fn)['NODE_OPTIONS'], name).toBe(
+        // The ingest frees the decoded scans before its OCR workers start (functions/lib/extraction/pdf.ts).
+        name === 'ingest' ? '--enable-source-maps --expose-gc' : '--enable-source-maps',
+      );
       expect(envOf(fn)['POWERTOOLS_SERVICE_NAME'], name).toBe('rapportflode');
       expect(envOf(fn)['POWERTOOLS_TRACER_CAPTURE_RESPONSE'], name).toBe('false');
       expect(props['LoggingConfig'], name).toEqual({
