@@ -282,7 +282,7 @@ describe('the ingest path on the local stack', () => {
     expect((await mailTo(from, 'Komplettering behövs')).body.text).toMatch(/Word \(\.docx\).*PDF/s);
   });
 
-  it('recognises winmail.dat and asks for the report as a normal attachment', async () => {
+  it('recognises a winmail.dat with nothing in it and asks for the report as a normal attachment', async () => {
     const from = 'outlook@kommun.example';
     const key = await sendMail(stack, {
       from,
@@ -290,6 +290,35 @@ describe('the ingest path on the local stack', () => {
     });
     const outcome = await waitForOutcome(stack, key);
     expect((await repo.getHandling(outcome.diarienummer))!.flaggor).toContain('problem:WINMAIL_DAT');
+  });
+
+  it('registers a report sent inside Outlook’s winmail.dat and files both the container and the report', async () => {
+    const from = 'rtf@kommun.example';
+    const docx = await syntheticReportDocx({
+      insatsnamn: 'Winmail-insats Sandviken',
+      organisation: 'Sandvikens kommun',
+    });
+    const key = await sendMail(stack, {
+      from,
+      attachments: [
+        {
+          filename: 'winmail.dat',
+          content: Buffer.from(
+            makeTnef([{ title: 'SLUTRA~1.DOC', content: docx, longName: 'Slutrapport Sandviken.docx' }]),
+          ),
+          contentType: 'application/ms-tnef',
+        },
+      ],
+    });
+    const outcome = await waitForOutcome(stack, key);
+    expect(outcome.status).toBe('komplett');
+    const h = (await repo.getHandling(outcome.diarienummer))!;
+    expect(h.rapport?.['insatsnamn']).toBe('Winmail-insats Sandviken');
+    expect(h.filer.map((f) => f.filnamn)).toEqual(
+      expect.arrayContaining(['winmail.dat', 'Slutrapport Sandviken.docx']),
+    );
+    expect(h.filer.find((f) => f.filnamn === 'Slutrapport Sandviken.docx')?.sha256).toBe(sha(docx));
+    await mailTo(from, 'Kvittens');
   });
 
   it('takes the sender of a forwarded report from the inner message and records the forwarding', async () => {

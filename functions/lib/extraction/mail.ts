@@ -16,6 +16,7 @@ import { resolveLimits, type ExtractionLimits } from './limits.js';
 import { problem } from './problems.js';
 import { parseSesReceipt } from './ses-receipt.js';
 import { tidyText } from './text-decode.js';
+import { unpackTnef } from './tnef.js';
 
 export interface ExtractMailOptions {
   /** Chooses the slutrapport among the texts read (attachments first, then the body); -1 for none. */
@@ -123,6 +124,35 @@ function toAttachment(a: Attachment, index: number): ExtractedAttachment {
     content,
     inline,
   };
+}
+
+/**
+ * Outlook's winmail.dat: the files in it join the attachments (read and stored like any other), and the
+ * container stays as received. Returns the winmail.dat attachments read to their end, which need no reading of
+ * their own; one that broke off is also read as itself, so its problem is reported if no report is found.
+ */
+function unpackWinmail(attachments: ExtractedAttachment[]): Set<number> {
+  const unpacked = new Set<number>();
+  const received = attachments.length;
+  for (let i = 0; i < received; i++) {
+    const container = attachments[i]!;
+    if (container.detectedType !== 'tnef') continue;
+    const { files, complete } = unpackTnef(container.content);
+    if (files.length === 0) continue;
+    if (complete) unpacked.add(i);
+    for (const f of files) {
+      attachments.push({
+        filename: f.filename,
+        detectedType: detectType(f.content),
+        contentType: 'application/octet-stream',
+        size: f.content.length,
+        sha256: sha256(f.content),
+        content: f.content,
+        inline: false,
+      });
+    }
+  }
+  return unpacked;
 }
 
 async function parseMime(raw: Uint8Array, limits: ExtractionLimits): Promise<Email> {
@@ -234,11 +264,12 @@ export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Pr
       mail.from = original;
     }
   }
+  const unpacked = unpackWinmail(attachments);
   mail.attachments = attachments;
 
   const readable = attachments
     .map((a, index) => ({ a, index }))
-    .filter(({ a }) => !a.inline && a.detectedType !== 'epost');
+    .filter(({ a, index }) => !a.inline && a.detectedType !== 'epost' && !unpacked.has(index));
   const fileProblems: ExtractionProblem[] = [];
   const candidates: Candidate[] = [];
   if (readable.length > limits.maxAttachments) {

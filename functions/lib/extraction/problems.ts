@@ -76,7 +76,7 @@ function message(kod: ProblemKod, fil: string | undefined, detail: string | unde
     case 'TIDSGRANS':
       return `${f} tog för lång tid att läsa och tolkningen avbröts. Skicka rapporten som Word (.docx) eller som en PDF sparad direkt från Word.`;
     case 'WINMAIL_DAT':
-      return `${fil ? `Bilagan ”${fil}”` : 'Bilagan winmail.dat'} är i Outlooks interna format (TNEF) och kan inte läsas. Ställ in Outlook på att skicka som HTML eller oformaterad text, eller skicka rapporten från ett annat e-postprogram. ${SKICKA_IGEN}`;
+      return `${fil ? `Bilagan ”${fil}”` : 'Bilagan winmail.dat'} är i Outlooks interna format (TNEF), och ingen rapport gick att läsa ur den. Ställ in Outlook på att skicka som HTML eller oformaterad text, eller skicka rapporten från ett annat e-postprogram. ${SKICKA_IGEN}`;
     case 'INGEN_RAPPORT':
       return `Vi hittade ingen slutrapport i meddelandet${detail ? ` (${detail})` : ''}. Bifoga rapporten som ${GODKANDA_FORMAT}`;
   }

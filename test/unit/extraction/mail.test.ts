@@ -145,7 +145,7 @@ describe('extractMail', () => {
     expect(mail.problems[0]!.meddelande).toContain('Word (.docx), PDF');
   });
 
-  it('recognises winmail.dat and keeps it', async () => {
+  it('recognises a winmail.dat with no files in it, keeps it and says why it cannot be read', async () => {
     const tnef = makeTnef();
     const raw = await composeMail({
       from,
@@ -164,6 +164,32 @@ describe('extractMail', () => {
     });
     expect(mail.problems.map((p) => p.kod)).toEqual(['WINMAIL_DAT', 'INGEN_RAPPORT']);
     expect(mail.problems[0]!.meddelande).toMatch(/Outlook/);
+  });
+
+  it('reads the report out of a winmail.dat and keeps both the container and the file', async () => {
+    const docx = await makeDocx();
+    const tnef = makeTnef([{ title: 'SLUTRA~1.DOC', content: docx, longName: 'Slutrapport Ockelbo.docx' }]);
+    const raw = await composeMail({
+      from,
+      to,
+      subject: 'Slutrapport',
+      text: 'Se bifogad fil.',
+      attachments: [
+        { filename: 'winmail.dat', content: Buffer.from(tnef), contentType: 'application/ms-tnef' },
+      ],
+    });
+    const mail = await extractMail(raw, { pickReport });
+    expect(mail.attachments.map((a) => [a.filename, a.detectedType])).toEqual([
+      ['winmail.dat', 'tnef'],
+      ['Slutrapport Ockelbo.docx', 'docx'],
+    ]);
+    expect(mail.attachments[1]!.sha256).toBe(sha(docx));
+    expect(mail.report).toMatchObject({
+      source: 'bilaga',
+      attachmentIndex: 1,
+      filename: 'Slutrapport Ockelbo.docx',
+    });
+    expect(mail.problems).toEqual([]);
   });
 
   it('keeps hostile attachments and explains each when no report could be read', async () => {
