@@ -5,11 +5,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { syntheticReportDocx, syntheticReportText } from '../support/synthetic-report.js';
+import {
+  syntheticReportDocx,
+  syntheticReportLines,
+  syntheticReportText,
+} from '../support/synthetic-report.js';
 import { makeDocumentClient } from '../../functions/lib/adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
 import { composeMail, outbox, sendMail, sendRaw, waitFor, waitForOutcome } from '../support/local-helpers.js';
 import {
+  makeDoc,
   makeEncryptedPdf,
   makeJavascriptPdf,
   makeLongHeaderMail,
@@ -290,6 +295,23 @@ describe('the ingest path on the local stack', () => {
     });
     const outcome = await waitForOutcome(stack, key);
     expect((await repo.getHandling(outcome.diarienummer))!.flaggor).toContain('problem:WINMAIL_DAT');
+  });
+
+  it('registers a slutrapport written in legacy Word (.doc)', async () => {
+    const from = 'gammal-word@kommun.example';
+    const doc = makeDoc(
+      syntheticReportLines({ insatsnamn: 'Doc-insats Hudiksvall', organisation: 'Hudiksvalls kommun' }),
+    );
+    const key = await sendMail(stack, {
+      from,
+      attachments: [{ filename: 'Slutrapport Hudiksvall.doc', content: Buffer.from(doc) }],
+    });
+    const outcome = await waitForOutcome(stack, key);
+    expect(outcome.status).toBe('komplett');
+    const h = (await repo.getHandling(outcome.diarienummer))!;
+    expect(h.rapport?.['insatsnamn']).toBe('Doc-insats Hudiksvall');
+    expect(h.filer.find((f) => f.filnamn === 'Slutrapport Hudiksvall.doc')?.typ).toBe('doc');
+    await mailTo(from, 'Kvittens');
   });
 
   it('registers a report sent inside Outlook’s winmail.dat and files both the container and the report', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectType, extractDocument } from '../../../functions/lib/extraction/index.js';
 import {
   BILLION_LAUGHS,
+  makeDoc,
   makeDocx,
   makeEncryptedPdf,
   makeJavascriptPdf,
@@ -53,6 +54,13 @@ describe('extractDocument', () => {
       '| Organisations namn | Arbetsställets namn |\n| Ockelbo kommun | Jobbcentrum Väst |',
     );
     expect(doc.text!.indexOf('Uppgiftslämnare')).toBeLessThan(doc.text!.indexOf('Efter tabellen'));
+  });
+
+  it('reads a legacy Word 97–2003 .doc', async () => {
+    const doc = await extractDocument(makeDoc(), 'Slutrapport Öjebyn.doc');
+    expect(doc.problems).toEqual([]);
+    expect(doc.format).toBe('doc');
+    expect(doc.text).toContain('Insatsens namn\nSamverkan i Ödmården');
   });
 
   it('reads a text PDF page by page', async () => {
