@@ -1,8 +1,10 @@
-import type { DiariumRepository, MailSender, NewHandling } from '../diarium/ports.js';
-import type { Handling } from '../diarium/types.js';
+import { createHash } from 'node:crypto';
+import type { DiariumRepository, DocumentStore, MailSender, NewHandling } from '../diarium/ports.js';
+import type { Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import { eskaleringsMail, granskningsMail, utfallMail } from '../mail/templates.js';
 import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
+import { beslutsdokument } from './beslutsdokument.js';
 import { evaluate } from './policy.js';
 import type { GranskningRepository, RecordDecisionResult, WorkflowCallback } from './ports.js';
 import type {
@@ -23,6 +25,8 @@ export interface GranskningDeps {
   granskningar: GranskningRepository;
   mailer: MailSender;
   callback: WorkflowCallback;
+  /** Where the decision document is filed (the inbound bucket's content-addressed handlingar/). */
+  documents: Pick<DocumentStore, 'put'>;
   clock: () => Date;
   config: {
     beredningsgrupp: Granskare[];
@@ -331,6 +335,29 @@ export async function finalizeGranskning(
       : utfall === 'komplettering'
         ? `Beslut: komplettering begärd av slutrapport ${handling.diarienummer}`
         : `Granskning av ${handling.diarienummer} avslutad utan beslut`;
+  // The decision as a document, filed before the handling that records it (content-addressed, so a retry writes
+  // the same object) and registered as that handling's file.
+  const dokument = beslutsdokument({
+    handling,
+    insatsnamn,
+    utfall,
+    beslut,
+    policy: deps.config.policy,
+    avgjord: granskning?.avgjord ?? now,
+    granskningId: input.granskningId,
+  });
+  const bytes = new TextEncoder().encode(dokument.text);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  const nyckel = `handlingar/${sha}/${dokument.filnamn}`;
+  await deps.documents.put(nyckel, bytes, 'text/plain; charset=utf-8', { sha256: sha });
+  const fil: StoredFile = {
+    filnamn: dokument.filnamn,
+    sha256: sha,
+    storlek: bytes.length,
+    typ: 'text',
+    nyckel,
+    rapport: false,
+  };
   const nh: NewHandling = {
     mottagen: now,
     // An upprättad handling is dated when it is drawn up, in Swedish time (not the UTC date).
@@ -348,7 +375,7 @@ export async function finalizeGranskning(
     bedomning: 'komplett',
     fel: [],
     varningar: [],
-    filer: [],
+    filer: [fil],
     personnummer: [],
     sekretess: false,
     flaggor: [],

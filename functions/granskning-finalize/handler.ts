@@ -3,11 +3,14 @@ import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { buildGranskningDeps } from '../lib/granskning-deps.js';
 import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
+import { S3SignedWriter } from '../lib/adapters/s3-link-signer.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.finalize);
 export const handler = makeHandler(
   buildGranskningDeps(config, {
     mailer: new SesMailSender(tracer.captureAWSv3Client(new SESv2Client({})), config.MAIL_FROM),
+    // The decision document is filed next to the handlingar's other files.
+    documents: new S3SignedWriter(config.INBOUND_BUCKET, config.AWS_REGION, config.AWS_ENDPOINT_URL_S3),
   }),
 );

@@ -82,7 +82,16 @@ export const schemas = {
           .filter(Boolean),
       ),
   }),
-  finalize: z.object({ ...base, MAIL_FROM: z.string().min(3), KANSLI_EMAIL: z.email() }),
+  finalize: z.object({
+    ...base,
+    MAIL_FROM: z.string().min(3),
+    KANSLI_EMAIL: z.email(),
+    INBOUND_BUCKET: z.string().min(1),
+    // As for beslut: the document writer signs its own request, without an S3 client.
+    AWS_REGION: z.string().min(1),
+    AWS_ENDPOINT_URL_S3: z.url().optional(),
+    BESLUT_POLICY: policy.default({ typ: 'forsta' }),
+  }),
   beslut: z.object({
     ...base,
     INBOUND_BUCKET: z.string().min(1),

@@ -1,5 +1,5 @@
 import type { GranskningDeps } from '../../domain/granskning/use-cases.js';
-import type { MailSender } from '../../domain/diarium/ports.js';
+import type { DocumentStore, MailSender } from '../../domain/diarium/ports.js';
 import type { WorkflowCallback } from '../../domain/granskning/ports.js';
 import type { BeslutPolicy, Granskare } from '../../domain/granskning/types.js';
 import { makeDocumentClient } from './adapters/dynamo-client.js';
@@ -30,17 +30,20 @@ export function applyFranvaro(grupp: Granskare[], franvarande: string[]): Gransk
 const noMail: MailSender = {
   send: () => Promise.reject(new Error('Den här funktionen skickar ingen e-post')),
 };
+const noDocuments: Pick<DocumentStore, 'put'> = {
+  put: () => Promise.reject(new Error('Den här funktionen lagrar inga dokument')),
+};
 const noCallback: WorkflowCallback = {
   sendSuccess: () => Promise.reject(new Error('Den här funktionen återupptar inga arbetsflöden')),
 };
 
 /**
- * Adapters for the granskning use cases. The SES and Step Functions clients are passed in by the functions
+ * Adapters for the granskning use cases. The SES, Step Functions and S3 clients are passed in by the functions
  * that use them, so a function that never mails (beslut) does not carry the SES client in its bundle.
  */
 export function buildGranskningDeps(
   c: GranskningEnv,
-  clients: { mailer?: MailSender; callback?: WorkflowCallback } = {},
+  clients: { mailer?: MailSender; callback?: WorkflowCallback; documents?: Pick<DocumentStore, 'put'> } = {},
 ): GranskningDeps {
   const db = makeDocumentClient();
   const diarium = new DynamoDiariumRepository(db, { tableName: c.TABLE_NAME, serie: c.DIARIUM_SERIE });
@@ -49,6 +52,7 @@ export function buildGranskningDeps(
     granskningar: new DynamoGranskningRepository(db, c.TABLE_NAME),
     mailer: clients.mailer ?? noMail,
     callback: clients.callback ?? noCallback,
+    documents: clients.documents ?? noDocuments,
     clock: () => new Date(),
     config: {
       beredningsgrupp: applyFranvaro(c.BEREDNINGSGRUPP ?? [], c.BEREDNINGSGRUPP_FRANVARANDE ?? []),

@@ -8,8 +8,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
+import { INBOUND_PREFIX } from '../stacks/stateful-stack.js';
 import { AppFunction } from './app-function.js';
-import { SecureQueue, grantSendMail, grantTableReadWrite } from './data-access.js';
+import { SecureQueue, grantObjectWrite, grantSendMail, grantTableReadWrite } from './data-access.js';
 import type { DataResources } from './data-access.js';
 
 /** State names: the local runner maps its task handlers by these (a contract). */
@@ -79,12 +80,20 @@ export class GranskningWorkflow extends Construct {
       logRetention: props.logRetention,
       environment: {
         TABLE_NAME: data.table.tableName,
+        INBOUND_BUCKET: data.bucket.bucketName,
         MAIL_FROM: config.mailFrom,
         KANSLI_EMAIL: config.kansliEmail,
         DIARIUM_SERIE: config.diariumSerie,
+        BESLUT_POLICY: JSON.stringify(config.beslutPolicy),
       },
     });
     grantTableReadWrite(this.finalize, data);
+    grantObjectWrite(
+      this.finalize,
+      data,
+      [INBOUND_PREFIX.handlingar],
+      'finalize files the decision document of a granskning among the handlingar.',
+    );
     grantSendMail(this.finalize, config.domain);
     this.finalize.acknowledgeSynchronous('Step Functions (lambda:invoke)');
 

@@ -283,6 +283,16 @@ describe('least privilege', () => {
     expect(byAction('s3:Put')).not.toMatch(/raw|uppladdat/);
   });
 
+  it('granskning-finalize writes its decision documents to handlingar/ and reads nothing from the bucket', () => {
+    const s3 = statementsOf(fns()['granskningFinalize']!).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('s3:')),
+    );
+    expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    const put = JSON.stringify(s3.flatMap(resourcesOf));
+    expect(put).toMatch(/\/handlingar\/\*/);
+    expect(put).not.toMatch(/raw|uppladdat|karantan/);
+  });
+
   it('reconcile lists raw/ only and may send to the ingest queue only', () => {
     const st = statementsOf(fns()['reconcile']!);
     const list = only(st.filter((x) => actionsOf(x).includes('s3:ListBucket')));

@@ -3,6 +3,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { outbox, sendMail, waitFor, waitForOutcome } from '../support/local-helpers.js';
 import { syntheticReportDocx } from '../support/synthetic-report.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
+import { S3DocumentStore, makeS3Client } from '../../functions/lib/adapters/s3-document-store.js';
 import {
   GRUPP,
   KANSLI,
@@ -90,6 +91,13 @@ describe('granskning with "first decision decides"', () => {
     const beslutshandling = detaljer?.handlingar.find((x) => x.diarienummer === beslutsnummer);
     expect(beslutshandling?.kalla).toBe('upprattad');
     expect(beslutshandling?.beskrivning).toContain('godkänd av beredningsgruppen');
+    // The decision is a document too: filed in the bucket and listed as the handling's file.
+    const fil = beslutshandling?.filer[0];
+    expect(fil?.filnamn).toBe(`Beslut ${rapport.diarienummer}.txt`);
+    const dokument = await new S3DocumentStore(makeS3Client(), h.stack.bucket).get(fil?.nyckel ?? '');
+    const text = new TextDecoder().decode(dokument.bytes);
+    expect(text).toContain('Beredningsgruppen godkänner slutrapporten.');
+    expect(text).toContain('Anders Påhittad, Region Gävleborg: Godkänd');
     expect(detaljer?.handlingar.find((x) => x.diarienummer === rapport.diarienummer)?.granskning).toBe(
       'godkand',
     );

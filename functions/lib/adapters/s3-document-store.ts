@@ -21,6 +21,39 @@ export function makeS3Client(): S3Client {
   );
 }
 
+/**
+ * Keys are content-addressed: if the object exists it already holds these bytes. A conditional put
+ * (If-None-Match) keeps retries from piling up versions, and needs no s3:ListBucket to tell "missing" from "denied".
+ */
+async function putObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  bytes: Uint8Array,
+  contentType: string,
+  metadata: Record<string, string>,
+): Promise<void> {
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: contentType,
+        Metadata: metadata,
+        IfNoneMatch: '*',
+      }),
+    );
+  } catch (err) {
+    if (
+      err instanceof Error &&
+      (err.name === 'PreconditionFailed' || err.name === 'ConditionalRequestConflict')
+    )
+      return;
+    throw new StorageError(`Kunde inte lagra ${key}`, { cause: err });
+  }
+}
+
 export class S3DocumentStore implements DocumentStore {
   constructor(
     private readonly s3: S3Client,
@@ -38,33 +71,13 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 
-  async put(
+  put(
     key: string,
     bytes: Uint8Array,
     contentType: string,
     metadata: Record<string, string> = {},
   ): Promise<void> {
-    // Keys are content-addressed: if the object exists it already holds these bytes. A conditional put
-    // (If-None-Match) keeps retries from piling up versions, and needs no s3:ListBucket to tell "missing" from "denied".
-    try {
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: bytes,
-          ContentType: contentType,
-          Metadata: metadata,
-          IfNoneMatch: '*',
-        }),
-      );
-    } catch (err) {
-      if (
-        err instanceof Error &&
-        (err.name === 'PreconditionFailed' || err.name === 'ConditionalRequestConflict')
-      )
-        return;
-      throw new StorageError(`Kunde inte lagra ${key}`, { cause: err });
-    }
+    return putObject(this.s3, this.bucket, key, bytes, contentType, metadata);
   }
 
   presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {

@@ -94,6 +94,8 @@ function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
       });
     },
   } as unknown as DiariumRepository;
+  const documents = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  const puts: string[] = [];
   const unreachable = new Set<string>();
   const mailer: MailSender = {
     send: (m) => {
@@ -125,6 +127,13 @@ function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
     diarium,
     granskningar,
     mailer,
+    documents: {
+      put: (key, bytes, contentType) => {
+        puts.push(key);
+        documents.set(key, { bytes, contentType });
+        return Promise.resolve();
+      },
+    },
     clock: () => new Date('2026-03-03T10:00:01.000Z'),
     config: {
       beredningsgrupp: [],
@@ -142,6 +151,8 @@ function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
     registered,
     granskningar,
     unreachable,
+    documents,
+    puts,
     failKansli: () => (failNextKansliMail = true),
   };
 }
@@ -169,6 +180,49 @@ describe('finalizeGranskning', () => {
     expect(s.log.map((l) => l.handelse)).toEqual(['granskning-avslutad', 'arende-status']);
     expect(s.registered).toHaveLength(1);
     expect(s.sent[0]?.text).toContain('SFG 26-4.2');
+    // The document is written again on every retry, to the same content-addressed key: one object.
+    expect(s.puts).toHaveLength(3);
+    expect(new Set(s.puts).size).toBe(1);
+  });
+
+  it('files the decision as a document of the upprättad handling: outcome, rule and every answer', async () => {
+    const s = setup({}, [
+      beslut,
+      {
+        ...beslut,
+        granskareId: 'olle',
+        namn: 'Olle Granskare',
+        organisation: 'Region Gävleborg',
+        utfall: 'komplettering',
+        kommentar: 'Avsnitt 5 saknar resultat.',
+        tidpunkt: '2026-03-03T10:30:00.000Z',
+      },
+    ]);
+    await finalizeGranskning(s.deps, input('godkand'));
+    const [key, doc] = [...s.documents.entries()][0]!;
+    const text = new TextDecoder().decode(doc.bytes);
+    expect(doc.contentType).toBe('text/plain; charset=utf-8');
+    expect(text).toContain('BESLUT');
+    expect(text).toContain('Ärende: SFG 26-4');
+    expect(text).toContain('Avser: slutrapport SFG 26-4.1, inkommen 2026-03-02');
+    expect(text).toContain('Insats: Stegvis till arbete');
+    expect(text).toContain('Beredningsgruppen godkänner slutrapporten.');
+    expect(text).toContain('Beslutsregel: det första svaret från en ledamot avgör.');
+    expect(text).toContain('2026-03-03 11:00  Karin Prövare, Försäkringskassan: Godkänd');
+    expect(text).toContain(
+      '2026-03-03 11:30  Olle Granskare, Region Gävleborg: Komplettering – ”Avsnitt 5 saknar resultat.”',
+    );
+    expect(s.registered[0]?.filer).toEqual([
+      {
+        filnamn: 'Beslut SFG 26-4.1.txt',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+        storlek: doc.bytes.length,
+        typ: 'text',
+        nyckel: key,
+        rapport: false,
+      },
+    ]);
+    expect(key).toBe(`handlingar/${s.registered[0]!.filer[0]!.sha256}/Beslut SFG 26-4.1.txt`);
   });
 
   it('keeps a decision reached as the last wait timed out, rather than "inget beslut"', async () => {
