@@ -22,6 +22,18 @@ const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('he
 const from = { name: 'Åsa Öberg', address: 'asa@ockelbo.example' };
 const to = 'kontakt@finsamgavleborg.se';
 
+/** A mail as Outlook sends it in its rich text format: a short body and the rest in winmail.dat. */
+const outlookRtfMail = (tnef: Uint8Array): Promise<Uint8Array> =>
+  composeMail({
+    from,
+    to,
+    subject: 'Slutrapport',
+    text: 'Se bifogad fil.',
+    attachments: [
+      { filename: 'winmail.dat', content: Buffer.from(tnef), contentType: 'application/ms-tnef' },
+    ],
+  });
+
 describe('extractMail', () => {
   it('reads the SES receipt: topmost Received time, verdicts and envelope sender beside From', async () => {
     const raw = await composeMail({ from, to, subject: 'Slutrapport', text: 'Insatsens namn\nX' });
@@ -147,15 +159,7 @@ describe('extractMail', () => {
 
   it('recognises a winmail.dat with no files in it, keeps it and says why it cannot be read', async () => {
     const tnef = makeTnef();
-    const raw = await composeMail({
-      from,
-      to,
-      subject: 'Slutrapport',
-      text: 'Se bifogad fil.',
-      attachments: [
-        { filename: 'winmail.dat', content: Buffer.from(tnef), contentType: 'application/ms-tnef' },
-      ],
-    });
+    const raw = await outlookRtfMail(tnef);
     const mail = await extractMail(raw, { pickReport });
     expect(mail.attachments[0]).toMatchObject({
       filename: 'winmail.dat',
@@ -169,15 +173,7 @@ describe('extractMail', () => {
   it('reads the report out of a winmail.dat and keeps both the container and the file', async () => {
     const docx = await makeDocx();
     const tnef = makeTnef([{ title: 'SLUTRA~1.DOC', content: docx, longName: 'Slutrapport Ockelbo.docx' }]);
-    const raw = await composeMail({
-      from,
-      to,
-      subject: 'Slutrapport',
-      text: 'Se bifogad fil.',
-      attachments: [
-        { filename: 'winmail.dat', content: Buffer.from(tnef), contentType: 'application/ms-tnef' },
-      ],
-    });
+    const raw = await outlookRtfMail(tnef);
     const mail = await extractMail(raw, { pickReport });
     expect(mail.attachments.map((a) => [a.filename, a.detectedType])).toEqual([
       ['winmail.dat', 'tnef'],
