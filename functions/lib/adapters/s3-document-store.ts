@@ -21,39 +21,6 @@ export function makeS3Client(): S3Client {
   );
 }
 
-/**
- * Keys are content-addressed: if the object exists it already holds these bytes. A conditional put
- * (If-None-Match) keeps retries from piling up versions, and needs no s3:ListBucket to tell "missing" from "denied".
- */
-async function putObject(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  bytes: Uint8Array,
-  contentType: string,
-  metadata: Record<string, string>,
-): Promise<void> {
-  try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: bytes,
-        ContentType: contentType,
-        Metadata: metadata,
-        IfNoneMatch: '*',
-      }),
-    );
-  } catch (err) {
-    if (
-      err instanceof Error &&
-      (err.name === 'PreconditionFailed' || err.name === 'ConditionalRequestConflict')
-    )
-      return;
-    throw new StorageError(`Kunde inte lagra ${key}`, { cause: err });
-  }
-}
-
 export class S3DocumentStore implements DocumentStore {
   constructor(
     private readonly s3: S3Client,
@@ -71,13 +38,33 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 
-  put(
+  async put(
     key: string,
     bytes: Uint8Array,
     contentType: string,
     metadata: Record<string, string> = {},
   ): Promise<void> {
-    return putObject(this.s3, this.bucket, key, bytes, contentType, metadata);
+    // Keys are content-addressed: if the object exists it already holds these bytes. A conditional put
+    // (If-None-Match) keeps retries from piling up versions, and needs no s3:ListBucket to tell "missing" from "denied".
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: contentType,
+          Metadata: metadata,
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (err) {
+      if (
+        err instanceof Error &&
+        (err.name === 'PreconditionFailed' || err.name === 'ConditionalRequestConflict')
+      )
+        return;
+      throw new StorageError(`Kunde inte lagra ${key}`, { cause: err });
+    }
   }
 
   presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {
