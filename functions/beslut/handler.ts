@@ -2,7 +2,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { buildGranskningDeps } from '../lib/granskning-deps.js';
-import { S3LinkSigner } from '../lib/adapters/s3-link-signer.js';
+import { S3LinkSigner } from '../lib/adapters/s3-signed-requests.js';
 import { SfnWorkflow } from '../lib/adapters/sfn-workflow.js';
 import { domainLog, makeLogger } from '../lib/logger.js';
 import { makeHandler } from './make-handler.js';

@@ -3,7 +3,7 @@ import { tracer } from '../lib/tracer.js';
 import { loadConfig, schemas } from '../lib/config.js';
 import { buildGranskningDeps } from '../lib/granskning-deps.js';
 import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
-import { S3SignedWriter } from '../lib/adapters/s3-link-signer.js';
+import { S3SignedWriter } from '../lib/adapters/s3-signed-requests.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.finalize);

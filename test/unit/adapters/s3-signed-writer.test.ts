@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../../../domain/diarium/errors.js';
-import { S3SignedWriter } from '../../../functions/lib/adapters/s3-link-signer.js';
+import { S3SignedWriter } from '../../../functions/lib/adapters/s3-signed-requests.js';
 
 // A real HTTP server on a free port stands in for S3: it records what arrives and answers with the status the
 // test sets, so the adapter's own request and its reading of S3's answers are what is tested.
