@@ -1,25 +1,30 @@
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { ankomstdatum, svenskTidpunktSekunder } from '../domain/diarium/ankomstdatum.js';
 import { toCsv } from '../domain/diarium/csv.js';
 import { formatArende, parseHandlingNummer } from '../domain/diarium/diarienummer.js';
 import { DiariumRegelError, HandlingNotFoundError } from '../domain/diarium/errors.js';
 import { andraAnkomst, makuleraHandling, slappHandling, verifieraArende } from '../domain/diarium/kansli.js';
-import type { DiariumKansliRepository, EventPublisher } from '../domain/diarium/ports.js';
+import type { DiariumKansliRepository, DocumentStore, EventPublisher } from '../domain/diarium/ports.js';
 import type { Arende, AuditEntry, Handling } from '../domain/diarium/types.js';
 import type { Verifiering } from '../domain/diarium/verifiera.js';
 import { DynamoDiariumRepository } from '../functions/lib/adapters/dynamo-diarium-repository.js';
 import { AppEventPublisher, eventBridgeSink } from '../functions/lib/adapters/eventbridge-publisher.js';
+import { S3DocumentStore } from '../functions/lib/adapters/s3-document-store.js';
 
 export const CLI_DEFAULTS = {
   endpoint: 'http://127.0.0.1:8000',
   table: 'rapportflode-diarium',
   eventbridge: 'http://127.0.0.1:4010',
+  s3: 'http://127.0.0.1:4569',
+  bucket: 'rapportflode-inbound',
   bus: 'rapportflode-lokal',
   region: 'eu-west-1',
   credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -45,6 +50,8 @@ export interface CliIo {
   /** Overrides for tests: an existing repository and event publisher instead of clients from the flags. */
   repo?: DiariumKansliRepository;
   events?: EventPublisher;
+  /** The inbound bucket's files, instead of an S3 client from the flags. */
+  store?: Pick<DocumentStore, 'get'>;
   cwd?: string;
 }
 
@@ -52,6 +59,7 @@ const HJALP = `Diariet – verktyg för kansliet
 
   npm run diarium -- list [--from ÅÅÅÅ-MM-DD] [--to ÅÅÅÅ-MM-DD] [--json]
   npm run diarium -- show <diarienummer>            handling (eller ärende), filer, ärendets logg
+  npm run diarium -- filer <diarienummer> [--till katalog]  hämta handlingens filer (kontrollerade mot SHA-256)
   npm run diarium -- export --csv [--from …] [--to …] [--fil diarium.csv | --fil -]
   npm run diarium -- makulera <diarienummer> --skal "…" --av "…"
   npm run diarium -- andra-ankomst <diarienummer> --tid 2026-03-02T09:15:00+01:00 --skal "…" --av "…"
@@ -60,7 +68,9 @@ const HJALP = `Diariet – verktyg för kansliet
 
   --endpoint URL   DynamoDB (standard ${CLI_DEFAULTS.endpoint} eller AWS_ENDPOINT_URL_DYNAMODB)
   --table NAMN     tabell (standard ${CLI_DEFAULTS.table})
-  --serie SERIE    diarieserie (standard SFG eller DIARIUM_SERIE)`;
+  --serie SERIE    diarieserie (standard SFG eller DIARIUM_SERIE)
+  --s3 URL         S3 för filer (standard ${CLI_DEFAULTS.s3} eller AWS_ENDPOINT_URL_S3)
+  --bucket NAMN    bucket för filer (standard ${CLI_DEFAULTS.bucket} eller INBOUND_BUCKET)`;
 
 const GRANSKNING_SV: Record<Handling['granskning'], string> = {
   'ej-aktuell': 'ej aktuell',
@@ -270,6 +280,30 @@ function handlingText(h: Handling, arende: Arende | null): string {
   return lines.join('\n');
 }
 
+/** A file name from a sender, safe to write: no directories, no characters Windows or a shell would trip on. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  const clean = base
+    .replace(/[\u0000-\u001f<>:"|?*]/g, '_')
+    .replace(/^\.+/, '_')
+    .trim();
+  return clean || 'fil';
+}
+
+/** The inbound bucket on the local stack (or the endpoint and bucket given). */
+function cliStore(
+  io: CliIo,
+  flags: { s3?: string | undefined; bucket?: string | undefined },
+): Pick<DocumentStore, 'get'> {
+  const s3 = new S3Client({
+    endpoint: flags.s3 ?? io.env['AWS_ENDPOINT_URL_S3'] ?? CLI_DEFAULTS.s3,
+    region: io.env['AWS_REGION'] ?? CLI_DEFAULTS.region,
+    credentials: CLI_DEFAULTS.credentials,
+    forcePathStyle: true,
+  });
+  return new S3DocumentStore(s3, flags.bucket ?? io.env['INBOUND_BUCKET'] ?? CLI_DEFAULTS.bucket);
+}
+
 export interface CliDiarium {
   repo: DiariumKansliRepository;
   /** The Swedish message for an error meaning the local stack or its table is not there; null otherwise. */
@@ -355,6 +389,9 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
         table: { type: 'string' },
         serie: { type: 'string' },
         eventbridge: { type: 'string' },
+        till: { type: 'string' },
+        s3: { type: 'string' },
+        bucket: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -452,6 +489,44 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
         const ver = await verifieraArende(repo, arendeDnr);
         io.out(verifieringText(ver));
         return ver.ok ? 0 : 1;
+      }
+      case 'filer': {
+        const dnr = need(arg, 'Diarienummer');
+        const hn = parseHandlingNummer(dnr);
+        if (!hn)
+          throw new DiariumRegelError(`Ange en handlings diarienummer, t.ex. SFG 26-1.2 (inte ${dnr}).`);
+        const d = await repo.getArendeDetaljer(formatArende(hn));
+        const h = d?.handlingar.find((x) => x.handlingsnummer === hn.handling);
+        if (!h) throw new HandlingNotFoundError(`Handlingen ${dnr} finns inte i diariet.`);
+        // Quarantined files stay where they are: they are not copied to the kansli's computer by a tool.
+        if (h.bedomning === 'karantan') {
+          throw new DiariumRegelError(
+            `${h.diarienummer} ligger i karantän (misstänkt skadlig kod); filerna hämtas inte.`,
+          );
+        }
+        if (h.filer.length === 0) {
+          io.out(`${h.diarienummer} har inga filer.`);
+          return 0;
+        }
+        const store = io.store ?? cliStore(io, v);
+        const dir = path.resolve(io.cwd ?? process.cwd(), v.till ?? '.');
+        mkdirSync(dir, { recursive: true });
+        let fel = 0;
+        for (const f of h.filer) {
+          const { bytes } = await store.get(f.nyckel);
+          const sha = createHash('sha256').update(bytes).digest('hex');
+          if (sha !== f.sha256) {
+            io.err(
+              `${f.filnamn}: innehållet stämmer inte med diariets SHA-256 (${sha}, diariet ${f.sha256}); filen skrevs inte.`,
+            );
+            fel++;
+            continue;
+          }
+          const target = path.join(dir, `${h.diarienummer} ${safeFileName(f.filnamn)}`);
+          writeFileSync(target, bytes);
+          io.out(`Skrev ${target} (${bytes.length.toLocaleString('sv-SE')} byte, SHA-256 stämmer)`);
+        }
+        return fel === 0 ? 0 : 1;
       }
       case 'export': {
         if (!v.csv) throw new DiariumRegelError('Ange formatet: export --csv.');

@@ -13,7 +13,7 @@ import {
 import { DiariumRegelError } from '../../domain/diarium/errors.js';
 import { postlistaRows } from '../../domain/diarium/postlista.js';
 import { makeHandler as makePostlista } from '../../functions/postlista/make-handler.js';
-import { runDiariumCli, type ListRad } from '../../local/diarium-cli.js';
+import { runDiariumCli, type CliIo, type ListRad } from '../../local/diarium-cli.js';
 import { runInsatserImport } from '../../local/insatser-import.js';
 import { seedDemoInsatser } from '../../local/demo-insatser.js';
 import { startAwsApiServer, type BusEvent } from '../../local/aws-api-server.js';
@@ -397,7 +397,7 @@ describe('the audit chain', () => {
 });
 
 describe('the kansli CLI and the register import', () => {
-  function io(extra: { cwd?: string } = {}) {
+  function io(extra: Pick<CliIo, 'cwd' | 'store'> = {}) {
     const out: string[] = [];
     const err: string[] = [];
     return {
@@ -412,6 +412,32 @@ describe('the kansli CLI and the register import', () => {
       },
     };
   }
+
+  it('fetches a handling’s files checked against the diarium’s SHA-256, and writes no file whose content changed', async () => {
+    const { table, register, ingest } = await setup();
+    const a = await register(mail());
+    const flags = ['--endpoint', db.local.endpoint, '--table', table];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'diarium-filer-'));
+    const fil = a.handling.filer[0]!;
+
+    const ok = io({ cwd: dir, store: ingest.deps.store });
+    expect(await runDiariumCli(['filer', a.handling.diarienummer, '--till', 'ut', ...flags], ok.io)).toBe(0);
+    const written = path.join(dir, 'ut', `${a.handling.diarienummer} ${fil.filnamn}`);
+    expect(readFileSync(written).equals(Buffer.from(ingest.objects.get(fil.nyckel)!))).toBe(true);
+    expect(ok.out.join('\n')).toContain('SHA-256 stämmer');
+
+    ingest.objects.set(fil.nyckel, Buffer.from('ändrat i efterhand'));
+    const changed = io({ cwd: dir, store: ingest.deps.store });
+    expect(
+      await runDiariumCli(['filer', a.handling.diarienummer, '--till', 'igen', ...flags], changed.io),
+    ).toBe(1);
+    expect(changed.err.join('\n')).toContain('stämmer inte med diariets SHA-256');
+    expect(() => readFileSync(path.join(dir, 'igen', `${a.handling.diarienummer} ${fil.filnamn}`))).toThrow();
+
+    const arende = io({ cwd: dir, store: ingest.deps.store });
+    expect(await runDiariumCli(['filer', a.handling.arende, ...flags], arende.io)).not.toBe(0);
+    expect(arende.err.join('\n')).toContain('Ange en handlings diarienummer');
+  });
 
   it('lists, shows, exports, voids, verifies and overrides arrival against DynamoDB Local through the flags', async () => {
     const { table, register } = await setup();

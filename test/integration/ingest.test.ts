@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { runDiariumCli } from '../../local/diarium-cli.js';
 import {
   syntheticReportDocx,
   syntheticReportLines,
@@ -312,6 +313,29 @@ describe('the ingest path on the local stack', () => {
     expect(h.rapport?.['insatsnamn']).toBe('Doc-insats Hudiksvall');
     expect(h.filer.find((f) => f.filnamn === 'Slutrapport Hudiksvall.doc')?.typ).toBe('doc');
     await mailTo(from, 'Kvittens');
+
+    // The kansli fetches the files from the local stack's bucket with the diarium CLI.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rapportflode-filer-'));
+    const out: string[] = [];
+    const cliIo = {
+      out: (t: string) => out.push(t),
+      err: (t: string) => out.push(t),
+      env: {},
+      clock: () => new Date(),
+    };
+    const flags = [
+      '--endpoint',
+      stack.urls.dynamodb,
+      '--table',
+      stack.table,
+      '--s3',
+      stack.urls.s3,
+      '--bucket',
+      stack.bucket,
+    ];
+    expect(await runDiariumCli(['filer', outcome.diarienummer, '--till', dir, ...flags], cliIo)).toBe(0);
+    const hamtad = readFileSync(path.join(dir, `${outcome.diarienummer} Slutrapport Hudiksvall.doc`));
+    expect(hamtad.equals(Buffer.from(doc))).toBe(true);
   });
 
   it('registers a report sent inside Outlook’s winmail.dat and files both the container and the report', async () => {
