@@ -66,6 +66,8 @@ export class GranskningWorkflow extends Construct {
         KANSLI_EMAIL: config.kansliEmail,
         LINK_TTL_SECONDS: String(config.linkTtlSeconds),
         DIARIUM_SERIE: config.diariumSerie,
+        // Every function that builds the granskning's dependencies sees the configured rule, not a default.
+        BESLUT_POLICY: JSON.stringify(config.beslutPolicy),
       },
     });
     grantTableReadWrite(this.task, data);

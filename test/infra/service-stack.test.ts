@@ -103,7 +103,14 @@ describe('functions', () => {
       ]),
     );
     expect(keys(f['granskningFinalize']!)).toEqual(
-      expect.arrayContaining(['TABLE_NAME', 'MAIL_FROM', 'KANSLI_EMAIL', 'DIARIUM_SERIE']),
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'INBOUND_BUCKET',
+        'MAIL_FROM',
+        'KANSLI_EMAIL',
+        'DIARIUM_SERIE',
+        'BESLUT_POLICY',
+      ]),
     );
     expect(keys(f['beslut']!)).toEqual(
       expect.arrayContaining(['TABLE_NAME', 'INBOUND_BUCKET', 'BESLUT_POLICY', 'DIARIUM_SERIE']),
@@ -115,7 +122,10 @@ describe('functions', () => {
     expect(JSON.parse(String(envOf(f['granskningTask']!)['BEREDNINGSGRUPP']))).toEqual(
       s.built.config.beredningsgrupp,
     );
-    expect(JSON.parse(String(envOf(f['beslut']!)['BESLUT_POLICY']))).toEqual(s.built.config.beslutPolicy);
+    // The rule is the same wherever it is read: recorded (beslut), stated in the decision (finalize), task.
+    for (const name of ['beslut', 'granskningFinalize', 'granskningTask']) {
+      expect(JSON.parse(String(envOf(f[name]!)['BESLUT_POLICY'])), name).toEqual(s.built.config.beslutPolicy);
+    }
   });
 
   it('asynchronously invoked functions send failures to an on-failure destination', () => {
