@@ -495,8 +495,7 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
         const hn = parseHandlingNummer(dnr);
         if (!hn)
           throw new DiariumRegelError(`Ange en handlings diarienummer, t.ex. SFG 26-1.2 (inte ${dnr}).`);
-        const d = await repo.getArendeDetaljer(formatArende(hn));
-        const h = d?.handlingar.find((x) => x.handlingsnummer === hn.handling);
+        const h = await repo.getHandling(dnr);
         if (!h) throw new HandlingNotFoundError(`Handlingen ${dnr} finns inte i diariet.`);
         // Quarantined files stay where they are: they are not copied to the kansli's computer by a tool.
         if (h.bedomning === 'karantan') {
