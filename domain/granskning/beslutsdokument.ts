@@ -13,6 +13,8 @@ import type { Beslut, BeslutPolicy, Slututfall } from './types.js';
 export function beslutsdokument(args: {
   handling: Handling;
   insatsnamn: string;
+  /** The insatsägare's organisation, as the report or the sender gives it. */
+  insatsagare: string | null;
   utfall: Slututfall;
   beslut: Beslut[];
   policy: BeslutPolicy;
@@ -36,11 +38,6 @@ export function beslutsdokument(args: {
       const vad = b.utfall === 'godkand' ? 'Godkänd' : 'Komplettering';
       return `${svenskTidpunkt(b.tidpunkt)}  ${b.namn}, ${b.organisation}: ${vad}${b.kommentar ? ` – ”${b.kommentar}”` : ''}`;
     });
-  const rapportOrganisation = h.rapport?.['organisation'];
-  const insatsagare =
-    typeof rapportOrganisation === 'string' && rapportOrganisation
-      ? rapportOrganisation
-      : h.avsandare.organisation;
   const text = [
     'Samordningsförbund Gävleborg',
     'Beredningsgruppen',
@@ -51,7 +48,7 @@ export function beslutsdokument(args: {
     `Ärende: ${h.arende}`,
     `Avser: slutrapport ${h.diarienummer}, inkommen ${h.ankomstdatum}`,
     `Insats: ${args.insatsnamn}`,
-    ...(insatsagare ? [`Insatsägare: ${insatsagare}`] : []),
+    ...(args.insatsagare ? [`Insatsägare: ${args.insatsagare}`] : []),
     '',
     'Beslut',
     beslutstext,

@@ -340,6 +340,7 @@ export async function finalizeGranskning(
   const dokument = beslutsdokument({
     handling,
     insatsnamn,
+    insatsagare: rapportField(handling, 'organisation') || handling.avsandare.organisation,
     utfall,
     beslut,
     policy: deps.config.policy,
