@@ -13,7 +13,7 @@ export default tseslint.config(
       'eslint.config.js',
       '*.config.ts',
       // One-line CommonJS shims that esbuild aliases the Node built-ins to (infra/constructs/bundle-settings.ts).
-      'functions/lib/builtins/*.cjs',
+      'functions/runtime/builtins/*.cjs',
     ],
   },
   ...tseslint.configs.strictTypeChecked,
@@ -40,6 +40,7 @@ export default tseslint.config(
   {
     // Bundled code: `import { z }` pulls every zod export (and all its locales) into each Lambda, ~340 KB.
     files: ['functions/**/*.ts', 'domain/**/*.ts', 'events/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

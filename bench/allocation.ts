@@ -10,8 +10,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { makeDocumentClient } from '../functions/lib/adapters/dynamo-client.js';
-import { DynamoDiariumRepository } from '../functions/lib/adapters/dynamo-diarium-repository.js';
+import { makeDocumentClient } from '../functions/adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../functions/adapters/dynamo-diarium/repository.js';
 import { newHandling } from '../test/support/new-handling.js';
 import { parseHandlingNummer } from '../domain/diarium/diarienummer.js';
 import { figure, type Figure } from './lib/stats.js';

@@ -16,7 +16,7 @@ import { figure, type Figure } from './lib/stats.js';
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/** Enough configuration for every function's cold-start parse (functions/lib/config.ts). */
+/** Enough configuration for every function's cold-start parse (functions/runtime/config.ts). */
 const ENV: Record<string, string> = {
   AWS_REGION: 'eu-north-1',
   AWS_ACCESS_KEY_ID: 'bench',

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { makeDocumentClient } from '../functions/lib/adapters/dynamo-client.js';
-import type { LocalStack } from '../local/stack.js';
+import { makeDocumentClient } from '../functions/adapters/dynamo-client.js';
+import type { LocalStack } from '../local/aws/stack.js';
 import { ownCpuMs, processCpuMs } from './lib/cpu.js';
 import { figure, type Figure } from './lib/stats.js';
 

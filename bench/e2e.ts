@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { startLocalStack, type LocalStack } from '../local/aws/stack.js';
 import { composeMail, sendRaw } from '../test/support/local-helpers.js';
-import { makeDocumentClient } from '../functions/lib/adapters/dynamo-client.js';
-import { DynamoDiariumRepository } from '../functions/lib/adapters/dynamo-diarium-repository.js';
+import { makeDocumentClient } from '../functions/adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../functions/adapters/dynamo-diarium/repository.js';
 import { parseHandlingNummer } from '../domain/diarium/diarienummer.js';
 import { syntheticReport } from './lib/fixtures.js';
 import { figure, summarize, type Figure } from './lib/stats.js';
@@ -46,7 +46,7 @@ async function start(
 async function stop(s: { stack: LocalStack; dir: string }): Promise<void> {
   await s.stack.stop();
   // stop() leaves the local Step Functions' timers running and they still write their journal
-  // (local/stack.ts), so the directory goes only when the process exits.
+  // (local/aws/stack.ts), so the directory goes only when the process exits.
   process.once('exit', () => rmSync(s.dir, { recursive: true, force: true }));
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
 import { z } from 'zod';
-import { extractDocument } from '../functions/lib/extraction/index.js';
+import { extractDocument } from '../functions/extraction/index.js';
 import { readSlutrapport } from '../domain/slutrapport/index.js';
 import {
   BILLION_LAUGHS,

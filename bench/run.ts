@@ -103,5 +103,5 @@ writeFileSync(
 );
 writeFileSync(path.join(resultsDir, 'latest.md'), `${renderMarkdown(figures)}\n`);
 console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
-// Stopped stacks leave Step Functions timers (local/stack.ts): do not wait for them.
+// Stopped stacks leave Step Functions timers (local/aws/stack.ts): do not wait for them.
 process.exit(0);

@@ -1,6 +1,6 @@
 /** Child of bench/extraction.ts: one input through the ingest's extractor, then its peak RSS as JSON. */
 import { readFileSync } from 'node:fs';
-import { reportExtractor } from '../../functions/lib/report-extractor.js';
+import { reportExtractor } from '../../functions/extraction/report-extractor.js';
 
 const [kind, file, name] = process.argv.slice(2);
 const bytes = new Uint8Array(readFileSync(file ?? ''));

@@ -1,6 +1,6 @@
 /**
  * What the extraction stage (MIME, Word, PDF, OCR) hands to the domain. Implemented outside domain/
- * (functions/lib/extraction) because it needs parsing libraries; the domain only sees these types.
+ * (functions/extraction) because it needs parsing libraries; the domain only sees these types.
  */
 
 /** Formats we read; the value reported as `kalla.format`. 'bild-ocr': an image file (phone scan) read by OCR. */

@@ -1,10 +1,10 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { tracer } from '../lib/tracer.js';
-import { loadConfig, schemas } from '../lib/config.js';
-import { buildGranskningDeps } from '../lib/granskning-deps.js';
-import { S3LinkSigner } from '../lib/adapters/s3-signed-requests.js';
-import { SfnWorkflow } from '../lib/adapters/sfn-workflow.js';
-import { domainLog, makeLogger } from '../lib/logger.js';
+import { tracer } from '../runtime/tracer.js';
+import { loadConfig, schemas } from '../runtime/config.js';
+import { buildGranskningDeps } from '../runtime/granskning-deps.js';
+import { S3LinkSigner } from '../adapters/s3-signed-requests.js';
+import { SfnWorkflow } from '../adapters/sfn-workflow.js';
+import { domainLog, makeLogger } from '../runtime/logger.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.beslut);

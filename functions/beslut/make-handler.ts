@@ -1,12 +1,18 @@
 import middy from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { tracer } from '../lib/tracer.js';
+import { tracer } from '../runtime/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { DocumentStore } from '../../domain/diarium/ports.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
 import { recordDecision, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
-import { SECURITY_HEADERS, alreadyDecidedPage, decisionPage, messagePage, thanksPage } from './page.js';
+import {
+  SECURITY_HEADERS,
+  alreadyDecidedPage,
+  decisionPage,
+  messagePage,
+  thanksPage,
+} from '../pages/beslut-page.js';
 
 const httpEventSchema = z.object({
   requestContext: z.object({ http: z.object({ method: z.string() }) }),

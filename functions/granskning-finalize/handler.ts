@@ -1,9 +1,9 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { tracer } from '../lib/tracer.js';
-import { loadConfig, schemas } from '../lib/config.js';
-import { buildGranskningDeps } from '../lib/granskning-deps.js';
-import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
-import { S3SignedWriter } from '../lib/adapters/s3-signed-requests.js';
+import { tracer } from '../runtime/tracer.js';
+import { loadConfig, schemas } from '../runtime/config.js';
+import { buildGranskningDeps } from '../runtime/granskning-deps.js';
+import { SesMailSender } from '../adapters/ses-mail-sender.js';
+import { S3SignedWriter } from '../adapters/s3-signed-requests.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.finalize);

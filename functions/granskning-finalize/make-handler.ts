@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { tracer } from '../lib/tracer.js';
+import { tracer } from '../runtime/tracer.js';
 import { finalizeGranskning, type GranskningDeps } from '../../domain/granskning/use-cases.js';
 import { granskningFinalizePayloadSchema } from '../../events/granskning.js';
 

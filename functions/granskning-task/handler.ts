@@ -1,10 +1,10 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { tracer } from '../lib/tracer.js';
-import { loadConfig, schemas } from '../lib/config.js';
-import { buildGranskningDeps } from '../lib/granskning-deps.js';
-import { SesMailSender } from '../lib/adapters/ses-mail-sender.js';
-import { SfnWorkflow } from '../lib/adapters/sfn-workflow.js';
+import { tracer } from '../runtime/tracer.js';
+import { loadConfig, schemas } from '../runtime/config.js';
+import { buildGranskningDeps } from '../runtime/granskning-deps.js';
+import { SesMailSender } from '../adapters/ses-mail-sender.js';
+import { SfnWorkflow } from '../adapters/sfn-workflow.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.granskningTask);

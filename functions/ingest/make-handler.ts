@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { tracer } from '../lib/tracer.js';
+import { tracer } from '../runtime/tracer.js';
 import type { SQSBatchResponse } from 'aws-lambda';
 import {
   processIncoming,

@@ -1,6 +1,6 @@
-import { loadConfig, schemas } from '../lib/config.js';
-import { makeDocumentClient } from '../lib/adapters/dynamo-client.js';
-import { DynamoDiariumRepository } from '../lib/adapters/dynamo-diarium-repository.js';
+import { loadConfig, schemas } from '../runtime/config.js';
+import { makeDocumentClient } from '../adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../adapters/dynamo-diarium/repository.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.postlista);

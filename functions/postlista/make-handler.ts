@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { tracer } from '../lib/tracer.js';
+import { tracer } from '../runtime/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { tracer } from '../lib/tracer.js';
-import { loadConfig, schemas } from '../lib/config.js';
-import { makeDocumentClient } from '../lib/adapters/dynamo-client.js';
-import { DynamoDiariumRepository } from '../lib/adapters/dynamo-diarium-repository.js';
-import { S3DocumentStore, makeS3Client } from '../lib/adapters/s3-document-store.js';
-import { domainLog, makeLogger } from '../lib/logger.js';
+import { tracer } from '../runtime/tracer.js';
+import { loadConfig, schemas } from '../runtime/config.js';
+import { makeDocumentClient } from '../adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../adapters/dynamo-diarium/repository.js';
+import { S3DocumentStore, makeS3Client } from '../adapters/s3-document-store.js';
+import { domainLog, makeLogger } from '../runtime/logger.js';
 import { s3ObjectCreatedSchema } from '../../events/s3-object-created.js';
 import { makeHandler } from './make-handler.js';
 

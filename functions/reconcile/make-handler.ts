@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { tracer } from '../lib/tracer.js';
+import { tracer } from '../runtime/tracer.js';
 import { reconcile, type ReconcileDeps, type ReconcileResult } from '../../domain/ingest/reconcile.js';
 
 /** Scheduled: every hour, the last two days of stored mail are checked against the diarium. */

@@ -1,8 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { tracer } from '../lib/tracer.js';
-import { loadConfig, schemas } from '../lib/config.js';
-import { SfnWorkflow } from '../lib/adapters/sfn-workflow.js';
-import { domainLog, makeLogger } from '../lib/logger.js';
+import { tracer } from '../runtime/tracer.js';
+import { loadConfig, schemas } from '../runtime/config.js';
+import { SfnWorkflow } from '../adapters/sfn-workflow.js';
+import { domainLog, makeLogger } from '../runtime/logger.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.startGranskning);

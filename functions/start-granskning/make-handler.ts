@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { tracer } from '../lib/tracer.js';
+import { tracer } from '../runtime/tracer.js';
 import type { WorkflowStarter } from '../../domain/granskning/ports.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
 import { appEventSchema } from '../../events/handling-diarieford.js';

@@ -96,7 +96,7 @@ export class AppFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        // Handlers never put their response in a trace (functions/lib/tracer.ts); errors stay, they help.
+        // Handlers never put their response in a trace (functions/runtime/tracer.ts); errors stay, they help.
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         ...props.environment,
       },

@@ -13,7 +13,7 @@ export const ESM_REQUIRE_BANNER =
  * Node built-ins that bundled code imports. An ESM bundle hoists every `import … from 'node:x'` to the top, so
  * all of them load at cold start, even those only a credential provider the function never uses needs
  * (child_process, http2); and ESM's import of a built-in reads all its exports, which makes `node:http` load
- * undici for its lazy `WebSocket` getter. Aliased to a CommonJS shim (functions/lib/builtins/) that calls
+ * undici for its lazy `WebSocket` getter. Aliased to a CommonJS shim (functions/runtime/builtins/) that calls
  * `process.getBuiltinModule`, a built-in loads when the code that needs it first runs, and never through
  * ESM. Measured: 30–40 ms less module init per function (docs/performance.md).
  */
@@ -42,12 +42,12 @@ export const LAZY_BUILTINS = [
 
 /** The shim of a built-in, relative to the repository root (esbuild resolves aliases from its working directory). */
 export function builtinShim(name: (typeof LAZY_BUILTINS)[number]): string {
-  return `./functions/lib/builtins/${name.replace('/', '-')}.cjs`;
+  return `./functions/runtime/builtins/${name.replace('/', '-')}.cjs`;
 }
 
 /**
  * esbuild `alias`: both spellings of each built-in (`http`, `node:http`) to its shim, and the SDK's default
- * credential chain to the environment-only provider Lambda needs (functions/lib/lambda-credentials.ts).
+ * credential chain to the environment-only provider Lambda needs (functions/runtime/lambda-credentials.ts).
  */
 export function bundleAliases(): Record<string, string> {
   return {
@@ -57,7 +57,7 @@ export function bundleAliases(): Record<string, string> {
         [`node:${name}`, builtinShim(name)],
       ]),
     ),
-    '@aws-sdk/credential-provider-node': './functions/lib/lambda-credentials.ts',
+    '@aws-sdk/credential-provider-node': './functions/runtime/lambda-credentials.ts',
   };
 }
 

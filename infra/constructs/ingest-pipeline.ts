@@ -20,7 +20,7 @@ import { OCR_MODULES } from './bundle-settings.js';
 
 /**
  * `gc` for the OCR path: the decoded scans of the first pass are freed before the OCR workers start
- * (functions/lib/extraction/pdf.ts), which keeps an 8-page 600 dpi scan under 512 MB instead of 545 MB.
+ * (functions/extraction/pdf.ts), which keeps an 8-page 600 dpi scan under 512 MB instead of 545 MB.
  */
 export const INGEST_NODE_OPTIONS = ['--expose-gc'];
 

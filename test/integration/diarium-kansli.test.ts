@@ -13,11 +13,11 @@ import {
 import { DiariumRegelError } from '../../domain/diarium/errors.js';
 import { postlistaRows } from '../../domain/diarium/postlista.js';
 import { makeHandler as makePostlista } from '../../functions/postlista/make-handler.js';
-import { runDiariumCli, type CliIo, type ListRad } from '../../local/diarium-cli.js';
-import { runInsatserImport } from '../../local/insatser-import.js';
-import { seedDemoInsatser } from '../../local/demo-insatser.js';
-import { startAwsApiServer, type BusEvent } from '../../local/aws-api-server.js';
-import { freePort } from '../../local/dynamodb-local.js';
+import { runDiariumCli, type CliIo, type ListRad } from '../../local/cli/diarium/main.js';
+import { runInsatserImport } from '../../local/cli/insatser-import.js';
+import { seedDemoInsatser } from '../../local/aws/demo-insatser.js';
+import { startAwsApiServer, type BusEvent } from '../../local/aws/aws-api-server.js';
+import { freePort } from '../../local/aws/dynamodb-local.js';
 import { syntheticReportLines } from '../support/synthetic-report.js';
 import { fakeIngest, startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
 

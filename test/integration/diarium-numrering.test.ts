@@ -1,4 +1,4 @@
-import { KVITTENS_CLAIM_MS } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
+import { KVITTENS_CLAIM_MS } from '../../functions/adapters/dynamo-diarium/repository.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { processIncoming } from '../../domain/ingest/process-incoming.js';

@@ -9,8 +9,8 @@ import {
   synthesizeTableDefinition,
   type DynamoDbLocal,
   type TableDefinition,
-} from '../../local/dynamodb-local.js';
-import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
+} from '../../local/aws/dynamodb-local.js';
+import { DynamoDiariumRepository } from '../../functions/adapters/dynamo-diarium/repository.js';
 import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
 import type {
   DocumentStore,

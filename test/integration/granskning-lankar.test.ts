@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDocumentClient } from '../../functions/lib/adapters/dynamo-client.js';
-import { keys } from '../../functions/lib/adapters/dynamo-keys.js';
+import { makeDocumentClient } from '../../functions/adapters/dynamo-client.js';
+import { keys } from '../../functions/adapters/dynamo-keys.js';
 import { hashLinkId, newLinkId } from '../../domain/granskning/links.js';
 import {
   GRUPP,

@@ -6,10 +6,10 @@ import {
   SFNClient,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
-import { makeDocumentClient } from '../../functions/lib/adapters/dynamo-client.js';
-import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
-import { DynamoGranskningRepository } from '../../functions/lib/adapters/dynamo-granskning-repository.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/aws/stack.js';
+import { makeDocumentClient } from '../../functions/adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../../functions/adapters/dynamo-diarium/repository.js';
+import { DynamoGranskningRepository } from '../../functions/adapters/dynamo-granskning-repository.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
 import { outbox, sendMail, waitFor, waitForOutcome, type OutboxMail } from '../support/local-helpers.js';
 import { syntheticReportDocx } from '../support/synthetic-report.js';

@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { outbox, sendMail, waitFor, waitForOutcome } from '../support/local-helpers.js';
 import { syntheticReportDocx } from '../support/synthetic-report.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
-import { S3DocumentStore, makeS3Client } from '../../functions/lib/adapters/s3-document-store.js';
+import { S3DocumentStore, makeS3Client } from '../../functions/adapters/s3-document-store.js';
 import {
   GRUPP,
   KANSLI,

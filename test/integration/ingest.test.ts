@@ -4,15 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { runDiariumCli } from '../../local/diarium-cli.js';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack.js';
+import { runDiariumCli } from '../../local/cli/diarium/main.js';
 import {
   syntheticReportDocx,
   syntheticReportLines,
   syntheticReportText,
 } from '../support/synthetic-report.js';
-import { makeDocumentClient } from '../../functions/lib/adapters/dynamo-client.js';
-import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
+import { makeDocumentClient } from '../../functions/adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../../functions/adapters/dynamo-diarium/repository.js';
 import { composeMail, outbox, sendMail, sendRaw, waitFor, waitForOutcome } from '../support/local-helpers.js';
 import {
   makeDoc,

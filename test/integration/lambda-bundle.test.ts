@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionBuildOptions } from '../../infra/constructs/bundle-settings.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/aws/dynamodb-local.js';
 import { newHandling } from '../support/new-handling.js';
 import { startDiariumDb, type DiariumDb } from './diarium-support.js';
 

@@ -50,7 +50,7 @@ const outputSchema = z.strictObject({
 async function parse(file: string) {
   const { stdout } = await run(
     path.join(root, 'node_modules/.bin/tsx'),
-    [path.join(root, 'local/parse-cli.ts'), file, '--json', '--idag', '2026-11-23'],
+    [path.join(root, 'local/cli/parse.ts'), file, '--json', '--idag', '2026-11-23'],
     {
       cwd: root,
       timeout: 120_000,

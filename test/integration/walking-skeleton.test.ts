@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack.js';
 import { syntheticReportDocx } from '../support/synthetic-report.js';
-import { makeDocumentClient } from '../../functions/lib/adapters/dynamo-client.js';
-import { DynamoDiariumRepository } from '../../functions/lib/adapters/dynamo-diarium-repository.js';
+import { makeDocumentClient } from '../../functions/adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../../functions/adapters/dynamo-diarium/repository.js';
 import { outbox, sendMail, waitFor, waitForOutcome } from '../support/local-helpers.js';
 
 let stack: LocalStack;

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { LocalStack, IngestStatus } from '../../local/stack.js';
+import type { LocalStack, IngestStatus } from '../../local/aws/stack.js';
 
 export interface OutboxMail {
   messageId: string;

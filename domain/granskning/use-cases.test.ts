@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { newHandling } from '../../test/support/new-handling.js';
+import type { DiariumRepository, LogEvent, MailSender, NewHandling, OutgoingMail } from '../diarium/ports.js';
+import type { Handling } from '../diarium/types.js';
+import type { GranskningRepository } from './ports.js';
+import type { Beslut, Granskning, Lank } from './types.js';
+import { finalizeGranskning, runGranskningStep, type GranskningDeps } from './use-cases.js';
+
+const handling: Handling = {
+  ...newHandling(1, {
+    mottagen: '2026-03-02T09:00:00.000Z',
+    kallaReferens: 's3://inbound/raw/abc',
+    beskrivning: 'Slutrapport Stegvis till arbete',
+    rapport: { insatsnamn: 'Stegvis till arbete' },
+  }),
+  diarienummer: 'SFG 26-4.1',
+  arende: 'SFG 26-4',
+  handlingsnummer: 1,
+  registrerad: '2026-03-02T09:00:01.000Z',
+};
+
+const beslut: Beslut = {
+  granskningId: 'SFG-26-4-1',
+  granskareId: 'karin',
+  namn: 'Karin Prövare',
+  organisation: 'Försäkringskassan',
+  utfall: 'godkand',
+  kommentar: null,
+  tidpunkt: '2026-03-03T10:00:00.000Z',
+};
+
+/** An in-memory granskning store with the conditional semantics of the DynamoDB one. */
+function memoryGranskningar(g: Granskning, decisions: Beslut[]): GranskningRepository & { g: Granskning } {
+  const repo = {
+    g,
+    create: () => Promise.resolve(false),
+    get: () => Promise.resolve(structuredClone(repo.g)),
+    setTaskToken: () => Promise.resolve(),
+    getTaskToken: () => Promise.resolve(null),
+    putLinks: () => Promise.resolve(),
+    getLink: () => Promise.resolve(null as Lank | null),
+    recordDecision: () => Promise.resolve({ ok: true as const }),
+    listDecisions: () => Promise.resolve(decisions),
+    close: (_id: string, utfall: Granskning['utfall'] & string, nu: string) => {
+      if (repo.g.status !== 'pagar') return Promise.resolve({ stangd: false, taskToken: null });
+      repo.g = { ...repo.g, status: 'avgjord', utfall, avgjord: nu };
+      return Promise.resolve({ stangd: true, taskToken: null });
+    },
+    listOpen: () => Promise.resolve([]),
+    markUtfort: (_id: string, steg: string) => {
+      if (repo.g.utfort?.includes(steg)) return Promise.resolve(false);
+      repo.g = { ...repo.g, utfort: [...(repo.g.utfort ?? []), steg] };
+      return Promise.resolve(true);
+    },
+    markUtfortAlla: (_id: string, steg: string[]) => {
+      repo.g = { ...repo.g, utfort: [...new Set([...(repo.g.utfort ?? []), ...steg])] };
+      return Promise.resolve();
+    },
+  };
+  return repo;
+}
+
+function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
+  const log: LogEvent[] = [];
+  const registered: NewHandling[] = [];
+  const sent: OutgoingMail[] = [];
+  let failNextKansliMail = false;
+  const diarium = {
+    getHandling: () => Promise.resolve(handling),
+    updateHandling: (_d: string, _c: unknown, l: LogEvent) => {
+      log.push(l);
+      return Promise.resolve(handling);
+    },
+    updateArendeStatus: (_d: string, _s: unknown, l: LogEvent) => {
+      log.push(l);
+      return Promise.resolve();
+    },
+    registerHandling: (_t: unknown, nh: NewHandling) => {
+      // Idempotent per source key, as the real diarium.
+      if (registered.length === 0) registered.push(nh);
+      return Promise.resolve({
+        handling: { ...handling, diarienummer: 'SFG 26-4.2', handlingsnummer: 2 },
+        skapad: registered.length === 1,
+      });
+    },
+  } as unknown as DiariumRepository;
+  const documents = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  const puts: string[] = [];
+  const unreachable = new Set<string>();
+  const mailer: MailSender = {
+    send: (m) => {
+      if (m.to.some((t) => unreachable.has(t))) return Promise.reject(new Error('SES throttled'));
+      if (failNextKansliMail && m.to.includes('kansli@finsamgavleborg.example')) {
+        failNextKansliMail = false;
+        return Promise.reject(new Error('SES throttled'));
+      }
+      sent.push(m);
+      return Promise.resolve({ messageId: String(sent.length) });
+    },
+  };
+  const granskningar = memoryGranskningar(
+    {
+      id: 'SFG-26-4-1',
+      handling: handling.diarienummer,
+      arende: handling.arende,
+      status: 'pagar',
+      startad: '2026-03-02T09:00:02.000Z',
+      steg: 'notifiera',
+      utfall: null,
+      avgjord: null,
+      granskare: [],
+      ...g,
+    },
+    decisions,
+  );
+  const deps: Omit<GranskningDeps, 'callback'> = {
+    diarium,
+    granskningar,
+    mailer,
+    documents: {
+      put: (key, bytes, contentType) => {
+        puts.push(key);
+        documents.set(key, { bytes, contentType });
+        return Promise.resolve();
+      },
+    },
+    clock: () => new Date('2026-03-03T10:00:01.000Z'),
+    config: {
+      beredningsgrupp: [],
+      policy: { typ: 'forsta' },
+      publicBaseUrl: 'https://x.example',
+      linkTtlSeconds: 3600,
+      forbundschefEmail: 'fc@x.example',
+      kansliEmail: 'kansli@finsamgavleborg.example',
+    },
+  };
+  return {
+    deps,
+    log,
+    sent,
+    registered,
+    granskningar,
+    unreachable,
+    documents,
+    puts,
+    failKansli: () => (failNextKansliMail = true),
+  };
+}
+
+const input = (utfall: 'godkand' | 'komplettering' | 'inget-beslut') => ({
+  diarienummer: handling.diarienummer,
+  arende: handling.arende,
+  granskningId: 'SFG-26-4-1',
+  beslut: { utfall, beslut: utfall === 'inget-beslut' ? [] : [beslut] },
+});
+
+describe('finalizeGranskning', () => {
+  it('sends no mail twice and doubles no audit entry when the Lambda is retried after a failure', async () => {
+    const s = setup();
+    s.failKansli();
+    await expect(finalizeGranskning(s.deps, input('godkand'))).rejects.toThrow('SES throttled');
+    expect(s.sent.map((m) => m.to[0])).toEqual(['sara.provperson@exempelby.example']);
+    const retry = await finalizeGranskning(s.deps, input('godkand'));
+    expect(retry).toEqual({ utfall: 'godkand', beslutshandling: 'SFG 26-4.2' });
+    await finalizeGranskning(s.deps, input('godkand'));
+    expect(s.sent.map((m) => m.to[0])).toEqual([
+      'sara.provperson@exempelby.example',
+      'kansli@finsamgavleborg.example',
+    ]);
+    expect(s.log.map((l) => l.handelse)).toEqual(['granskning-avslutad', 'arende-status']);
+    expect(s.registered).toHaveLength(1);
+    expect(s.sent[0]?.text).toContain('SFG 26-4.2');
+    // The document is written again on every retry, to the same content-addressed key: one object.
+    expect(s.puts).toHaveLength(3);
+    expect(new Set(s.puts).size).toBe(1);
+  });
+
+  it('files the decision as a document of the upprättad handling: outcome, rule and every answer', async () => {
+    const s = setup({}, [
+      beslut,
+      {
+        ...beslut,
+        granskareId: 'olle',
+        namn: 'Olle Granskare',
+        organisation: 'Region Gävleborg',
+        utfall: 'komplettering',
+        kommentar: 'Avsnitt 5 saknar resultat.',
+        tidpunkt: '2026-03-03T10:30:00.000Z',
+      },
+    ]);
+    await finalizeGranskning(s.deps, input('godkand'));
+    const [key, doc] = [...s.documents.entries()][0]!;
+    const text = new TextDecoder().decode(doc.bytes);
+    expect(doc.contentType).toBe('text/plain; charset=utf-8');
+    expect(text).toContain('BESLUT');
+    expect(text).toContain('Ärende: SFG 26-4');
+    expect(text).toContain('Avser: slutrapport SFG 26-4.1, inkommen 2026-03-02');
+    expect(text).toContain('Insats: Stegvis till arbete');
+    expect(text).toContain('Beredningsgruppen godkänner slutrapporten.');
+    expect(text).toContain('Beslutsregel: det första svaret från en ledamot avgör.');
+    expect(text).toContain('2026-03-03 11:00  Karin Prövare, Försäkringskassan: Godkänd');
+    expect(text).toContain(
+      '2026-03-03 11:30  Olle Granskare, Region Gävleborg: Komplettering – ”Avsnitt 5 saknar resultat.”',
+    );
+    expect(s.registered[0]?.filer).toEqual([
+      {
+        filnamn: 'Beslut SFG 26-4.1.txt',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+        storlek: doc.bytes.length,
+        typ: 'text',
+        nyckel: key,
+        rapport: false,
+      },
+    ]);
+    expect(key).toBe(`handlingar/${s.registered[0]!.filer[0]!.sha256}/Beslut SFG 26-4.1.txt`);
+  });
+
+  it('keeps a decision reached as the last wait timed out, rather than "inget beslut"', async () => {
+    const s = setup({ status: 'avgjord', utfall: 'godkand', avgjord: '2026-03-03T10:00:00.000Z' });
+    const res = await finalizeGranskning(s.deps, input('inget-beslut'));
+    expect(res.utfall).toBe('godkand');
+    expect(s.sent.map((m) => m.subject)).toEqual([
+      'Slutrapport godkänd – SFG 26-4.1',
+      'Slutrapport godkänd – SFG 26-4.1',
+    ]);
+    expect(s.registered[0]?.rapport).toMatchObject({ utfall: 'godkand', beslut: [beslut] });
+  });
+
+  it('closes an unanswered granskning without a decision and tells only the kansli', async () => {
+    const s = setup({}, []);
+    const res = await finalizeGranskning(s.deps, input('inget-beslut'));
+    expect(res.utfall).toBe('inget-beslut');
+    expect(s.granskningar.g.status).toBe('avgjord');
+    expect(s.sent.map((m) => m.to)).toEqual([['kansli@finsamgavleborg.example']]);
+    expect(s.registered[0]?.beskrivning).toBe('Granskning av SFG 26-4.1 avslutad utan beslut');
+  });
+});
+
+describe('runGranskningStep', () => {
+  const grupp = ['anna', 'bo', 'cecilia'].map((id) => ({
+    id,
+    namn: id,
+    epost: `${id}@exempelby.example`,
+    organisation: 'Exempelby kommun',
+  }));
+
+  it('mails the rest of the beredningsgrupp when one mail fails, and the retry mails only the one missing', async () => {
+    const s = setup({}, []);
+    s.deps.config.beredningsgrupp = grupp;
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    s.unreachable.add('bo@exempelby.example');
+    const input = {
+      diarienummer: handling.diarienummer,
+      arende: handling.arende,
+      granskningId: 'SFG-26-4-1',
+    };
+    await expect(runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-1', input)).rejects.toThrow(
+      'SES throttled',
+    );
+    expect(s.sent.map((m) => m.to[0]).sort()).toEqual([
+      'anna@exempelby.example',
+      'cecilia@exempelby.example',
+    ]);
+    expect(s.granskningar.g.utfort).toEqual(['notifiera:mail:anna', 'notifiera:mail:cecilia']);
+    expect(s.log).toHaveLength(0);
+
+    s.unreachable.clear();
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-2', input);
+    expect(s.sent.map((m) => m.to[0]).sort()).toEqual([
+      'anna@exempelby.example',
+      'bo@exempelby.example',
+      'cecilia@exempelby.example',
+    ]);
+    expect(s.log.map((l) => l.handelse)).toEqual(['granskning-startad', 'arende-status']);
+  });
+});

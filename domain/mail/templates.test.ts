@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { kvittensMail, granskningsMail } from './templates.js';
+import type { Handling } from '../diarium/types.js';
+
+const handling: Handling = {
+  diarienummer: 'SFG 26-4.2',
+  arende: 'SFG 26-4',
+  handlingsnummer: 2,
+  mottagen: '2026-11-23T22:59:59.000Z',
+  ankomstdatum: '2026-11-23',
+  ankomstAndrad: null,
+  kalla: 'epost',
+  kallaReferens: 's3://b/raw/x',
+  avsandare: {
+    namn: 'Åsa Öberg',
+    epost: 'asa@ockelbo.example',
+    kuvertAvsandare: null,
+    organisation: 'Ockelbo kommun',
+  },
+  beskrivning: 'Slutrapport – Insats <Ä> – Ockelbo kommun',
+  bedomning: 'ofullstandig',
+  fel: [
+    {
+      kod: 'UPPGIFTSLAMNARE_SAKNAS',
+      falt: 'uppgiftslamnare',
+      meddelande: 'Avsnitt 8 Uppgiftslämnare saknas: ange datum och namn.',
+    },
+  ],
+  varningar: [],
+  filer: [
+    {
+      filnamn: 'rapport.docx',
+      sha256: 'ab'.repeat(32),
+      storlek: 10,
+      typ: 'docx',
+      nyckel: 'handlingar/x',
+      rapport: true,
+    },
+  ],
+  personnummer: [],
+  sekretess: false,
+  flaggor: [],
+  granskning: 'ej-aktuell',
+  makulerad: null,
+  kvittens: null,
+  rapport: null,
+  registrerad: '2026-11-23T23:00:00.000Z',
+};
+
+describe('mails to senders and reviewers', () => {
+  it('lists exactly what is missing and asks for a reply quoting the ärende', () => {
+    const m = kvittensMail(handling, 'asa@ockelbo.example', { problem: [] });
+    expect(m.subject).toContain('Komplettering behövs');
+    expect(m.text).toContain('Avsnitt 8 Uppgiftslämnare saknas: ange datum och namn.');
+    expect(m.text).toContain('diarienumret SFG 26-4 i ämnesraden');
+    expect(m.text).toContain(`rapport.docx (${'ab'.repeat(32)})`);
+    expect(m.text).toContain('Mottagen:     2026-11-23 23:59');
+  });
+
+  it('escapes sender-controlled text in the HTML part and has no images', () => {
+    const m = kvittensMail(handling, 'asa@ockelbo.example', { problem: [] });
+    expect(m.html).toContain('Insats &#60;Ä&#62;');
+    expect(m.html).not.toMatch(/<img/i);
+  });
+
+  it('gives each reviewer a personal link and says opening it changes nothing', () => {
+    const m = granskningsMail({
+      till: { namn: 'Maria Exempelsson', epost: 'maria@ovanaker.example' },
+      handling: { ...handling, bedomning: 'komplett' },
+      insatsnamn: 'Insats Ö',
+      organisation: 'Ockelbo kommun',
+      url: 'https://rapportflode.example/beslut/AAAAAAAAAAAAAAAAAAAAAA',
+      giltigTill: '2026-12-07T12:00:00Z',
+      paminnelse: false,
+    });
+    expect(m.to).toEqual(['maria@ovanaker.example']);
+    expect(m.text).toContain('https://rapportflode.example/beslut/AAAAAAAAAAAAAAAAAAAAAA');
+    expect(m.text).toContain('Att öppna länken ändrar ingenting');
+    expect(m.html).toContain('href="https://rapportflode.example/beslut/AAAAAAAAAAAAAAAAAAAAAA"');
+  });
+});

@@ -1,0 +1,262 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
+import { beslutSchema } from '../../events/granskning.js';
+import type { GranskningRepository, RecordDecisionResult } from '../../domain/granskning/ports.js';
+import type { Beslut, Granskning, Lank, Slututfall, Steg } from '../../domain/granskning/types.js';
+import { keys } from './dynamo-keys.js';
+
+const granskningSchema = z.object({
+  id: z.string(),
+  handling: z.string(),
+  arende: z.string(),
+  status: z.enum(['pagar', 'avgjord']),
+  startad: z.string(),
+  steg: z.enum(['notifiera', 'paminn', 'eskalera']),
+  utfall: z.enum(['godkand', 'komplettering', 'inget-beslut']).nullable(),
+  avgjord: z.string().nullable(),
+  granskare: z.array(
+    z.object({ id: z.string(), namn: z.string(), epost: z.string(), organisation: z.string() }),
+  ),
+  utfort: z
+    .set(z.string())
+    .optional()
+    .transform((v) => (v ? [...v].sort() : undefined)),
+});
+
+const lankSchema = z.object({
+  hash: z.string(),
+  granskningId: z.string(),
+  granskareId: z.string(),
+  namn: z.string(),
+  organisation: z.string(),
+  giltigTill: z.string(),
+  csrf: z.string(),
+  anvand: z.string().nullable(),
+});
+
+export class DynamoGranskningRepository implements GranskningRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(g: Granskning, taskToken: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.granskning(g.id),
+            typ: 'granskning',
+            ...g,
+            taskToken,
+            gsi1pk: 'GRANSKNING#PAGAR',
+            gsi1sk: g.startad,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<Granskning | null> {
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.granskning(id), ConsistentRead: true }),
+    );
+    return r.Item ? granskningSchema.parse(r.Item) : null;
+  }
+
+  async setTaskToken(id: string, token: string, steg: Steg): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.granskning(id),
+        UpdateExpression: 'SET taskToken = :t, steg = :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':t': token, ':s': steg },
+      }),
+    );
+  }
+
+  async getTaskToken(id: string): Promise<string | null> {
+    const r = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.granskning(id),
+        ConsistentRead: true,
+        ProjectionExpression: 'taskToken',
+      }),
+    );
+    const t: unknown = r.Item?.['taskToken'];
+    return typeof t === 'string' ? t : null;
+  }
+
+  /** All links of a step in one transaction (a beredningsgrupp is far below its 100 items). */
+  async putLinks(links: Lank[], ttlEpochSeconds: number): Promise<void> {
+    for (let i = 0; i < links.length; i += 100) {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: links.slice(i, i + 100).map((l) => ({
+            Put: {
+              TableName: this.table,
+              Item: { ...keys.lank(l.hash), typ: 'lank', ...l, ttl: ttlEpochSeconds },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+    }
+  }
+
+  async getLink(hash: string): Promise<Lank | null> {
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.lank(hash), ConsistentRead: true }),
+    );
+    return r.Item ? lankSchema.parse(r.Item) : null;
+  }
+
+  async recordDecision(link: Lank, beslut: Beslut, nu: string): Promise<RecordDecisionResult> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.lank(link.hash),
+                UpdateExpression: 'SET anvand = :nu',
+                ConditionExpression: 'attribute_exists(pk) AND anvand = :null AND giltigTill > :nu',
+                ExpressionAttributeValues: { ':nu': nu, ':null': null },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: keys.granskning(link.granskningId),
+                ConditionExpression: '#s = :pagar',
+                ExpressionAttributeNames: { '#s': 'status' },
+                ExpressionAttributeValues: { ':pagar': 'pagar' },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.beslut(beslut.granskningId, beslut.granskareId), typ: 'beslut', ...beslut },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return { ok: true };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const [lank, granskning, dup] = (err.CancellationReasons ?? []).map((r) => r.Code);
+      if (granskning === 'ConditionalCheckFailed') return { ok: false, orsak: 'avslutad' };
+      if (lank === 'ConditionalCheckFailed' || dup === 'ConditionalCheckFailed') {
+        const current = await this.getLink(link.hash);
+        if (current && !current.anvand && dup !== 'ConditionalCheckFailed')
+          return { ok: false, orsak: 'utgangen' };
+        const tidigare =
+          (await this.listDecisions(link.granskningId)).find((b) => b.granskareId === link.granskareId) ??
+          null;
+        return { ok: false, orsak: 'redan-besvarad', tidigare };
+      }
+      throw err;
+    }
+  }
+
+  async listDecisions(granskningId: string): Promise<Beslut[]> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)',
+        ExpressionAttributeValues: { ':pk': `GRANSKNING#${granskningId}`, ':b': 'B#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (r.Items ?? []).map((i) => beslutSchema.parse(i));
+  }
+
+  async close(
+    id: string,
+    utfall: Slututfall,
+    nu: string,
+  ): Promise<{ stangd: boolean; taskToken: string | null }> {
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.granskning(id),
+          // Leaving the sparse index removes it from the list of open granskningar.
+          UpdateExpression: 'SET #s = :avgjord, utfall = :u, avgjord = :nu REMOVE gsi1pk, gsi1sk, taskToken',
+          ConditionExpression: '#s = :pagar',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':avgjord': 'avgjord', ':pagar': 'pagar', ':u': utfall, ':nu': nu },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const token: unknown = r.Attributes?.['taskToken'];
+      return { stangd: true, taskToken: typeof token === 'string' ? token : null };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return { stangd: false, taskToken: null };
+      throw err;
+    }
+  }
+
+  async markUtfort(id: string, steg: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.granskning(id),
+          UpdateExpression: 'ADD utfort :s',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(utfort) OR NOT contains(utfort, :v))',
+          ExpressionAttributeValues: { ':s': new Set([steg]), ':v': steg },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async markUtfortAlla(id: string, steg: string[]): Promise<void> {
+    if (steg.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.granskning(id),
+        UpdateExpression: 'ADD utfort :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':s': new Set(steg) },
+      }),
+    );
+  }
+
+  async listOpen(): Promise<Granskning[]> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'GRANSKNING#PAGAR' },
+      }),
+    );
+    return (r.Items ?? []).map((i) => granskningSchema.parse(i));
+  }
+}

@@ -1,0 +1,460 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API_THROTTLE } from '../constructs/beslut-api.js';
+import type { AppFunction } from '../constructs/app-function.js';
+import {
+  actionsOf,
+  logicalId,
+  only,
+  resources,
+  resourcesOf,
+  resourcesOfType,
+  roleStatements,
+  synthesize,
+} from '../test-helpers.js';
+import type { PolicyStatement, Synthesized } from '../test-helpers.js';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synthesize();
+});
+
+const fns = (): Record<string, AppFunction> => {
+  const svc = s.built.service;
+  return {
+    ingest: svc.ingest.ingest,
+    startGranskning: svc.granskning.starter,
+    granskningTask: svc.granskning.task,
+    granskningFinalize: svc.granskning.finalize,
+    beslut: svc.api.beslut,
+    postlista: svc.api.postlista,
+    reconcile: svc.reconciliation.reconcile,
+  };
+};
+
+const fnProps = (fn: AppFunction): Record<string, unknown> =>
+  resources(s.serviceJson)[logicalId(fn.function)]?.Properties ?? {};
+const envOf = (fn: AppFunction): Record<string, unknown> =>
+  (fnProps(fn)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+const statementsOf = (fn: AppFunction): PolicyStatement[] =>
+  roleStatements(s.serviceJson, logicalId(fn.role));
+
+describe('functions', () => {
+  it('all run Node 22 on arm64 with tracing (never of a response), source maps, JSON logs and their own log group', () => {
+    for (const [name, fn] of Object.entries(fns())) {
+      const props = fnProps(fn);
+      expect(props['Runtime'], name).toBe('nodejs22.x');
+      expect(props['Architectures'], name).toEqual(['arm64']);
+      expect(props['TracingConfig'], name).toEqual({ Mode: 'Active' });
+      expect(props['Handler'], name).toBe('index.handler');
+      expect(envOf(fn)['NODE_OPTIONS'], name).toBe(
+        // The ingest frees the decoded scans before its OCR workers start (functions/extraction/pdf.ts).
+        name === 'ingest' ? '--enable-source-maps --expose-gc' : '--enable-source-maps',
+      );
+      expect(envOf(fn)['POWERTOOLS_SERVICE_NAME'], name).toBe('rapportflode');
+      expect(envOf(fn)['POWERTOOLS_TRACER_CAPTURE_RESPONSE'], name).toBe('false');
+      expect(props['LoggingConfig'], name).toEqual({
+        LogFormat: 'JSON',
+        LogGroup: { Ref: logicalId(fn.logGroup) },
+      });
+      expect(typeof props['MemorySize'], name).toBe('number');
+      expect(typeof props['Timeout'], name).toBe('number');
+      expect(props['FunctionName'], name).toBeUndefined();
+    }
+  });
+
+  it('log groups have the configured retention', () => {
+    for (const [, group] of resourcesOfType(s.serviceJson, 'AWS::Logs::LogGroup')) {
+      expect(group.Properties?.['RetentionInDays']).toBe(s.built.config.logRetentionDays);
+    }
+  });
+
+  it('gives ingest minutes and gigabytes for OCR', () => {
+    const props = fnProps(fns()['ingest']!);
+    expect(props['MemorySize']).toBe(3008);
+    expect(props['Timeout']).toBe(600);
+  });
+
+  it('passes each function the environment its handler reads', () => {
+    const f = fns();
+    const keys = (fn: AppFunction) => Object.keys(envOf(fn));
+    expect(keys(f['ingest']!)).toEqual(
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'INBOUND_BUCKET',
+        'EVENT_BUS_NAME',
+        'MAIL_FROM',
+        'KANSLI_EMAIL',
+        'DIARIUM_SERIE',
+        'PUBLIC_BASE_URL',
+      ]),
+    );
+    expect(keys(f['startGranskning']!)).toEqual(expect.arrayContaining(['STATE_MACHINE_ARN', 'TABLE_NAME']));
+    expect(keys(f['granskningTask']!)).toEqual(
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'MAIL_FROM',
+        'PUBLIC_BASE_URL',
+        'BEREDNINGSGRUPP',
+        'FORBUNDSCHEF_EMAIL',
+        'KANSLI_EMAIL',
+        'LINK_TTL_SECONDS',
+        'DIARIUM_SERIE',
+      ]),
+    );
+    expect(keys(f['granskningFinalize']!)).toEqual(
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'INBOUND_BUCKET',
+        'MAIL_FROM',
+        'KANSLI_EMAIL',
+        'DIARIUM_SERIE',
+        'BESLUT_POLICY',
+      ]),
+    );
+    expect(keys(f['beslut']!)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'INBOUND_BUCKET', 'BESLUT_POLICY', 'DIARIUM_SERIE']),
+    );
+    expect(keys(f['postlista']!)).toEqual(expect.arrayContaining(['TABLE_NAME', 'DIARIUM_SERIE']));
+    expect(keys(f['reconcile']!)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'INBOUND_BUCKET', 'INGEST_QUEUE_URL']),
+    );
+    expect(JSON.parse(String(envOf(f['granskningTask']!)['BEREDNINGSGRUPP']))).toEqual(
+      s.built.config.beredningsgrupp,
+    );
+    // The rule is the same wherever it is read: recorded (beslut), stated in the decision (finalize), task.
+    for (const name of ['beslut', 'granskningFinalize', 'granskningTask']) {
+      expect(JSON.parse(String(envOf(f[name]!)['BESLUT_POLICY'])), name).toEqual(s.built.config.beslutPolicy);
+    }
+  });
+
+  it('asynchronously invoked functions send failures to an on-failure destination', () => {
+    for (const fn of [fns()['startGranskning']!, fns()['reconcile']!]) {
+      s.service.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalId(fn.function) },
+        DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+        MaximumRetryAttempts: 2,
+      });
+    }
+  });
+});
+
+describe('durable ingest path', () => {
+  it('routes S3 Object Created under raw/ and uppladdat/ of the inbound bucket to the ingest queue', () => {
+    const rule = resources(s.serviceJson)[logicalId(s.built.service.ingest.rule)]!;
+    const props = rule.Properties as {
+      EventPattern: Record<string, unknown>;
+      EventBusName?: unknown;
+      Targets: Record<string, unknown>[];
+    };
+    expect(props.EventBusName).toBeUndefined(); // default bus: where S3 sends its events
+    expect(props.EventPattern).toMatchObject({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { object: { key: [{ prefix: 'raw/' }, { prefix: 'uppladdat/' }] } },
+    });
+    const target = only(props.Targets);
+    expect(target['Arn']).toEqual({ 'Fn::GetAtt': [logicalId(s.built.service.ingest.queue), 'Arn'] });
+    expect(target['DeadLetterConfig']).toHaveProperty('Arn');
+    expect(target['RetryPolicy']).toBeDefined();
+  });
+
+  it('queue: visibility ≥ 6 × the function timeout, redrive to a DLQ after 5 receives, SSE', () => {
+    const queue = resources(s.serviceJson)[logicalId(s.built.service.ingest.queue)]!.Properties!;
+    expect(Number(queue['VisibilityTimeout'])).toBeGreaterThanOrEqual(6 * 600);
+    expect(queue['RedrivePolicy']).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(s.built.service.ingest.dlq), 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(queue['SqsManagedSseEnabled']).toBe(true);
+  });
+
+  it('every queue is encrypted and refuses non-TLS access', () => {
+    const queues = resourcesOfType(s.serviceJson, 'AWS::SQS::Queue');
+    expect(queues.length).toBeGreaterThanOrEqual(4);
+    for (const [, q] of queues) expect(q.Properties?.['SqsManagedSseEnabled']).toBe(true);
+    const denies = resourcesOfType(s.serviceJson, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
+      JSON.stringify(p.Properties).includes('"aws:SecureTransport":"false"'),
+    );
+    expect(denies.length).toBeGreaterThanOrEqual(queues.length);
+  });
+
+  it('ingest consumes with partial batch responses and a batch size of at most 5', () => {
+    s.service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(fns()['ingest']!.function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(s.built.service.ingest.queue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: Match.anyValue(),
+    });
+    const esm = only(resourcesOfType(s.serviceJson, 'AWS::Lambda::EventSourceMapping'))[1];
+    expect(esm.Properties?.['BatchSize']).toBeGreaterThanOrEqual(1);
+    expect(esm.Properties?.['BatchSize']).toBeLessThanOrEqual(5);
+  });
+
+  it('reconciliation runs hourly with a DLQ on its target', () => {
+    const rule = resources(s.serviceJson)[logicalId(s.built.service.reconciliation.schedule)]!.Properties!;
+    expect(rule['ScheduleExpression']).toBe('rate(1 hour)');
+    const target = only(rule['Targets'] as Record<string, unknown>[]);
+    expect(target['DeadLetterConfig']).toBeDefined();
+  });
+
+  it('every EventBridge rule target has a dead-letter queue and a retry policy', () => {
+    const rules = resourcesOfType(s.serviceJson, 'AWS::Events::Rule');
+    expect(rules.length).toBe(4);
+    for (const [id, rule] of rules) {
+      for (const target of rule.Properties?.['Targets'] as Record<string, unknown>[]) {
+        expect(target['DeadLetterConfig'], id).toBeDefined();
+        expect(target['RetryPolicy'], id).toBeDefined();
+      }
+    }
+  });
+
+  it('starts a granskning on HandlingDiarieford with status komplett and on GranskningBegard, on the app bus', () => {
+    const busId = logicalId(s.built.service.appBus);
+    const patterns = s.built.service.granskning.rules.map((rule) => {
+      const props = resources(s.serviceJson)[logicalId(rule)]!.Properties!;
+      expect(props['EventBusName']).toEqual({ Ref: busId });
+      return props['EventPattern'];
+    });
+    expect(patterns).toEqual([
+      { 'detail-type': ['HandlingDiarieford'], detail: { status: ['komplett'] } },
+      { 'detail-type': ['GranskningBegard'] },
+    ]);
+    s.service.hasResourceProperties('AWS::Events::EventBus', { Name: Match.anyValue() });
+  });
+});
+
+describe('least privilege', () => {
+  const allStatements = () => Object.values(fns()).flatMap(statementsOf);
+
+  it('beslut may complete tasks of the granskning state machine only', () => {
+    const smId = logicalId(s.built.service.granskning.stateMachine);
+    const states = statementsOf(fns()['beslut']!).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('states:')),
+    );
+    expect(states).toHaveLength(1);
+    expect(actionsOf(states[0]!)).toEqual(
+      expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']),
+    );
+    expect(resourcesOf(states[0]!)).toEqual([{ Ref: smId }]);
+  });
+
+  it('start-granskning may start executions of the granskning state machine only', () => {
+    const smId = logicalId(s.built.service.granskning.stateMachine);
+    const states = statementsOf(fns()['startGranskning']!).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('states:')),
+    );
+    expect(states.map(actionsOf)).toEqual([['states:StartExecution']]);
+    expect(resourcesOf(states[0]!)).toEqual([{ Ref: smId }]);
+  });
+
+  it('postlista can only read', () => {
+    const actions = statementsOf(fns()['postlista']!).flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
+    );
+    const writes = actions.filter((a) =>
+      /^(dynamodb:(Put|Update|Delete|BatchWrite)|s3:(Put|Delete)|sqs:Send|states:|ses:|events:Put|kms:(Encrypt|GenerateDataKey))/.test(
+        a,
+      ),
+    );
+    expect(writes).toEqual([]);
+  });
+
+  it('no function may delete diarium items or objects, and no action is a wildcard', () => {
+    const actions = allStatements().flatMap(actionsOf);
+    // sqs:DeleteMessage is how the SQS poller acknowledges a processed message.
+    expect(actions.filter((a) => /Delete|\*/.test(a) && a !== 'sqs:DeleteMessage')).toEqual([]);
+  });
+
+  it('only X-Ray statements use Resource "*"', () => {
+    for (const st of allStatements()) {
+      if (resourcesOf(st).includes('*')) {
+        expect(actionsOf(st).every((a) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+  });
+
+  it('table grants name the table and its two indexes, nothing else', () => {
+    const dynamo = allStatements().filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+    const rendered = JSON.stringify(dynamo.flatMap(resourcesOf));
+    expect(rendered).not.toContain('index/*');
+    expect(rendered).toContain('/index/gsi1');
+    expect(rendered).toContain('/index/gsi2');
+  });
+
+  it('ingest reads raw/ and uppladdat/ and writes handlingar/ and karantan/ only', () => {
+    const s3 = statementsOf(fns()['ingest']!).filter((st) => actionsOf(st).some((a) => a.startsWith('s3:')));
+    const byAction = (prefix: string) =>
+      JSON.stringify(s3.filter((st) => actionsOf(st).some((a) => a.startsWith(prefix))).flatMap(resourcesOf));
+    expect(byAction('s3:Get')).toMatch(/\/raw\/\*.*\/uppladdat\/\*/);
+    expect(byAction('s3:Get')).not.toMatch(/handlingar|karantan/);
+    expect(byAction('s3:Put')).toMatch(/\/handlingar\/\*.*\/karantan\/\*/);
+    expect(byAction('s3:Put')).not.toMatch(/raw|uppladdat/);
+  });
+
+  it('granskning-finalize writes its decision documents to handlingar/ and reads nothing from the bucket', () => {
+    const s3 = statementsOf(fns()['granskningFinalize']!).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('s3:')),
+    );
+    expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    const put = JSON.stringify(s3.flatMap(resourcesOf));
+    expect(put).toMatch(/\/handlingar\/\*/);
+    expect(put).not.toMatch(/raw|uppladdat|karantan/);
+  });
+
+  it('reconcile lists raw/ only and may send to the ingest queue only', () => {
+    const st = statementsOf(fns()['reconcile']!);
+    const list = only(st.filter((x) => actionsOf(x).includes('s3:ListBucket')));
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['raw/*'] } });
+    const send = st.filter((x) => actionsOf(x).includes('sqs:SendMessage')).flatMap(resourcesOf);
+    // The ingest queue (re-drive) and its own on-failure destination.
+    const expected = [s.built.service.ingest.queue, s.built.service.reconciliation.dlq].map((q) => ({
+      'Fn::GetAtt': [logicalId(q), 'Arn'],
+    }));
+    expect(send).toHaveLength(2);
+    expect(send).toEqual(expect.arrayContaining(expected));
+    expect(
+      st.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:Put') || a.startsWith('s3:Put')),
+    ).toEqual([]);
+  });
+
+  it('mail is sent from the domain identity only', () => {
+    const ses = allStatements().filter((st) => actionsOf(st).some((a) => a.startsWith('ses:')));
+    expect(ses.length).toBeGreaterThan(0);
+    for (const st of ses) {
+      expect(JSON.stringify(resourcesOf(st))).toContain(':identity/finsamgavleborg.se');
+    }
+  });
+
+  it('no function role carries an AWS managed policy', () => {
+    for (const fn of Object.values(fns())) {
+      const role = resources(s.serviceJson)[logicalId(fn.role)]!;
+      expect(role.Properties?.['ManagedPolicyArns']).toBeUndefined();
+    }
+  });
+});
+
+describe('granskning state machine', () => {
+  it('is Standard, traced, and logs ALL events without execution data (no task tokens in logs)', () => {
+    s.service.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+      },
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  it('throttles the stage', () => {
+    s.service.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingBurstLimit: API_THROTTLE.burstLimit,
+        ThrottlingRateLimit: API_THROTTLE.rateLimit,
+      },
+    });
+  });
+
+  it('writes structured access logs with the route key, never the path or query string', () => {
+    const stage = only(resourcesOfType(s.serviceJson, 'AWS::ApiGatewayV2::Stage'))[1];
+    const settings = stage.Properties?.['AccessLogSettings'] as { Format: string; DestinationArn: unknown };
+    expect(settings.DestinationArn).toBeDefined();
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(Object.values(format)).toEqual(
+      expect.arrayContaining(['$context.routeKey', '$context.requestId', '$context.status']),
+    );
+    expect(settings.Format).not.toMatch(/\$context\.path|querystring|\$request\.|resourcePath/i);
+  });
+
+  it('routes GET, HEAD and POST /beslut/{id} and GET /postlista; no CORS', () => {
+    const routeKeys = resourcesOfType(s.serviceJson, 'AWS::ApiGatewayV2::Route').map(
+      ([, r]) => r.Properties?.['RouteKey'],
+    );
+    expect(routeKeys.sort()).toEqual([
+      'GET /beslut/{id}',
+      'GET /postlista',
+      'HEAD /beslut/{id}',
+      'POST /beslut/{id}',
+    ]);
+    const api = only(resourcesOfType(s.serviceJson, 'AWS::ApiGatewayV2::Api'))[1];
+    expect(api.Properties?.['CorsConfiguration']).toBeUndefined();
+    expect(logicalId(s.built.service.api.api)).toMatch(/^Api/);
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () =>
+    resourcesOfType(s.serviceJson, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+  const topicRef = () => ({ Ref: logicalId(s.built.service.monitoring.topic) });
+
+  it('every alarm notifies the KMS-encrypted alarm topic', () => {
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const alarm of alarms()) expect(alarm['AlarmActions']).toEqual([topicRef()]);
+    s.service.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('watches the depth of every dead-letter queue', () => {
+    const dlqs = [
+      s.built.service.ingest.dlq,
+      s.built.service.granskning.starterDlq,
+      s.built.service.reconciliation.dlq,
+    ];
+    const watched = alarms()
+      .filter((a) => a['MetricName'] === 'ApproximateNumberOfMessagesVisible')
+      .map((a) => JSON.stringify(a['Dimensions']));
+    for (const dlq of dlqs) {
+      expect(watched.some((d) => d.includes(logicalId(dlq)))).toBe(true);
+    }
+    expect(watched.length).toBe(4);
+  });
+
+  it('watches errors of every function, failed and timed-out executions and the custom metrics', () => {
+    const byMetric = (name: string) => alarms().filter((a) => a['MetricName'] === name);
+    expect(byMetric('Errors')).toHaveLength(Object.keys(fns()).length);
+    expect(byMetric('ExecutionsFailed')).toHaveLength(1);
+    expect(byMetric('ExecutionsTimedOut')).toHaveLength(1);
+    for (const metric of ['ReconciliationFindings', 'QuarantinedMail']) {
+      expect(only(byMetric(metric))).toMatchObject({
+        Namespace: 'Rapportflode',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'service', Value: 'rapportflode' }],
+      });
+    }
+  });
+
+  it('subscribes the configured alarm address with a DLQ on the subscription', () => {
+    const withEmail = synthesize({ context: { config: { alarmEmail: 'kansli@finsamgavleborg.se' } } });
+    withEmail.service.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'kansli@finsamgavleborg.se',
+      RedrivePolicy: Match.anyValue(),
+    });
+  });
+});
+
+describe('physical names', () => {
+  it('names no function, queue, bus, state machine, topic or log group', () => {
+    const nameProps: Record<string, string> = {
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::SQS::Queue': 'QueueName',
+      'AWS::StepFunctions::StateMachine': 'StateMachineName',
+      'AWS::SNS::Topic': 'TopicName',
+      'AWS::Logs::LogGroup': 'LogGroupName',
+      'AWS::IAM::Role': 'RoleName',
+    };
+    for (const [type, prop] of Object.entries(nameProps)) {
+      for (const [id, r] of resourcesOfType(s.serviceJson, type))
+        expect(r.Properties?.[prop], id).toBeUndefined();
+    }
+    // The bus has a CloudFormation-required Name, generated by CDK from the construct path.
+    const bus = only(resourcesOfType(s.serviceJson, 'AWS::Events::EventBus'))[1];
+    expect(String(bus.Properties?.['Name'])).toMatch(/AppBus/);
+  });
+});

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseInsatsregister, sparaInsatsregister } from '../../domain/diarium/insatsregister.js';
+import { openCliDiarium, type CliIo } from './diarium/main.js';
+
+const HJALP = `Läs in insatsregistret (upsert per id; inget tas bort):
+
+  npm run insatser:import -- insatser.csv [--skapa-arenden] [--av "namn"]
+  npm run insatser:import -- insatser.json
+
+Kolumner (svenska rubriker går bra): id, namn (Insatsens namn), organisation (Huvudman/Insatsägare),
+arende (Ärende/Diarienummer, t.ex. SFG 21-3), beviljadeMedel (Beviljade medel, t.ex. "2 458 000 kr").
+CSV med komma eller semikolon, UTF-8 (med eller utan BOM).
+--skapa-arenden lägger upp ärenden som registret nämner men som inte finns i diariet (vid flytt från ett
+äldre diarium); annars rapporteras de, och rapporter för insatsen får ett nytt ärende.
+--endpoint/--table som för npm run diarium.`;
+
+export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'>): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'skapa-arenden': { type: 'boolean' },
+        av: { type: 'string' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        serie: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    io.err(`${err instanceof Error ? err.message : String(err)}\n\n${HJALP}`);
+    return 64;
+  }
+  const { values: v, positionals } = parsed;
+  const file = positionals[0];
+  if (!file || v.help) {
+    io.out(HJALP);
+    return file ? 0 : 64;
+  }
+  const format = /\.json$/i.test(file) ? 'json' : /\.(csv|txt)$/i.test(file) ? 'csv' : null;
+  if (!format) {
+    io.err(`Okänt filformat för ${file}: använd .csv eller .json.`);
+    return 64;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    io.err(`Kunde inte läsa ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    return 66;
+  }
+  const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? 'SFG';
+  const { insatser, fel } = parseInsatsregister(text, format, serie);
+  if (fel.length > 0) {
+    io.err(`Registret lästes inte in; rätta först:\n${fel.map((f) => `  – ${f}`).join('\n')}`);
+    return 65;
+  }
+  const diarium = openCliDiarium(io, v, { serie });
+  const { repo } = diarium;
+  try {
+    const r = await sparaInsatsregister(repo, insatser, {
+      skapaArenden: v['skapa-arenden'] ?? false,
+      av: v.av ?? 'insatser:import',
+    });
+    io.out(`Läste in ${r.sparade} insatser från ${file}.`);
+    if (r.arendenSkapade.length) io.out(`Lade upp ärendena ${r.arendenSkapade.join(', ')}.`);
+    if (r.arendenSaknas.length) {
+      io.out(
+        `Obs: ärendena ${r.arendenSaknas.join(', ')} finns inte i diariet. Rapporter för de insatserna får ett nytt ärende tills ärendet finns (kör med --skapa-arenden för att lägga upp dem).`,
+      );
+    }
+    return 0;
+  } catch (err) {
+    const unreachable = diarium.explain(err);
+    if (unreachable) {
+      io.err(unreachable);
+      return 2;
+    }
+    throw err;
+  } finally {
+    diarium.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runInsatserImport(process.argv.slice(2), {
+    out: (t) => console.log(t),
+    err: (t) => console.error(t),
+    env: process.env,
+    clock: () => new Date(),
+  });
+}
