@@ -3,7 +3,7 @@
  * apart by shape (dates, amounts, phone numbers, e-mail, postnummer), samverkansparter, organisation and
  * arbetsställe, names.
  */
-import { findFirstDate, findPhoneSpans } from '../normalisers.js';
+import { findAmountSek, findFirstDate, findPhoneSpans } from '../normalisers.js';
 import type { FieldKey } from '../template.js';
 import { fold } from '../text.js';
 import { lineOf, type Line } from './lines.js';
@@ -48,8 +48,6 @@ export function splitOrganisation(lines: readonly string[]): [string, string | n
   return [joined, null];
 }
 
-const AMOUNT_SPAN =
-  /(?<![\d.,])\d{1,3}(?:[ .]\d{3})+(?:,\d{1,2})?(?![\d])(?:\s*(?:kr\.?|kronor|sek|:-))?|(?<![\d.,])\d+(?:,\d{1,2})?(?![\d])(?:\s*(?:kr\.?|kronor|sek|:-|tkr|mkr))?/giu;
 const POSTNR_SPAN = /(?<![\d-])(?:SE-?\s?)?[1-9]\d{2}\s?\d{2}(?![\d])/u;
 const EMAIL_SPAN = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 
@@ -117,9 +115,8 @@ function splitRow(fields: readonly FieldKey[], lines: readonly Line[], values: V
   }
   for (const f of ['beviljadeMedel', 'utnyttjadeMedel'] as const) {
     if (!has(f)) continue;
-    AMOUNT_SPAN.lastIndex = 0;
-    const m = AMOUNT_SPAN.exec(rest);
-    if (m) addValue(values, f, take(m.index, m.index + m[0].length));
+    const m = findAmountSek(rest);
+    if (m) addValue(values, f, take(m.start, m.end));
   }
   const textFields = fields.filter(
     (f) =>
