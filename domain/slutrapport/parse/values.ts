@@ -65,7 +65,7 @@ function splitRow(fields: readonly FieldKey[], lines: readonly Line[], values: V
       else cols[cols.length - 1]!.push(l.text);
     }
     fields.forEach((f, i) => {
-      addValue(values, f, cols[i]!.join(f === 'organisation' || f === 'arbetsstalle' ? ' ' : ' '));
+      addValue(values, f, cols[i]!.join(' '));
     });
     return;
   }
