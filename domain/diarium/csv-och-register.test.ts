@@ -38,6 +38,16 @@ describe('insats register import', () => {
     expect(parseBelopp('många')).toBeNaN();
   });
 
+  it('reads register amounts with the slutrapport amount parser, the whole cell or nothing', () => {
+    expect(parseBelopp('1.200.000:-')).toBe(1_200_000);
+    expect(parseBelopp('2,5 mnkr')).toBe(2_500_000);
+    expect(parseBelopp('SEK 300\u00a0000')).toBe(300_000);
+    expect(parseBelopp('1 000 000.00 kr')).toBe(1_000_000);
+    expect(parseBelopp(450000)).toBe(450_000);
+    expect(parseBelopp('ca 500 000 kr')).toBeNaN();
+    expect(parseBelopp('2021-12-31')).toBeNaN();
+  });
+
   it('accepts English and Swedish headers and normalises the ärende number', () => {
     const r = parseInsatsregister(
       'namn,organisation,arende\nTrappan,Exempelby kommun,SFG 24 – 3\n',

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseAmountSek } from '../slutrapport/index.js';
 import { parseCsv } from './csv.js';
 import { findDiarienummer, formatArende } from './diarienummer.js';
 import type { DiariumKansliRepository } from './ports.js';
@@ -45,20 +46,14 @@ function fieldFor(header: string): keyof Insats | null {
   return null;
 }
 
-/** "2 458 000 kr", "625 000,00", "934 tkr", 450000 → kronor; empty → null. */
+/**
+ * A beviljade-medel cell: "2 458 000 kr", "625 000,00", "934 tkr", "1.200.000:-", 450000 → kronor; empty →
+ * null; anything but one amount → NaN, so that a note in the cell is reported rather than half read.
+ */
 export function parseBelopp(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string') return null;
-  const s = value.trim().toLowerCase();
-  if (!s) return null;
-  const factor = /\btkr\b/.test(s) ? 1000 : /\b(mkr|mnkr|msek)\b/.test(s) ? 1_000_000 : 1;
-  const digits = s
-    .replace(/(tkr|mnkr|mkr|msek|sek|kr)\.?/g, '')
-    .replace(/[\s\u00a0\u202f]/g, '')
-    .replace(/:-$/, '')
-    .replace(',', '.');
-  if (!/^\d+(\.\d+)?$/.test(digits)) return Number.NaN;
-  return Math.round(Number(digits) * factor);
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  return parseAmountSek(value, { whole: true }) ?? Number.NaN;
 }
 
 const slug = (s: string) =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findAmountSek } from './normalisers.js';
 import {
   formatSek,
   parseAmountSek,
@@ -26,12 +27,53 @@ describe('parseAmountSek', () => {
     ['2,5 mkr', 2500000],
     ['0 kr', 0],
     ['ca 96 997 kr av 100 000 kr', 96997],
+    ['1.200.000:-', 1200000],
+    ['2,5 mnkr', 2500000],
+    ['1,5 msek', 1500000],
+    ['3 miljoner kronor', 3000000],
+    ['450 tusen kr', 450000],
+    ['500 kronor', 500],
+    ['kr 500', 500],
+    ['1 000 000.00 kr', 1000000],
+    ['1.000.000,50', 1000001],
   ])('reads %j as %d kronor', (input, expected) => {
     expect(parseAmountSek(input)).toBe(expected);
   });
 
   it.each(['', 'inga', 'se bilaga', '2021-12-31'])('gives null for %j', (input) => {
     expect(parseAmountSek(input)).toBeNull();
+  });
+
+  it('with whole, reads a string that is one amount and nothing else', () => {
+    expect(parseAmountSek(' 2 458 000 kr ', { whole: true })).toBe(2458000);
+    expect(parseAmountSek('SEK 300 000', { whole: true })).toBe(300000);
+    expect(parseAmountSek('934 tkr', { whole: true })).toBe(934000);
+    expect(parseAmountSek('ca 500 000 kr', { whole: true })).toBeNull();
+    expect(parseAmountSek('500 000 kr (90 %)', { whole: true })).toBeNull();
+  });
+});
+
+describe('findAmountSek', () => {
+  it('gives the span of the first amount with its unit and currency words', () => {
+    const row = 'Beviljat 2,5 mnkr, utnyttjat 1.200.000:- totalt';
+    const a = findAmountSek(row)!;
+    expect(row.slice(a.start, a.end)).toBe('2,5 mnkr');
+    expect(a.kronor).toBe(2500000);
+    const rest = row.slice(a.end);
+    const b = findAmountSek(rest)!;
+    expect(rest.slice(b.start, b.end)).toBe('1.200.000:-');
+    expect(b.kronor).toBe(1200000);
+  });
+
+  it('keeps offsets of text with NBSP and thin spaces', () => {
+    const row = 'Totalt 2\u00a0458\u00a0000\u00a0kr. Klart';
+    const a = findAmountSek(row)!;
+    expect(row.slice(a.start, a.end)).toBe('2\u00a0458\u00a0000\u00a0kr.');
+    expect(a.kronor).toBe(2458000);
+  });
+
+  it('finds nothing in text without digits', () => {
+    expect(findAmountSek('se bilaga')).toBeNull();
   });
 });
 

@@ -9,18 +9,27 @@ import { fold, plainSpaces } from './text.js';
 // ---------------------------------------------------------------------------------------------------------
 // Amounts
 
+// An optional currency word before ("SEK 300 000"), the number (thousands grouped by space, dot or comma;
+// one or two decimals are öre), an optional multiplier (tkr, mnkr …) and an optional currency word after
+// ("kr.", "kronor", ":-"). The currency words belong to the match so that a caller cutting the amount out
+// of a row of text leaves no "kr" behind.
 const AMOUNT =
-  /(?<![\d.,])(\d{1,3}(?:[ .,]\d{3})+(?![\d])(?:,\d{1,2}(?!\d))?|\d+(?:[.,]\d{1,2}(?!\d))?)(?:\s*(tkr|tusen|mkr|miljoner|milj\.?|mnkr|msek|tsek)\b)?/iu;
+  /(?:(?<!\p{L})(?:sek|kr)\.?\s*)?(?<![\d.,])(\d{1,3}(?:[ .,]\d{3})+(?![\d])(?:[.,]\d{1,2}(?!\d))?|\d+(?:[.,]\d{1,2}(?!\d))?)(?:\s*(tkr|tusen|mkr|miljoner|milj\.?|mnkr|msek|tsek)\b)?(?:\s*(?:kr\b\.?|kronor\b|sek\b|:-))?/iu;
 const DATE_LIKE = /^\s*\d{4}[-./]\d{1,2}[-./]\d{1,2}/u;
 
+/** An amount found in a text: where it stands (currency words included) and its value in whole kronor. */
+export interface AmountHit {
+  start: number;
+  end: number;
+  kronor: number;
+}
+
 /**
- * Reads an amount in Swedish kronor and returns whole kronor (öre rounded): `2 458 000`, `625 000 kr.`,
- * `1 234 567,50 kr`, `100.000:-`, `625 tkr`, `2,5 mkr`. The first amount in the string counts.
+ * The first amount in Swedish kronor in `s`, with its position, for cutting it out of a row of several
+ * values. This is the one reading of amounts: `parseAmountSek` and the insats register use it too.
  */
-export function parseAmountSek(s: string): number | null {
-  const text = plainSpaces(s).replace(/\s+/gu, ' ');
-  if (DATE_LIKE.test(text)) return null;
-  const m = AMOUNT.exec(text);
+export function findAmountSek(s: string): AmountHit | null {
+  const m = AMOUNT.exec(plainSpaces(s));
   if (!m) return null;
   let digits = m[1]!;
   let decimals = '';
@@ -38,7 +47,22 @@ export function parseAmountSek(s: string): number | null {
     if (unit.startsWith('t')) value *= 1_000;
     else value *= 1_000_000;
   }
-  return Math.round(value);
+  return { start: m.index, end: m.index + m[0].length, kronor: Math.round(value) };
+}
+
+/**
+ * Reads an amount in Swedish kronor and returns whole kronor (öre rounded): `2 458 000`, `625 000 kr.`,
+ * `1 234 567,50 kr`, `100.000:-`, `1.200.000:-`, `625 tkr`, `2,5 mnkr`, `SEK 300 000`. The first amount
+ * in the string counts; with `whole` the string must be that amount and nothing else (a spreadsheet cell).
+ * A date is not an amount.
+ */
+export function parseAmountSek(s: string, opts?: { whole?: boolean }): number | null {
+  const text = plainSpaces(s).replace(/\s+/gu, ' ').trim();
+  if (DATE_LIKE.test(text)) return null;
+  const hit = findAmountSek(text);
+  if (!hit) return null;
+  if (opts?.whole === true && (hit.start !== 0 || hit.end !== text.length)) return null;
+  return hit.kronor;
 }
 
 /** `2458000` → `2 458 000 kr`, with plain spaces (U+0020) so it survives mail and terminals. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeSlutrapport, readSlutrapport } from './index.js';
-import { fixture } from './test-helpers.js';
+import { buildReport, fixture } from './test-helpers.js';
 
 describe('a PDF text layer with two-column rows', () => {
   const result = readSlutrapport(fixture('pdf-tva-kolumner.txt'), { idag: '2024-01-16' });
@@ -163,5 +163,17 @@ describe('looksLikeSlutrapport', () => {
     expect(looksLikeSlutrapport(fixture('ocr-skannad.txt'))).toBeGreaterThan(0.6);
     expect(looksLikeSlutrapport('Hej! Här kommer vår slutrapport. Mvh Anna')).toBeLessThan(0.1);
     expect(looksLikeSlutrapport('')).toBe(0);
+  });
+});
+
+describe('amounts on one value row under a two-column label row', () => {
+  it('reads each amount whole, multiplier and currency words included', () => {
+    const text = buildReport({ utnyttjade: '' }).replace(
+      'Beviljade medel för insatsen\n200 000 kr\nUtnyttjade medel\n',
+      'Beviljade medel för insatsen Utnyttjade medel\n2,5 mnkr 1.200.000:-\n',
+    );
+    const r = readSlutrapport(text, { idag: '2023-01-20' }).rapport!;
+    expect(r.beviljadeMedel).toBe(2500000);
+    expect(r.utnyttjadeMedel).toBe(1200000);
   });
 });
