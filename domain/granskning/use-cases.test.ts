@@ -4,6 +4,7 @@ import type { DiariumRepository, LogEvent, MailSender, NewHandling, OutgoingMail
 import type { Handling } from '../diarium/types.js';
 import type { GranskningRepository } from './ports.js';
 import type { Beslut, Granskning, Lank } from './types.js';
+import { arkivKey } from '../../events/storage-layout.js';
 import { finalizeGranskning, runGranskningStep, type GranskningDeps } from './use-cases.js';
 
 const handling: Handling = {
@@ -118,10 +119,11 @@ function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
     granskningar,
     mailer,
     documents: {
-      put: (key, bytes, contentType) => {
+      file: (arkiv, d) => {
+        const key = arkivKey(arkiv, d.sha256, d.filnamn);
         puts.push(key);
-        documents.set(key, { bytes, contentType });
-        return Promise.resolve();
+        documents.set(key, { bytes: d.bytes, contentType: d.contentType });
+        return Promise.resolve(key);
       },
     },
     clock: () => new Date('2026-03-03T10:00:01.000Z'),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DiariumRepository, DocumentStore, MailSender, NewHandling } from '../diarium/ports.js';
+import type { DiariumRepository, MailSender, NewHandling } from '../diarium/ports.js';
+import type { DocumentArchive } from '../document-archive.js';
 import type { Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import { eskaleringsMail, granskningsMail, utfallMail } from '../mail/templates.js';
@@ -25,8 +26,8 @@ export interface GranskningDeps {
   granskningar: GranskningRepository;
   mailer: MailSender;
   callback: WorkflowCallback;
-  /** Where the decision document is filed (the inbound bucket's content-addressed handlingar/). */
-  documents: Pick<DocumentStore, 'put'>;
+  /** Where the beslut document is filed (content-addressed, among the handlingar's files). */
+  documents: Pick<DocumentArchive, 'file'>;
   clock: () => Date;
   config: {
     beredningsgrupp: Granskare[];
@@ -349,8 +350,12 @@ export async function finalizeGranskning(
   });
   const bytes = new TextEncoder().encode(dokument.text);
   const sha = createHash('sha256').update(bytes).digest('hex');
-  const nyckel = `handlingar/${sha}/${dokument.filnamn}`;
-  await deps.documents.put(nyckel, bytes, 'text/plain; charset=utf-8', { sha256: sha });
+  const nyckel = await deps.documents.file('beslut', {
+    sha256: sha,
+    filnamn: dokument.filnamn,
+    bytes,
+    contentType: 'text/plain; charset=utf-8',
+  });
   const fil: StoredFile = {
     filnamn: dokument.filnamn,
     sha256: sha,

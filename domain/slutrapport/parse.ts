@@ -17,6 +17,7 @@ import {
   parsePostnummer,
 } from './normalisers.js';
 import { findPersonnummer, maskPersonnummer } from './personnummer.js';
+import { DEFAULT_SERIE } from '../defaults.js';
 import type { ParsedSlutrapport, PersonnummerFynd, Rapport, RawFields } from './schema.js';
 import {
   AVSNITT_KEYS,
@@ -29,8 +30,6 @@ import {
   type SubsectionAnchor,
 } from './template.js';
 import { align, fold, plainSpaces, sameWord, tokens, type Token } from './text.js';
-
-const DEFAULT_SERIE = 'SFG';
 
 // ---------------------------------------------------------------------------------------------------------
 // Lines

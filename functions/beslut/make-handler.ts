@@ -4,6 +4,7 @@ import { tracer } from '../runtime/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { DocumentStore } from '../../domain/diarium/ports.js';
+import type { Log } from '../../domain/log.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
 import { recordDecision, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
 import {
@@ -36,7 +37,7 @@ const formSchema = z.object({
 export interface BeslutDeps {
   granskning: GranskningDeps;
   store: Pick<DocumentStore, 'presignedGetUrl'>;
-  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  log: Log;
 }
 
 function page(statusCode: number, body: string, method: string): APIGatewayProxyStructuredResultV2 {

@@ -306,7 +306,7 @@ describe('the kansli’s actions', () => {
 
   it('releases a spam-flagged handling to granskning once, and re-publishes on a second release', async () => {
     const { repo, register, ingest } = await setup();
-    const o = await register(mail({ verdicts: { spam: 'FAIL', virus: 'PASS', dmarc: 'PASS' } }));
+    const o = await register(mail({ verdicts: { spam: 'FAIL', virus: 'PASS', dmarc: 'pass' } }));
     expect(o.handling.granskning).toBe('vantar-pa-kansliet');
     expect(o.handling.flaggor).toContain('spam');
     const r = await slappHandling(
@@ -550,7 +550,7 @@ describe('the kansli CLI and the register import', () => {
 
   it('releases a flagged handling through the EventBridge API of the local stack', async () => {
     const { table, register } = await setup();
-    const o = await register(mail({ verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'FAIL' } }));
+    const o = await register(mail({ verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'fail' } }));
     const received: BusEvent[] = [];
     const port = await freePort();
     const server = await startAwsApiServer({

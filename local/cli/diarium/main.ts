@@ -7,6 +7,7 @@ import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_SERIE } from '../../../domain/defaults.js';
 import { ankomstdatum, svenskTidpunktSekunder } from '../../../domain/diarium/ankomstdatum.js';
 import { toCsv } from '../../../domain/diarium/csv.js';
 import { formatArende, parseHandlingNummer } from '../../../domain/diarium/diarienummer.js';
@@ -414,7 +415,7 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
     io.out(HJALP);
     return cmd ? 0 : 64;
   }
-  const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? 'SFG';
+  const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? DEFAULT_SERIE;
   // A full export reads the whole diarium: allow it half a minute per request.
   const diarium = openCliDiarium(io, v, { serie, requestTimeout: 30_000 });
   const { repo } = diarium;
