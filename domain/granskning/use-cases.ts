@@ -7,7 +7,7 @@ import { eskaleringsMail, granskningsMail, utfallMail } from '../mail/templates.
 import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
 import { beslutsdokument } from './beslutsdokument.js';
 import { evaluate } from './policy.js';
-import type { GranskningRepository, RecordDecisionResult, WorkflowCallback } from './ports.js';
+import type { GranskningRepository, RecordBeslutResult, WorkflowCallback } from './ports.js';
 import type {
   Beslut,
   BeslutPolicy,
@@ -150,7 +150,7 @@ export async function runGranskningStep(
     const stored = await deps.granskningar.get(input.granskningId);
     if (!stored) throw new Error(`Granskningen ${input.granskningId} saknas`);
     granskning = stored;
-    beslut = await deps.granskningar.listDecisions(input.granskningId);
+    beslut = await deps.granskningar.listBeslut(input.granskningId);
   }
   // A decision may have been reached while the previous token timed out: hand it over at once.
   if (granskning.status === 'avgjord' && granskning.utfall) {
@@ -224,7 +224,7 @@ export async function viewLink(
   const lank = await deps.granskningar.getLink(hashLinkId(linkId));
   if (!lank) return { typ: 'saknas' };
   if (lank.anvand) {
-    const beslut = (await deps.granskningar.listDecisions(lank.granskningId)).find(
+    const beslut = (await deps.granskningar.listBeslut(lank.granskningId)).find(
       (b) => b.granskareId === lank.granskareId,
     );
     return { typ: 'besvarad', lank, beslut: beslut ?? null };
@@ -238,17 +238,16 @@ export async function viewLink(
   return { typ: 'oppen', lank, granskning, handling };
 }
 
-export type DecisionOutcome =
-  | { typ: 'registrerat'; beslut: Beslut; avgjort: Utfall | null }
-  | Exclude<RecordDecisionResult, { ok: true }>;
+export type BeslutOutcome =
+  { typ: 'registrerat'; beslut: Beslut; avgjort: Utfall | null } | Exclude<RecordBeslutResult, { ok: true }>;
 
 /** Records one reviewer's decision once; when the policy is met, resumes the workflow. */
-export async function recordDecision(
+export async function recordBeslut(
   deps: GranskningDeps,
   lank: Lank,
   utfall: Utfall,
   kommentar: string | null,
-): Promise<DecisionOutcome> {
+): Promise<BeslutOutcome> {
   const now = deps.clock().toISOString();
   const beslut: Beslut = {
     granskningId: lank.granskningId,
@@ -259,7 +258,7 @@ export async function recordDecision(
     kommentar,
     tidpunkt: now,
   };
-  const res = await deps.granskningar.recordDecision(lank, beslut, now);
+  const res = await deps.granskningar.recordBeslut(lank, beslut, now);
   if (!res.ok) return res;
   const granskning = await deps.granskningar.get(lank.granskningId);
   if (!granskning) return { ok: false, orsak: 'saknas' };
@@ -275,7 +274,7 @@ export async function recordDecision(
       tidpunkt: now,
     },
   });
-  const alla = await deps.granskningar.listDecisions(lank.granskningId);
+  const alla = await deps.granskningar.listBeslut(lank.granskningId);
   const avgjort = evaluate(alla, deps.config.policy);
   if (avgjort) {
     const closed = await deps.granskningar.close(granskning.id, avgjort, now);
@@ -303,7 +302,7 @@ export async function finalizeGranskning(
   // The granskning item is the record: a decision reached just as the last wait timed out wins over "inget beslut".
   const granskning = await deps.granskningar.get(input.granskningId);
   const utfall: Slututfall = granskning?.utfall ?? input.beslut.utfall;
-  const beslut = granskning ? await deps.granskningar.listDecisions(granskning.id) : input.beslut.beslut;
+  const beslut = granskning ? await deps.granskningar.listBeslut(granskning.id) : input.beslut.beslut;
   const done = new Set(granskning?.utfort ?? []);
   const step = async (namn: string, run: () => Promise<unknown>): Promise<void> => {
     if (done.has(`avslut:${namn}`)) return;

@@ -125,7 +125,7 @@ export class GranskningWorkflow extends Construct {
     });
     ingetBeslut.next(avsluta);
 
-    const waitForDecision = (stateName: string, steg: string, timeoutSeconds: number): tasks.LambdaInvoke => {
+    const waitForBeslut = (stateName: string, steg: string, timeoutSeconds: number): tasks.LambdaInvoke => {
       const task = new tasks.LambdaInvoke(this, stateName, {
         stateName,
         lambdaFunction: this.task.function,
@@ -144,9 +144,9 @@ export class GranskningWorkflow extends Construct {
     };
 
     const { granskning } = config;
-    const eskalering = waitForDecision(GRANSKNING_STATES.eskalering, 'eskalera', granskning.eskalering);
-    const paminnelse = waitForDecision(GRANSKNING_STATES.paminnelse, 'paminn', granskning.paminnelse);
-    const notifiera = waitForDecision(GRANSKNING_STATES.notifiera, 'notifiera', granskning.svarstid);
+    const eskalering = waitForBeslut(GRANSKNING_STATES.eskalering, 'eskalera', granskning.eskalering);
+    const paminnelse = waitForBeslut(GRANSKNING_STATES.paminnelse, 'paminn', granskning.paminnelse);
+    const notifiera = waitForBeslut(GRANSKNING_STATES.notifiera, 'notifiera', granskning.svarstid);
     // Catch keeps the input (ResultPath $.fel): the next state still needs diarienummer and granskningId.
     notifiera.addCatch(paminnelse, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.fel' });
     notifiera.addCatch(misslyckades, { errors: [sfn.Errors.ALL], resultPath: '$.fel' });

@@ -13,9 +13,9 @@ import { toCsv } from '../../../domain/diarium/csv.js';
 import { formatArende, parseHandlingNummer } from '../../../domain/diarium/diarienummer.js';
 import { DiariumRegelError, HandlingNotFoundError } from '../../../domain/diarium/errors.js';
 import {
-  andraAnkomst,
+  korrigeraAnkomstdatum,
   makuleraHandling,
-  slappHandling,
+  frigeHandling,
   verifieraArende,
 } from '../../../domain/diarium/kansli.js';
 import type {
@@ -563,7 +563,7 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
       }
       case 'andra-ankomst': {
         const dnr = need(arg, 'Diarienummer');
-        const h = await andraAnkomst(deps, dnr, {
+        const h = await korrigeraAnkomstdatum(deps, dnr, {
           tid: need(v.tid, '--tid'),
           skal: need(v.skal, '--skal'),
           av: need(v.av, '--av'),
@@ -593,9 +593,9 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
             ),
           );
         try {
-          const r = await slappHandling({ ...deps, events }, dnr, { av });
+          const r = await frigeHandling({ ...deps, events }, dnr, { av });
           io.out(
-            r.redanSlappt
+            r.redanFrigiven
               ? `${dnr} var redan släppt; begäran om granskning har skickats igen.`
               : `${dnr} är släppt av ${av} och skickad till granskning.`,
           );
