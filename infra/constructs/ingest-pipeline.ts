@@ -6,7 +6,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
-import { ARKIV_PREFIX, INKORG_PREFIXES } from '../../events/storage-layout.js';
+import { ARKIV_PREFIX, INKORG_PREFIX, INKORG_PREFIXES } from '../../events/storage-layout.js';
 import { objectCreatedPattern } from '../../events/s3-object-created.js';
 import { AppFunction } from './app-function.js';
 import {
@@ -60,7 +60,7 @@ export class IngestPipeline extends Construct {
     }).queue;
 
     this.rule = new events.Rule(this, 'ObjectCreatedRule', {
-      description: 'Inbound mail (raw/) and kansli uploads (uppladdat/) to the ingest queue',
+      description: `Inbound mail (${INKORG_PREFIX.epost}) and kansli uploads (${INKORG_PREFIX.uppladdning}) to the ingest queue`,
       // Only the inboxes: ingest itself writes handlingar/ and karantan/, which must not loop back.
       eventPattern: objectCreatedPattern(
         data.bucket.bucketName,
