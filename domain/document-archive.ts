@@ -6,6 +6,7 @@
 
 /** Where an arrived object came from; the same words as a handling's `kalla`. */
 export type Inkorg = 'epost' | 'uppladdning';
+export const INKORGAR: readonly Inkorg[] = ['epost', 'uppladdning'];
 
 /** Where a document is filed: among the handlingar, in quarantine, or as a granskning's beslut. */
 export type Arkiv = 'handling' | 'karantan' | 'beslut';

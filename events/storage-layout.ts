@@ -3,9 +3,9 @@
  * (receipt rule, event rule, grants), the adapters (S3 event parsing, the document store) and the local stack
  * read it from here; the domain never sees a prefix, only the kinds below.
  */
-import type { Arkiv, Inkorg } from '../domain/document-archive.js';
+import { INKORGAR, type Arkiv, type Inkorg } from '../domain/document-archive.js';
 
-export type { Arkiv, Inkorg };
+export { INKORGAR, type Arkiv, type Inkorg };
 
 export const INBOUND_PREFIX = {
   /** Raw MIME stored by the SES receipt rule. */
@@ -29,8 +29,6 @@ export const ARKIV_PREFIX: Readonly<Record<Arkiv, string>> = {
   karantan: INBOUND_PREFIX.karantan,
   beslut: INBOUND_PREFIX.handlingar,
 };
-
-export const INKORGAR: readonly Inkorg[] = ['epost', 'uppladdning'];
 
 /** The prefixes of every inbox: what the event rule passes to the ingest, what the ingest and reconcile read. */
 export const INKORG_PREFIXES: readonly string[] = INKORGAR.map((i) => INKORG_PREFIX[i]);

@@ -1,5 +1,5 @@
 import type { DiariumRepository, DocumentStore } from '../diarium/ports.js';
-import type { DocumentArchive, Inkorg } from '../document-archive.js';
+import { INKORGAR, type DocumentArchive } from '../document-archive.js';
 import type { Log } from '../log.js';
 import { sourceKeyFor } from './source-key.js';
 
@@ -31,8 +31,7 @@ export async function reconcile(
   const until = now - opts.graceMinutes * 60_000;
   const saknade: string[] = [];
   let granskade = 0;
-  const inkorgar: Inkorg[] = ['epost', 'uppladdning'];
-  for (const inkorg of inkorgar) {
+  for (const inkorg of INKORGAR) {
     for (const o of await deps.store.listIncoming(inkorg)) {
       const t = Date.parse(o.lastModified);
       if (t < from || t > until) continue;
