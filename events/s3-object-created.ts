@@ -1,11 +1,15 @@
 import * as z from 'zod';
+import type { DetailPattern } from './event-pattern.js';
+
+export const S3_EVENT_SOURCE = 'aws.s3';
+export const OBJECT_CREATED = 'Object Created';
 
 /** S3 "Object Created" as EventBridge delivers it (bucket with EventBridge notifications on). */
 export const s3ObjectCreatedSchema = z.object({
   version: z.string(),
   id: z.string(),
-  'detail-type': z.literal('Object Created'),
-  source: z.literal('aws.s3'),
+  'detail-type': z.literal(OBJECT_CREATED),
+  source: z.literal(S3_EVENT_SOURCE),
   account: z.string(),
   time: z.iso.datetime({ offset: true }),
   region: z.string(),
@@ -26,6 +30,21 @@ export const s3ObjectCreatedSchema = z.object({
   }),
 });
 export type S3ObjectCreated = z.infer<typeof s3ObjectCreatedSchema>;
+
+/**
+ * The EventBridge pattern for objects created in a bucket, with the key matched by `key` (EventBridge matchers,
+ * e.g. CDK's `Match.anyOf(Match.prefix(…))`). The field names are checked against the schema the ingest parses.
+ */
+export function objectCreatedPattern(bucketName: string, key: string[]) {
+  return {
+    source: [S3_EVENT_SOURCE],
+    detailType: [OBJECT_CREATED],
+    detail: {
+      bucket: { name: [bucketName] },
+      object: { key },
+    } satisfies DetailPattern<S3ObjectCreated['detail']>,
+  };
+}
 
 /** The SQS record the ingest Lambda receives: its body is the EventBridge event above. */
 export const ingestSqsEventSchema = z.object({

@@ -58,7 +58,8 @@ export const HANDELSE = {
   handlingRegistrerad: 'handling-registrerad',
   handlingMakulerad: 'handling-makulerad',
   ankomstAndrad: 'ankomst-andrad',
-  handlingSlappt: 'handling-slappt',
+  // The stored name keeps its first spelling: entries already in the hash-chained logs carry it.
+  handlingFrigiven: 'handling-slappt',
   kvittensSkickad: 'kvittens-skickad',
 } as const;
 

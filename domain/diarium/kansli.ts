@@ -56,7 +56,7 @@ export async function makuleraHandling(
  * that registered it, e.g. a letter found in a colleague's inbox). The original time is kept in
  * `ankomstAndrad.ursprunglig` and the change is logged with who and why. The diarienummer does not change.
  */
-export async function andraAnkomst(
+export async function korrigeraAnkomstdatum(
   deps: KansliDeps,
   diarienummer: string,
   input: { tid: string; skal: string; av: string },
@@ -112,20 +112,20 @@ export async function andraAnkomst(
  * goes to granskning. Releasing again after a crash re-publishes the request; starting the granskning is
  * idempotent per diarienummer.
  */
-export async function slappHandling(
+export async function frigeHandling(
   deps: KansliDeps & { events: EventPublisher },
   diarienummer: string,
   input: { av: string },
-): Promise<{ handling: Handling; redanSlappt: boolean }> {
+): Promise<{ handling: Handling; redanFrigiven: boolean }> {
   const av = required(input.av, 'Vem som släpper handlingen');
   const h = await handlingOrThrow(deps.repo, diarienummer);
   let handling = h;
-  let redanSlappt = false;
+  let redanFrigiven = false;
   if (h.granskning === 'vantar-pa-kansliet') {
     handling = await deps.repo.updateHandling(
       diarienummer,
       { granskning: 'pagar' },
-      { handelse: HANDELSE.handlingSlappt, av, data: { handling: diarienummer, flaggor: h.flaggor } },
+      { handelse: HANDELSE.handlingFrigiven, av, data: { handling: diarienummer, flaggor: h.flaggor } },
       (current) => {
         if (current.makulerad) throw new DiariumRegelError(`Handlingen ${diarienummer} är makulerad.`);
         if (current.granskning !== 'vantar-pa-kansliet') {
@@ -136,20 +136,20 @@ export async function slappHandling(
       },
     );
   } else if (h.granskning === 'pagar' && (await wasReleased(deps.repo, h))) {
-    redanSlappt = true;
+    redanFrigiven = true;
   } else {
     throw new DiariumRegelError(
       `Handlingen ${diarienummer} väntar inte på kansliet (granskning: ${h.granskning}).`,
     );
   }
   await deps.events.granskningBegard({ diarienummer, arende: handling.arende, av });
-  return { handling, redanSlappt };
+  return { handling, redanFrigiven };
 }
 
 async function wasReleased(repo: DiariumRepository, h: Handling): Promise<boolean> {
   const d = await repo.getArendeDetaljer(h.arende);
   return (d?.logg ?? []).some(
-    (e) => e.handelse === HANDELSE.handlingSlappt && e.data['handling'] === h.diarienummer,
+    (e) => e.handelse === HANDELSE.handlingFrigiven && e.data['handling'] === h.diarienummer,
   );
 }
 

@@ -43,13 +43,34 @@ export interface MailAddress {
   name?: string;
 }
 
-/** Verdicts that SES inbound adds to the stored message (X-SES-*-Verdict headers). */
+/** An X-SES-*-Verdict header's value. */
+export type SesVerdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
+export const SES_VERDICTS: readonly SesVerdict[] = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED'];
+
+/** A result in Authentication-Results / Received-SPF (RFC 8601, RFC 7208), lower case as the RFCs write them. */
+export type AuthResult =
+  'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
+export const AUTH_RESULTS: readonly AuthResult[] = [
+  'pass',
+  'fail',
+  'softfail',
+  'neutral',
+  'none',
+  'temperror',
+  'permerror',
+  'policy',
+];
+
+/**
+ * Verdicts that SES inbound adds to the stored message (X-SES-*-Verdict headers, Authentication-Results),
+ * parsed into typed values by the extraction; a value it does not know is left out.
+ */
 export interface ReceiptVerdicts {
-  spam?: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
-  virus?: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
-  spf?: string;
-  dkim?: string;
-  dmarc?: string;
+  spam?: SesVerdict;
+  virus?: SesVerdict;
+  spf?: AuthResult;
+  dkim?: AuthResult;
+  dmarc?: AuthResult;
 }
 
 export interface ExtractedMail {

@@ -1,6 +1,6 @@
 import type { Beslut, Granskning, GranskningsResultat, Lank, Slututfall, Steg } from './types.js';
 
-export type RecordDecisionResult =
+export type RecordBeslutResult =
   | { ok: true }
   | { ok: false; orsak: 'redan-besvarad'; tidigare: Beslut | null }
   | { ok: false; orsak: 'utgangen' | 'avslutad' | 'saknas' };
@@ -15,8 +15,8 @@ export interface GranskningRepository {
   putLinks(links: Lank[], ttlEpochSeconds: number): Promise<void>;
   getLink(hash: string): Promise<Lank | null>;
   /** Marks the link used and stores the decision atomically; a link is used once. */
-  recordDecision(link: Lank, beslut: Beslut, nu: string): Promise<RecordDecisionResult>;
-  listDecisions(granskningId: string): Promise<Beslut[]>;
+  recordBeslut(link: Lank, beslut: Beslut, nu: string): Promise<RecordBeslutResult>;
+  listBeslut(granskningId: string): Promise<Beslut[]>;
   /** Moves the granskning from pagar to avgjord once (stangd false when someone else did); hands back the token. */
   close(id: string, utfall: Slututfall, nu: string): Promise<{ stangd: boolean; taskToken: string | null }>;
   listOpen(): Promise<Granskning[]>;

@@ -4,6 +4,7 @@ import type { DiariumRepository, LogEvent, MailSender, NewHandling, OutgoingMail
 import type { Handling } from '../diarium/types.js';
 import type { GranskningRepository } from './ports.js';
 import type { Beslut, Granskning, Lank } from './types.js';
+import { arkivKey } from '../../events/storage-layout.js';
 import { finalizeGranskning, runGranskningStep, type GranskningDeps } from './use-cases.js';
 
 const handling: Handling = {
@@ -30,7 +31,7 @@ const beslut: Beslut = {
 };
 
 /** An in-memory granskning store with the conditional semantics of the DynamoDB one. */
-function memoryGranskningar(g: Granskning, decisions: Beslut[]): GranskningRepository & { g: Granskning } {
+function memoryGranskningar(g: Granskning, givnaBeslut: Beslut[]): GranskningRepository & { g: Granskning } {
   const repo = {
     g,
     create: () => Promise.resolve(false),
@@ -39,8 +40,8 @@ function memoryGranskningar(g: Granskning, decisions: Beslut[]): GranskningRepos
     getTaskToken: () => Promise.resolve(null),
     putLinks: () => Promise.resolve(),
     getLink: () => Promise.resolve(null as Lank | null),
-    recordDecision: () => Promise.resolve({ ok: true as const }),
-    listDecisions: () => Promise.resolve(decisions),
+    recordBeslut: () => Promise.resolve({ ok: true as const }),
+    listBeslut: () => Promise.resolve(givnaBeslut),
     close: (_id: string, utfall: Granskning['utfall'] & string, nu: string) => {
       if (repo.g.status !== 'pagar') return Promise.resolve({ stangd: false, taskToken: null });
       repo.g = { ...repo.g, status: 'avgjord', utfall, avgjord: nu };
@@ -60,7 +61,7 @@ function memoryGranskningar(g: Granskning, decisions: Beslut[]): GranskningRepos
   return repo;
 }
 
-function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
+function setup(g: Partial<Granskning> = {}, givnaBeslut: Beslut[] = [beslut]) {
   const log: LogEvent[] = [];
   const registered: NewHandling[] = [];
   const sent: OutgoingMail[] = [];
@@ -111,17 +112,18 @@ function setup(g: Partial<Granskning> = {}, decisions: Beslut[] = [beslut]) {
       granskare: [],
       ...g,
     },
-    decisions,
+    givnaBeslut,
   );
   const deps: Omit<GranskningDeps, 'callback'> = {
     diarium,
     granskningar,
     mailer,
     documents: {
-      put: (key, bytes, contentType) => {
+      file: (arkiv, d) => {
+        const key = arkivKey(arkiv, d.sha256, d.filnamn);
         puts.push(key);
-        documents.set(key, { bytes, contentType });
-        return Promise.resolve();
+        documents.set(key, { bytes: d.bytes, contentType: d.contentType });
+        return Promise.resolve(key);
       },
     },
     clock: () => new Date('2026-03-03T10:00:01.000Z'),

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { DiariumRepository, DocumentStore, MailSender, NewHandling } from '../diarium/ports.js';
+import type { DiariumRepository, MailSender, NewHandling } from '../diarium/ports.js';
+import type { DocumentArchive } from '../document-archive.js';
 import type { Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import { eskaleringsMail, granskningsMail, utfallMail } from '../mail/templates.js';
 import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
 import { beslutsdokument } from './beslutsdokument.js';
 import { evaluate } from './policy.js';
-import type { GranskningRepository, RecordDecisionResult, WorkflowCallback } from './ports.js';
+import type { GranskningRepository, RecordBeslutResult, WorkflowCallback } from './ports.js';
 import type {
   Beslut,
   BeslutPolicy,
@@ -25,8 +26,8 @@ export interface GranskningDeps {
   granskningar: GranskningRepository;
   mailer: MailSender;
   callback: WorkflowCallback;
-  /** Where the decision document is filed (the inbound bucket's content-addressed handlingar/). */
-  documents: Pick<DocumentStore, 'put'>;
+  /** Where the beslut document is filed (content-addressed, among the handlingar's files). */
+  documents: Pick<DocumentArchive, 'file'>;
   clock: () => Date;
   config: {
     beredningsgrupp: Granskare[];
@@ -149,7 +150,7 @@ export async function runGranskningStep(
     const stored = await deps.granskningar.get(input.granskningId);
     if (!stored) throw new Error(`Granskningen ${input.granskningId} saknas`);
     granskning = stored;
-    beslut = await deps.granskningar.listDecisions(input.granskningId);
+    beslut = await deps.granskningar.listBeslut(input.granskningId);
   }
   // A decision may have been reached while the previous token timed out: hand it over at once.
   if (granskning.status === 'avgjord' && granskning.utfall) {
@@ -223,7 +224,7 @@ export async function viewLink(
   const lank = await deps.granskningar.getLink(hashLinkId(linkId));
   if (!lank) return { typ: 'saknas' };
   if (lank.anvand) {
-    const beslut = (await deps.granskningar.listDecisions(lank.granskningId)).find(
+    const beslut = (await deps.granskningar.listBeslut(lank.granskningId)).find(
       (b) => b.granskareId === lank.granskareId,
     );
     return { typ: 'besvarad', lank, beslut: beslut ?? null };
@@ -237,17 +238,16 @@ export async function viewLink(
   return { typ: 'oppen', lank, granskning, handling };
 }
 
-export type DecisionOutcome =
-  | { typ: 'registrerat'; beslut: Beslut; avgjort: Utfall | null }
-  | Exclude<RecordDecisionResult, { ok: true }>;
+export type BeslutOutcome =
+  { typ: 'registrerat'; beslut: Beslut; avgjort: Utfall | null } | Exclude<RecordBeslutResult, { ok: true }>;
 
 /** Records one reviewer's decision once; when the policy is met, resumes the workflow. */
-export async function recordDecision(
+export async function recordBeslut(
   deps: GranskningDeps,
   lank: Lank,
   utfall: Utfall,
   kommentar: string | null,
-): Promise<DecisionOutcome> {
+): Promise<BeslutOutcome> {
   const now = deps.clock().toISOString();
   const beslut: Beslut = {
     granskningId: lank.granskningId,
@@ -258,7 +258,7 @@ export async function recordDecision(
     kommentar,
     tidpunkt: now,
   };
-  const res = await deps.granskningar.recordDecision(lank, beslut, now);
+  const res = await deps.granskningar.recordBeslut(lank, beslut, now);
   if (!res.ok) return res;
   const granskning = await deps.granskningar.get(lank.granskningId);
   if (!granskning) return { ok: false, orsak: 'saknas' };
@@ -274,7 +274,7 @@ export async function recordDecision(
       tidpunkt: now,
     },
   });
-  const alla = await deps.granskningar.listDecisions(lank.granskningId);
+  const alla = await deps.granskningar.listBeslut(lank.granskningId);
   const avgjort = evaluate(alla, deps.config.policy);
   if (avgjort) {
     const closed = await deps.granskningar.close(granskning.id, avgjort, now);
@@ -302,7 +302,7 @@ export async function finalizeGranskning(
   // The granskning item is the record: a decision reached just as the last wait timed out wins over "inget beslut".
   const granskning = await deps.granskningar.get(input.granskningId);
   const utfall: Slututfall = granskning?.utfall ?? input.beslut.utfall;
-  const beslut = granskning ? await deps.granskningar.listDecisions(granskning.id) : input.beslut.beslut;
+  const beslut = granskning ? await deps.granskningar.listBeslut(granskning.id) : input.beslut.beslut;
   const done = new Set(granskning?.utfort ?? []);
   const step = async (namn: string, run: () => Promise<unknown>): Promise<void> => {
     if (done.has(`avslut:${namn}`)) return;
@@ -349,8 +349,12 @@ export async function finalizeGranskning(
   });
   const bytes = new TextEncoder().encode(dokument.text);
   const sha = createHash('sha256').update(bytes).digest('hex');
-  const nyckel = `handlingar/${sha}/${dokument.filnamn}`;
-  await deps.documents.put(nyckel, bytes, 'text/plain; charset=utf-8', { sha256: sha });
+  const nyckel = await deps.documents.file('beslut', {
+    sha256: sha,
+    filnamn: dokument.filnamn,
+    bytes,
+    contentType: 'text/plain; charset=utf-8',
+  });
   const fil: StoredFile = {
     filnamn: dokument.filnamn,
     sha256: sha,

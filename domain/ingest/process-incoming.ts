@@ -20,24 +20,33 @@ import { karantanMail, kvittensMail } from '../mail/templates.js';
 import { resolveArende } from './resolve-arende.js';
 import { KvittensPendingError } from '../diarium/errors.js';
 import { sha256, sourceKeyFor } from './source-key.js';
+import type { DocumentArchive } from '../document-archive.js';
+import type { Log } from '../log.js';
+import { assessReceipt, receiptFlaggor, type Mottagningskontroll } from './receipt-assessment.js';
 
-export interface IncomingObject {
+interface IncomingBase {
   bucket: string;
+  /** Where the object is stored; opaque to the domain (read back, and kept as the handling's reference). */
   key: string;
   versionId: string | null;
   /** S3 event time: the arrival time of an upload, and the fallback for a mail without a receipt header. */
   eventTime: string;
 }
 
+/** What arrived, as the adapter that received it read it off the storage layout: a mail or an upload. */
+export type IncomingObject =
+  | (IncomingBase & { kalla: 'epost' })
+  | (IncomingBase & { kalla: 'uppladdning'; /** The uploaded file's name. */ filnamn: string });
+
 export interface IngestDeps {
   repo: DiariumRepository;
-  store: DocumentStore;
+  store: Pick<DocumentStore, 'get'> & Pick<DocumentArchive, 'file'>;
   mailer: MailSender;
   events: EventPublisher;
   extractor: ReportExtractor;
   config: { serie: string; kansliEmail: string };
   clock: () => Date;
-  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  log: Log;
   /** Business metrics the alarms watch (QuarantinedMail). */
   metric?: (name: string, value: number) => void;
 }
@@ -73,6 +82,8 @@ interface Reading {
   report: ReportText | null;
   problems: ExtractionProblem[];
   mail: ExtractedMail | null;
+  /** What the receiving server's verdicts mean for this object (an upload passed no mail server). */
+  kontroll: Mottagningskontroll;
 }
 
 async function read(
@@ -81,7 +92,7 @@ async function read(
   bytes: Uint8Array,
   sourceKey: string,
 ): Promise<Reading> {
-  if (obj.key.startsWith('raw/')) {
+  if (obj.kalla === 'epost') {
     const mail = await deps.extractor.extractMail(bytes);
     return {
       kalla: 'epost',
@@ -100,9 +111,10 @@ async function read(
       report: mail.report,
       problems: mail.problems,
       mail,
+      kontroll: assessReceipt(mail.verdicts),
     };
   }
-  const filename = obj.key.split('/').pop() ?? obj.key;
+  const filename = obj.filnamn;
   const doc = await deps.extractor.extractDocument(bytes, filename);
   return {
     kalla: 'uppladdning',
@@ -116,6 +128,7 @@ async function read(
       doc.text && doc.format ? { source: 'bilaga', filename, format: doc.format, text: doc.text } : null,
     problems: doc.problems,
     mail: null,
+    kontroll: assessReceipt(null),
   };
 }
 
@@ -123,7 +136,7 @@ async function read(
 export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Promise<IngestOutcome> {
   const stored = await deps.store.get(obj.key);
   const raw = stored.bytes;
-  const sourceKey = sourceKeyFor(obj.key, raw);
+  const sourceKey = sourceKeyFor(obj.kalla, raw);
 
   // A duplicate delivery whose kvittens already went out needs no extraction at all.
   const previous = await deps.repo.findBySource(sourceKey);
@@ -145,17 +158,16 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
   }
 
   const dag = ankomstdatum(r.mottagen);
-  const virus = r.mail?.verdicts.virus === 'FAIL';
-  const suspicious =
-    r.mail?.verdicts.spam === 'FAIL' || (r.mail?.verdicts.dmarc ?? '').toUpperCase() === 'FAIL';
+  const { virus } = r.kontroll;
+  const suspicious = r.kontroll.spam || r.kontroll.dmarcFail;
   const result: SlutrapportResult = readSlutrapport(virus ? null : (r.report?.text ?? null), { idag: dag });
   const rapport = result.rapport;
 
   // Files are content-addressed, so storing them before the registration is idempotent under retries.
-  const prefix = virus ? 'karantan' : 'handlingar';
+  const arkiv = virus ? 'karantan' : 'handling';
   const filer: StoredFile[] = [
     {
-      filnamn: r.kalla === 'epost' ? 'meddelande.eml' : safeName(obj.key.split('/').pop() ?? 'fil'),
+      filnamn: obj.kalla === 'epost' ? 'meddelande.eml' : safeName(obj.filnamn),
       sha256: sha256(raw),
       storlek: raw.byteLength,
       typ: r.kalla === 'epost' ? 'message/rfc822' : (r.report?.format ?? 'okand'),
@@ -164,8 +176,12 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
     },
   ];
   for (const [i, a] of r.attachments.entries()) {
-    const nyckel = `${prefix}/${a.sha256}/${safeName(a.filename)}`;
-    await deps.store.put(nyckel, a.content, a.contentType, { sha256: a.sha256 });
+    const nyckel = await deps.store.file(arkiv, {
+      sha256: a.sha256,
+      filnamn: safeName(a.filename),
+      bytes: a.content,
+      contentType: a.contentType,
+    });
     filer.push({
       filnamn: a.filename,
       sha256: a.sha256,
@@ -186,10 +202,9 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
   });
 
   const bedomning: Handling['bedomning'] = virus ? 'karantan' : result.status;
+  // Stored for the diarium's display; decisions below are made on r.kontroll, never on these strings.
   const flaggor = [
-    ...(virus ? ['virus'] : []),
-    ...(r.mail?.verdicts.spam === 'FAIL' ? ['spam'] : []),
-    ...((r.mail?.verdicts.dmarc ?? '').toUpperCase() === 'FAIL' ? ['dmarc'] : []),
+    ...receiptFlaggor(r.kontroll),
     ...(result.personnummer.length > 0 ? ['personnummer'] : []),
     ...(r.mail?.forwardedBy ? ['vidarebefordrad'] : []),
     ...r.problems.map((p) => `problem:${p.kod}`),
@@ -271,7 +286,7 @@ async function finish(
     kvittens = 'karantan';
   } else {
     // A DMARC failure means the From: address may be forged: the receipt goes to the kansli, not to it.
-    const spoofable = handling.flaggor.includes('dmarc');
+    const spoofable = r.kontroll.dmarcFail;
     const to =
       r.kalla === 'epost' && !spoofable
         ? (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare)

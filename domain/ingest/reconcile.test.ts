@@ -1,33 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile } from './reconcile.js';
 import { sourceKeyFor } from './source-key.js';
-import type { DiariumRepository, DocumentStore } from '../diarium/ports.js';
+import type { DiariumRepository } from '../diarium/ports.js';
+import type { ReconcileDeps } from './reconcile.js';
+import type { Inkorg } from '../document-archive.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
-const objects = new Map<string, { bytes: Uint8Array; lastModified: string }>([
+const mail = (id: string): Uint8Array => Buffer.from(`Message-ID: <${id}@x>\r\n\r\n${id}`);
+const objects = new Map<string, { inkorg: Inkorg; bytes: Uint8Array; lastModified: string }>([
+  ['raw/registrerad', { inkorg: 'epost', bytes: mail('a'), lastModified: '2026-11-23T10:00:00Z' }],
+  ['raw/borttappad', { inkorg: 'epost', bytes: mail('b'), lastModified: '2026-11-23T09:00:00Z' }],
+  ['raw/pa-vag', { inkorg: 'epost', bytes: mail('c'), lastModified: '2026-11-23T11:55:00Z' }],
+  ['raw/gammal', { inkorg: 'epost', bytes: mail('d'), lastModified: '2026-11-10T09:00:00Z' }],
   [
-    'raw/registrerad',
-    { bytes: Buffer.from('Message-ID: <a@x>\r\n\r\nA'), lastModified: '2026-11-23T10:00:00Z' },
+    'uppladdat/fil.docx',
+    { inkorg: 'uppladdning', bytes: Buffer.from('PK'), lastModified: '2026-11-23T08:00:00Z' },
   ],
-  [
-    'raw/borttappad',
-    { bytes: Buffer.from('Message-ID: <b@x>\r\n\r\nB'), lastModified: '2026-11-23T09:00:00Z' },
-  ],
-  ['raw/pa-vag', { bytes: Buffer.from('Message-ID: <c@x>\r\n\r\nC'), lastModified: '2026-11-23T11:55:00Z' }],
-  ['raw/gammal', { bytes: Buffer.from('Message-ID: <d@x>\r\n\r\nD'), lastModified: '2026-11-10T09:00:00Z' }],
-  ['uppladdat/fil.docx', { bytes: Buffer.from('PK'), lastModified: '2026-11-23T08:00:00Z' }],
 ]);
 
-const store: Pick<DocumentStore, 'list' | 'get'> = {
-  list: (prefix) =>
+const store: ReconcileDeps['store'] = {
+  listIncoming: (inkorg) =>
     Promise.resolve(
       [...objects]
-        .filter(([k]) => k.startsWith(prefix))
+        .filter(([, o]) => o.inkorg === inkorg)
         .map(([key, o]) => ({ key, lastModified: o.lastModified })),
     ),
   get: (key) => Promise.resolve({ key, bytes: objects.get(key)!.bytes, versionId: null }),
 };
-const registered = new Set([sourceKeyFor('raw/registrerad', objects.get('raw/registrerad')!.bytes)]);
+const registered = new Set([sourceKeyFor('epost', objects.get('raw/registrerad')!.bytes)]);
 const repo: Pick<DiariumRepository, 'findBySource'> = {
   findBySource: (k) => Promise.resolve(registered.has(k) ? ({} as never) : null),
 };
@@ -37,7 +37,7 @@ describe('reconciliation', () => {
     const redriven: string[] = [];
     const result = await reconcile(
       {
-        store: store as DocumentStore,
+        store,
         repo: repo as DiariumRepository,
         redrive: (o) => {
           redriven.push(o.key);

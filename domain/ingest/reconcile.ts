@@ -1,13 +1,15 @@
 import type { DiariumRepository, DocumentStore } from '../diarium/ports.js';
+import { INKORGAR, type DocumentArchive } from '../document-archive.js';
+import type { Log } from '../log.js';
 import { sourceKeyFor } from './source-key.js';
 
 export interface ReconcileDeps {
-  store: DocumentStore;
+  store: Pick<DocumentStore, 'get'> & Pick<DocumentArchive, 'listIncoming'>;
   repo: DiariumRepository;
   /** Puts the object back on the ingest queue, as its S3 event would have. */
   redrive: (object: { key: string; lastModified: string }) => Promise<void>;
   clock: () => Date;
-  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  log: Log;
 }
 
 export interface ReconcileResult {
@@ -29,13 +31,13 @@ export async function reconcile(
   const until = now - opts.graceMinutes * 60_000;
   const saknade: string[] = [];
   let granskade = 0;
-  for (const prefix of ['raw/', 'uppladdat/']) {
-    for (const o of await deps.store.list(prefix)) {
+  for (const inkorg of INKORGAR) {
+    for (const o of await deps.store.listIncoming(inkorg)) {
       const t = Date.parse(o.lastModified);
       if (t < from || t > until) continue;
       granskade++;
       const { bytes } = await deps.store.get(o.key);
-      if (await deps.repo.findBySource(sourceKeyFor(o.key, bytes))) continue;
+      if (await deps.repo.findBySource(sourceKeyFor(inkorg, bytes))) continue;
       saknade.push(o.key);
       deps.log('warn', 'Objekt utan registrering; skickas till ingest igen', { nyckel: o.key });
       await deps.redrive(o);

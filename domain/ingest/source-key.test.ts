@@ -10,14 +10,14 @@ describe('the idempotency key of a mail', () => {
   it('is the same for two deliveries of one message', () => {
     const a = Buffer.from(ses('aaa', 'Mon, 23 Nov 2026 10:00:00 +0000') + message);
     const b = Buffer.from(ses('bbb', 'Mon, 23 Nov 2026 10:05:00 +0000') + message);
-    expect(sourceKeyFor('raw/1', a)).toBe(sourceKeyFor('raw/2', b));
-    expect(sourceKeyFor('raw/1', a)).toMatch(/^epost#<abc@b\.example>#[0-9a-f]{64}$/);
+    expect(sourceKeyFor('epost', a)).toBe(sourceKeyFor('epost', b));
+    expect(sourceKeyFor('epost', a)).toMatch(/^epost#<abc@b\.example>#[0-9a-f]{64}$/);
   });
 
   it('differs for a new message that reuses a Message-ID', () => {
     const a = Buffer.from(ses('a', 'x') + message);
     const b = Buffer.from(ses('a', 'x') + message.replace('Text', 'Annan text'));
-    expect(sourceKeyFor('raw/1', a)).not.toBe(sourceKeyFor('raw/1', b));
+    expect(sourceKeyFor('epost', a)).not.toBe(sourceKeyFor('epost', b));
   });
 
   it('keeps the deeper Received lines, which belong to the message', () => {
@@ -32,8 +32,6 @@ describe('the idempotency key of a mail', () => {
   });
 
   it('keys an upload by its content', () => {
-    expect(sourceKeyFor('uppladdat/a.docx', Buffer.from('x'))).toBe(
-      sourceKeyFor('uppladdat/b.docx', Buffer.from('x')),
-    );
+    expect(sourceKeyFor('uppladdning', Buffer.from('x'))).toBe(sourceKeyFor('uppladdning', Buffer.from('x')));
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Inkorg } from '../document-archive.js';
 
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -47,8 +48,8 @@ export function withoutReceiptHeaders(raw: Uint8Array): Uint8Array {
  * same message is a duplicate, a new message reusing an id is not). An upload: the content hash, so the same file
  * uploaded twice under any name is one handling.
  */
-export function sourceKeyFor(objectKey: string, raw: Uint8Array): string {
-  if (objectKey.startsWith('raw/')) {
+export function sourceKeyFor(kalla: Inkorg, raw: Uint8Array): string {
+  if (kalla === 'epost') {
     return `epost#${messageIdOf(raw) ?? 'utan-message-id'}#${sha256(withoutReceiptHeaders(raw))}`;
   }
   return `uppladdning#${sha256(raw)}`;

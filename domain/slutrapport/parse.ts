@@ -20,12 +20,11 @@ import { likeness } from './parse/recognise.js';
 import { cleanName, collectValues, splitNames, splitOrganisation, type Values } from './parse/values.js';
 import { answerOf, walk, type Walk } from './parse/walk.js';
 import { findPersonnummer, maskPersonnummer } from './personnummer.js';
+import { DEFAULT_SERIE } from '../defaults.js';
 import type { ParsedSlutrapport, PersonnummerFynd, Rapport, RawFields } from './schema.js';
 import { AVSNITT_KEYS, type FieldKey } from './template.js';
 
 export { looksLikeSlutrapport } from './parse/recognise.js';
-
-const DEFAULT_SERIE = 'SFG';
 
 const first = (values: Values, f: FieldKey): string | null => values[f]?.[0] ?? null;
 const all = (values: Values, f: FieldKey): string | null => {

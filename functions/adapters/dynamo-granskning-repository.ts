@@ -9,7 +9,7 @@ import {
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { beslutSchema } from '../../events/granskning.js';
-import type { GranskningRepository, RecordDecisionResult } from '../../domain/granskning/ports.js';
+import type { GranskningRepository, RecordBeslutResult } from '../../domain/granskning/ports.js';
 import type { Beslut, Granskning, Lank, Slututfall, Steg } from '../../domain/granskning/types.js';
 import { keys } from './dynamo-keys.js';
 
@@ -127,7 +127,7 @@ export class DynamoGranskningRepository implements GranskningRepository {
     return r.Item ? lankSchema.parse(r.Item) : null;
   }
 
-  async recordDecision(link: Lank, beslut: Beslut, nu: string): Promise<RecordDecisionResult> {
+  async recordBeslut(link: Lank, beslut: Beslut, nu: string): Promise<RecordBeslutResult> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -170,15 +170,14 @@ export class DynamoGranskningRepository implements GranskningRepository {
         if (current && !current.anvand && dup !== 'ConditionalCheckFailed')
           return { ok: false, orsak: 'utgangen' };
         const tidigare =
-          (await this.listDecisions(link.granskningId)).find((b) => b.granskareId === link.granskareId) ??
-          null;
+          (await this.listBeslut(link.granskningId)).find((b) => b.granskareId === link.granskareId) ?? null;
         return { ok: false, orsak: 'redan-besvarad', tidigare };
       }
       throw err;
     }
   }
 
-  async listDecisions(granskningId: string): Promise<Beslut[]> {
+  async listBeslut(granskningId: string): Promise<Beslut[]> {
     const r = await this.db.send(
       new QueryCommand({
         TableName: this.table,

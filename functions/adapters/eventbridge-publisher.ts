@@ -40,7 +40,7 @@ export class AppEventPublisher implements EventPublisher {
 
   handlingDiarieford(event: HandlingDiariefordEvent): Promise<void> {
     // Parsed with the schema the consumer uses, so producer and consumer cannot drift apart.
-    const detail = handlingDiariefordDetailSchema.parse({ ...event, status: event.bedomning });
+    const detail = handlingDiariefordDetailSchema.parse(event);
     return this.sink({ detailType: HANDLING_DIARIEFORD, detail });
   }
 

@@ -8,7 +8,9 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { tracer } from '../runtime/tracer.js';
 import type { DocumentStore, StoredObject } from '../../domain/diarium/ports.js';
+import type { Arkiv, ArkivDokument, DocumentArchive, Inkorg } from '../../domain/document-archive.js';
 import { StorageError } from '../../domain/diarium/errors.js';
+import { INKORG_PREFIX, arkivKey } from '../../events/storage-layout.js';
 
 export function makeS3Client(): S3Client {
   return tracer.captureAWSv3Client(
@@ -21,7 +23,7 @@ export function makeS3Client(): S3Client {
   );
 }
 
-export class S3DocumentStore implements DocumentStore {
+export class S3DocumentStore implements DocumentStore, DocumentArchive {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -65,6 +67,16 @@ export class S3DocumentStore implements DocumentStore {
         return;
       throw new StorageError(`Kunde inte lagra ${key}`, { cause: err });
     }
+  }
+
+  async file(arkiv: Arkiv, d: ArkivDokument): Promise<string> {
+    const key = arkivKey(arkiv, d.sha256, d.filnamn);
+    await this.put(key, d.bytes, d.contentType, { sha256: d.sha256 });
+    return key;
+  }
+
+  listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]> {
+    return this.list(INKORG_PREFIX[inkorg]);
   }
 
   presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {

@@ -4,6 +4,8 @@ import { request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import type { DocumentStore } from '../../domain/diarium/ports.js';
+import type { Arkiv, ArkivDokument, DocumentArchive } from '../../domain/document-archive.js';
+import { arkivKey } from '../../events/storage-layout.js';
 import { StorageError } from '../../domain/diarium/errors.js';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
@@ -106,11 +108,17 @@ export class S3LinkSigner implements Pick<DocumentStore, 'presignedGetUrl'> {
  * (If-None-Match) like S3DocumentStore.put: the keys are content-addressed, so an existing object already holds
  * these bytes.
  */
-export class S3SignedWriter implements Pick<DocumentStore, 'put'> {
+export class S3SignedWriter implements Pick<DocumentStore, 'put'>, Pick<DocumentArchive, 'file'> {
   private readonly location: S3Location;
 
   constructor(bucket: string, region: string, endpoint: string | undefined) {
     this.location = new S3Location(bucket, region, endpoint);
+  }
+
+  async file(arkiv: Arkiv, d: ArkivDokument): Promise<string> {
+    const key = arkivKey(arkiv, d.sha256, d.filnamn);
+    await this.put(key, d.bytes, d.contentType, { sha256: d.sha256 });
+    return key;
   }
 
   async put(

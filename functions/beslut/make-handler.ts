@@ -4,12 +4,13 @@ import { tracer } from '../runtime/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { DocumentStore } from '../../domain/diarium/ports.js';
+import type { Log } from '../../domain/log.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
-import { recordDecision, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
+import { recordBeslut, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
 import {
   SECURITY_HEADERS,
   alreadyDecidedPage,
-  decisionPage,
+  beslutPage,
   messagePage,
   thanksPage,
 } from '../pages/beslut-page.js';
@@ -36,7 +37,7 @@ const formSchema = z.object({
 export interface BeslutDeps {
   granskning: GranskningDeps;
   store: Pick<DocumentStore, 'presignedGetUrl'>;
-  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  log: Log;
 }
 
 function page(statusCode: number, body: string, method: string): APIGatewayProxyStructuredResultV2 {
@@ -106,11 +107,7 @@ export function makeHandler(deps: BeslutDeps) {
           const fil = view.handling.filer.find((f) => f.rapport) ?? view.handling.filer[0];
           const url =
             method === 'GET' && fil ? await deps.store.presignedGetUrl(fil.nyckel, 900, fil.filnamn) : null;
-          return page(
-            200,
-            decisionPage({ handling: view.handling, lank: view.lank, rapportUrl: url }),
-            method,
-          );
+          return page(200, beslutPage({ handling: view.handling, lank: view.lank, rapportUrl: url }), method);
         }
       }
     }
@@ -152,7 +149,7 @@ export function makeHandler(deps: BeslutDeps) {
     if (form.data.utfall === 'komplettering' && !form.data.kommentar) {
       return page(
         400,
-        decisionPage({
+        beslutPage({
           handling: view.handling,
           lank: view.lank,
           rapportUrl: null,
@@ -161,7 +158,7 @@ export function makeHandler(deps: BeslutDeps) {
         method,
       );
     }
-    const res = await recordDecision(deps.granskning, view.lank, form.data.utfall, form.data.kommentar);
+    const res = await recordBeslut(deps.granskning, view.lank, form.data.utfall, form.data.kommentar);
     if ('typ' in res) {
       deps.log('info', 'Beslut registrerat', {
         lank: logId,

@@ -1,4 +1,10 @@
-import type { ReceiptVerdicts } from '../../domain/extraction/types.js';
+import {
+  AUTH_RESULTS,
+  SES_VERDICTS,
+  type AuthResult,
+  type ReceiptVerdicts,
+  type SesVerdict,
+} from '../../domain/extraction/types.js';
 
 /**
  * Reads what the receiving server (SES inbound) prepended to the stored message. Only the topmost
@@ -10,7 +16,8 @@ export interface SesReceipt {
   verdicts: ReceiptVerdicts;
 }
 
-const VERDICTS = new Set(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']);
+const VERDICTS: ReadonlySet<string> = new Set(SES_VERDICTS);
+const RESULTS: ReadonlySet<string> = new Set(AUTH_RESULTS);
 
 /** Unfolded header fields of the top-level header block, in order (bounded by maxBytes). */
 export function topHeaders(raw: Uint8Array, maxBytes: number): { key: string; value: string }[] {
@@ -29,15 +36,22 @@ export function topHeaders(raw: Uint8Array, maxBytes: number): { key: string; va
   return out;
 }
 
-type Verdict = NonNullable<ReceiptVerdicts['spam']>;
-
-function isVerdict(t: string): t is Verdict {
+function isVerdict(t: string): t is SesVerdict {
   return VERDICTS.has(t);
 }
 
-function verdict(v: string | undefined): Verdict | undefined {
+function verdict(v: string | undefined): SesVerdict | undefined {
   const t = v?.trim().toUpperCase() ?? '';
   return isVerdict(t) ? t : undefined;
+}
+
+function isAuthResult(t: string): t is AuthResult {
+  return RESULTS.has(t);
+}
+
+function authResultOf(v: string | undefined): AuthResult | undefined {
+  const t = v?.toLowerCase() ?? '';
+  return isAuthResult(t) ? t : undefined;
 }
 
 export function parseReceivedDate(received: string): string | null {
@@ -64,13 +78,13 @@ export function parseSesReceipt(raw: Uint8Array, maxBytes = 256 * 1024): SesRece
   if (spam) verdicts.spam = spam;
   if (virus) verdicts.virus = virus;
   const auth = first('authentication-results');
-  const spf =
-    (auth && authResult(auth, 'spf')) ??
-    /^\s*([a-z]+)/i.exec(first('received-spf') ?? '')?.[1]?.toLowerCase();
+  const spf = authResultOf(
+    (auth && authResult(auth, 'spf')) ?? /^\s*([a-z]+)/i.exec(first('received-spf') ?? '')?.[1],
+  );
   if (spf) verdicts.spf = spf;
-  const dkim = auth && authResult(auth, 'dkim');
+  const dkim = authResultOf(auth && authResult(auth, 'dkim'));
   if (dkim) verdicts.dkim = dkim;
-  const dmarc = auth && authResult(auth, 'dmarc');
+  const dmarc = authResultOf(auth && authResult(auth, 'dmarc'));
   if (dmarc) verdicts.dmarc = dmarc;
   const received = first('received');
   const returnPath = first('return-path');

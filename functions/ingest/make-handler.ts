@@ -4,10 +4,34 @@ import { tracer } from '../runtime/tracer.js';
 import type { SQSBatchResponse } from 'aws-lambda';
 import {
   processIncoming,
+  type IncomingObject,
   type IngestDeps,
   type IngestOutcome,
 } from '../../domain/ingest/process-incoming.js';
-import { decodeS3Key, ingestSqsEventSchema, s3ObjectCreatedSchema } from '../../events/s3-object-created.js';
+import {
+  decodeS3Key,
+  ingestSqsEventSchema,
+  s3ObjectCreatedSchema,
+  type S3ObjectCreated,
+} from '../../events/s3-object-created.js';
+import { inkorgOf } from '../../events/storage-layout.js';
+
+/** What arrived, read off the storage layout: the domain is told mail or upload, it never looks at the key. */
+export function incomingObject(s3: S3ObjectCreated): IncomingObject {
+  const key = decodeS3Key(s3.detail.object.key);
+  const base = {
+    bucket: s3.detail.bucket.name,
+    key,
+    versionId: s3.detail.object['version-id'] ?? null,
+    eventTime: s3.time,
+  };
+  const inkorg = inkorgOf(key);
+  // The event rule passes only the inboxes; anything else is the ingest's own output and must not loop back.
+  if (!inkorg) throw new Error(`Objektet ligger inte i någon inkorg: ${key}`);
+  return inkorg === 'epost'
+    ? { ...base, kalla: 'epost' }
+    : { ...base, kalla: 'uppladdning', filnamn: key.split('/').pop() ?? key };
+}
 
 /**
  * SQS batch of S3 "Object Created" events. A failing record is reported back alone (partial batch response),
@@ -19,15 +43,9 @@ export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome, key
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of batch.Records) {
       try {
-        const s3 = s3ObjectCreatedSchema.parse(JSON.parse(record.body));
-        const key = decodeS3Key(s3.detail.object.key);
-        const outcome = await processIncoming(deps, {
-          bucket: s3.detail.bucket.name,
-          key,
-          versionId: s3.detail.object['version-id'] ?? null,
-          eventTime: s3.time,
-        });
-        onOutcome?.(outcome, key);
+        const incoming = incomingObject(s3ObjectCreatedSchema.parse(JSON.parse(record.body)));
+        const outcome = await processIncoming(deps, incoming);
+        onOutcome?.(outcome, incoming.key);
       } catch (err) {
         deps.log('error', 'Kunde inte behandla inkommande objekt; försöker igen', {
           messageId: record.messageId,

@@ -45,7 +45,7 @@ function num(h: Handling, key: string): number | null {
   return typeof v === 'number' ? v : null;
 }
 
-export function decisionPage(args: {
+export function beslutPage(args: {
   handling: Handling;
   lank: Lank;
   rapportUrl: string | null;

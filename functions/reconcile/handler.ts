@@ -7,7 +7,7 @@ import { makeDocumentClient } from '../adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from '../adapters/dynamo-diarium/repository.js';
 import { S3DocumentStore, makeS3Client } from '../adapters/s3-document-store.js';
 import { domainLog, makeLogger } from '../runtime/logger.js';
-import { s3ObjectCreatedSchema } from '../../events/s3-object-created.js';
+import { OBJECT_CREATED, S3_EVENT_SOURCE, s3ObjectCreatedSchema } from '../../events/s3-object-created.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.reconcile);
@@ -28,8 +28,8 @@ export const handler = makeHandler({
     const body = s3ObjectCreatedSchema.parse({
       version: '0',
       id: randomUUID(),
-      'detail-type': 'Object Created',
-      source: 'aws.s3',
+      'detail-type': OBJECT_CREATED,
+      source: S3_EVENT_SOURCE,
       account: '000000000000',
       time: o.lastModified,
       region: process.env['AWS_REGION'] ?? 'eu-west-1',

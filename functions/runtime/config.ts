@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_BESLUT_POLICY, DEFAULT_LINK_TTL_SECONDS, DEFAULT_SERIE } from '../../domain/defaults.js';
 
 const beredningsgrupp = z
   .string()
@@ -43,7 +44,7 @@ const base = {
   DIARIUM_SERIE: z
     .string()
     .regex(/^[A-ZÅÄÖ]{2,6}$/)
-    .default('SFG'),
+    .default(DEFAULT_SERIE),
 };
 
 export const schemas = {
@@ -62,12 +63,8 @@ export const schemas = {
     BEREDNINGSGRUPP: beredningsgrupp,
     FORBUNDSCHEF_EMAIL: z.email(),
     KANSLI_EMAIL: z.email(),
-    LINK_TTL_SECONDS: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(14 * 86_400),
-    BESLUT_POLICY: policy.default({ typ: 'forsta' }),
+    LINK_TTL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LINK_TTL_SECONDS),
+    BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
     /**
      * Members marked absent (ids or e-mail addresses, comma-separated): their ersättare gets the mail instead.
      * Kept apart from BEREDNINGSGRUPP so the kansli can change it without touching the group itself.
@@ -90,7 +87,7 @@ export const schemas = {
     // As for beslut: the document writer signs its own request, without an S3 client.
     AWS_REGION: z.string().min(1),
     AWS_ENDPOINT_URL_S3: z.url().optional(),
-    BESLUT_POLICY: policy.default({ typ: 'forsta' }),
+    BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
   }),
   beslut: z.object({
     ...base,
@@ -98,7 +95,7 @@ export const schemas = {
     // Set by the Lambda runtime; the endpoint only locally. The link signer needs both without an S3 client.
     AWS_REGION: z.string().min(1),
     AWS_ENDPOINT_URL_S3: z.url().optional(),
-    BESLUT_POLICY: policy.default({ typ: 'forsta' }),
+    BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
   }),
   postlista: z.object({ ...base }),
   reconcile: z.object({ ...base, INBOUND_BUCKET: z.string().min(1), INGEST_QUEUE_URL: z.string().min(1) }),

@@ -1,7 +1,14 @@
 import type { GranskningDeps } from '../../domain/granskning/use-cases.js';
-import type { DocumentStore, MailSender } from '../../domain/diarium/ports.js';
+import type { MailSender } from '../../domain/diarium/ports.js';
+import type { DocumentArchive } from '../../domain/document-archive.js';
 import type { WorkflowCallback } from '../../domain/granskning/ports.js';
 import type { BeslutPolicy, Granskare } from '../../domain/granskning/types.js';
+import {
+  DEFAULT_BESLUT_POLICY,
+  DEFAULT_KANSLI_EMAIL,
+  DEFAULT_LINK_TTL_SECONDS,
+  DEFAULT_PUBLIC_BASE_URL,
+} from '../../domain/defaults.js';
 import { makeDocumentClient } from '../adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from '../adapters/dynamo-diarium/repository.js';
 import { DynamoGranskningRepository } from '../adapters/dynamo-granskning-repository.js';
@@ -30,8 +37,8 @@ export function applyFranvaro(grupp: Granskare[], franvarande: string[]): Gransk
 const noMail: MailSender = {
   send: () => Promise.reject(new Error('Den här funktionen skickar ingen e-post')),
 };
-const noDocuments: Pick<DocumentStore, 'put'> = {
-  put: () => Promise.reject(new Error('Den här funktionen lagrar inga dokument')),
+const noDocuments: Pick<DocumentArchive, 'file'> = {
+  file: () => Promise.reject(new Error('Den här funktionen lagrar inga dokument')),
 };
 const noCallback: WorkflowCallback = {
   sendSuccess: () => Promise.reject(new Error('Den här funktionen återupptar inga arbetsflöden')),
@@ -43,7 +50,11 @@ const noCallback: WorkflowCallback = {
  */
 export function buildGranskningDeps(
   c: GranskningEnv,
-  clients: { mailer?: MailSender; callback?: WorkflowCallback; documents?: Pick<DocumentStore, 'put'> } = {},
+  clients: {
+    mailer?: MailSender;
+    callback?: WorkflowCallback;
+    documents?: Pick<DocumentArchive, 'file'>;
+  } = {},
 ): GranskningDeps {
   const db = makeDocumentClient();
   const diarium = new DynamoDiariumRepository(db, { tableName: c.TABLE_NAME, serie: c.DIARIUM_SERIE });
@@ -56,11 +67,11 @@ export function buildGranskningDeps(
     clock: () => new Date(),
     config: {
       beredningsgrupp: applyFranvaro(c.BEREDNINGSGRUPP ?? [], c.BEREDNINGSGRUPP_FRANVARANDE ?? []),
-      policy: c.BESLUT_POLICY ?? { typ: 'forsta' },
-      publicBaseUrl: c.PUBLIC_BASE_URL ?? 'http://localhost',
-      linkTtlSeconds: c.LINK_TTL_SECONDS ?? 14 * 86_400,
-      forbundschefEmail: c.FORBUNDSCHEF_EMAIL ?? c.KANSLI_EMAIL ?? 'kontakt@finsamgavleborg.se',
-      kansliEmail: c.KANSLI_EMAIL ?? 'kontakt@finsamgavleborg.se',
+      policy: c.BESLUT_POLICY ?? DEFAULT_BESLUT_POLICY,
+      publicBaseUrl: c.PUBLIC_BASE_URL ?? DEFAULT_PUBLIC_BASE_URL,
+      linkTtlSeconds: c.LINK_TTL_SECONDS ?? DEFAULT_LINK_TTL_SECONDS,
+      forbundschefEmail: c.FORBUNDSCHEF_EMAIL ?? c.KANSLI_EMAIL ?? DEFAULT_KANSLI_EMAIL,
+      kansliEmail: c.KANSLI_EMAIL ?? DEFAULT_KANSLI_EMAIL,
     },
   };
 }

@@ -3,11 +3,12 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { tracer } from '../runtime/tracer.js';
 import type { WorkflowStarter } from '../../domain/granskning/ports.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
-import { appEventSchema } from '../../events/handling-diarieford.js';
+import type { Log } from '../../domain/log.js';
+import { HANDLING_DIARIEFORD, appEventSchema, startarGranskning } from '../../events/handling-diarieford.js';
 
 export interface StartDeps {
   workflow: WorkflowStarter;
-  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  log: Log;
 }
 
 /** Starts one granskning per complete handling; the execution name makes a duplicate event a no-op. */
@@ -15,8 +16,8 @@ export function makeHandler(deps: StartDeps) {
   return middy(async (event: unknown): Promise<{ status: 'startad' | 'fanns-redan' | 'ej-aktuell' }> => {
     const e = appEventSchema.parse(event);
     if (
-      e['detail-type'] === 'HandlingDiarieford' &&
-      (e.detail.bedomning !== 'komplett' || e.detail.granskning !== 'pagar')
+      e['detail-type'] === HANDLING_DIARIEFORD &&
+      (!startarGranskning(e.detail) || e.detail.granskning !== 'pagar')
     ) {
       return { status: 'ej-aktuell' };
     }

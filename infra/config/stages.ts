@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_BESLUT_POLICY, DEFAULT_SERIE } from '../../domain/defaults.js';
 
 /**
  * Regions where Amazon SES *receives* mail (has an `inbound-smtp.<region>.amazonaws.com` endpoint).
@@ -169,8 +170,8 @@ const common = {
   kansliEmail: 'kansli@finsamgavleborg.se',
   forbundschefEmail: 'forbundschef@finsamgavleborg.se',
   beredningsgrupp,
-  beslutPolicy: { typ: 'forsta' },
-  diariumSerie: 'SFG',
+  beslutPolicy: DEFAULT_BESLUT_POLICY,
+  diariumSerie: DEFAULT_SERIE,
 } as const;
 
 /** Raw stage definitions; validated by {@link loadStageConfig}. */

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
-import { INBOUND_PREFIX } from '../stacks/stateful-stack.js';
+import { ARKIV_PREFIX } from '../../events/storage-layout.js';
 import { AppFunction } from './app-function.js';
 import { grantObjectRead, grantTableRead, grantTableReadWrite } from './data-access.js';
 import type { DataResources } from './data-access.js';
@@ -81,7 +81,7 @@ export class BeslutApi extends Construct {
     grantObjectRead(
       this.beslut,
       data,
-      [INBOUND_PREFIX.handlingar],
+      [ARKIV_PREFIX.handling],
       'the decision page presigns a link to the handling under review.',
     );
     this.beslut.acknowledgeSynchronous('the HTTP API');

@@ -8,7 +8,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
-import { INBOUND_PREFIX } from '../stacks/stateful-stack.js';
+import { ARKIV_PREFIX } from '../../events/storage-layout.js';
+import { granskningBegardPattern, startarGranskningPattern } from '../../events/handling-diarieford.js';
 import { AppFunction } from './app-function.js';
 import { SecureQueue, grantObjectWrite, grantSendMail, grantTableReadWrite } from './data-access.js';
 import type { DataResources } from './data-access.js';
@@ -93,7 +94,7 @@ export class GranskningWorkflow extends Construct {
     grantObjectWrite(
       this.finalize,
       data,
-      [INBOUND_PREFIX.handlingar],
+      [ARKIV_PREFIX.beslut],
       'finalize files the decision document of a granskning among the handlingar.',
     );
     grantSendMail(this.finalize, config.domain);
@@ -124,7 +125,7 @@ export class GranskningWorkflow extends Construct {
     });
     ingetBeslut.next(avsluta);
 
-    const waitForDecision = (stateName: string, steg: string, timeoutSeconds: number): tasks.LambdaInvoke => {
+    const waitForBeslut = (stateName: string, steg: string, timeoutSeconds: number): tasks.LambdaInvoke => {
       const task = new tasks.LambdaInvoke(this, stateName, {
         stateName,
         lambdaFunction: this.task.function,
@@ -143,9 +144,9 @@ export class GranskningWorkflow extends Construct {
     };
 
     const { granskning } = config;
-    const eskalering = waitForDecision(GRANSKNING_STATES.eskalering, 'eskalera', granskning.eskalering);
-    const paminnelse = waitForDecision(GRANSKNING_STATES.paminnelse, 'paminn', granskning.paminnelse);
-    const notifiera = waitForDecision(GRANSKNING_STATES.notifiera, 'notifiera', granskning.svarstid);
+    const eskalering = waitForBeslut(GRANSKNING_STATES.eskalering, 'eskalera', granskning.eskalering);
+    const paminnelse = waitForBeslut(GRANSKNING_STATES.paminnelse, 'paminn', granskning.paminnelse);
+    const notifiera = waitForBeslut(GRANSKNING_STATES.notifiera, 'notifiera', granskning.svarstid);
     // Catch keeps the input (ResultPath $.fel): the next state still needs diarienummer and granskningId.
     notifiera.addCatch(paminnelse, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.fel' });
     notifiera.addCatch(misslyckades, { errors: [sfn.Errors.ALL], resultPath: '$.fel' });
@@ -213,12 +214,12 @@ export class GranskningWorkflow extends Construct {
       new events.Rule(this, 'HandlingKomplettRule', {
         eventBus: props.appBus,
         description: 'A complete handling was registered: start its granskning',
-        eventPattern: { detailType: ['HandlingDiarieford'], detail: { status: ['komplett'] } },
+        eventPattern: startarGranskningPattern,
       }),
       new events.Rule(this, 'GranskningBegardRule', {
         eventBus: props.appBus,
         description: 'The kansli released a handling for granskning',
-        eventPattern: { detailType: ['GranskningBegard'] },
+        eventPattern: granskningBegardPattern,
       }),
     ];
     for (const rule of this.rules) {

@@ -6,7 +6,8 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
-import { INBOUND_PREFIX } from '../stacks/stateful-stack.js';
+import { ARKIV_PREFIX, INKORG_PREFIX, INKORG_PREFIXES } from '../../events/storage-layout.js';
+import { objectCreatedPattern } from '../../events/s3-object-created.js';
 import { AppFunction } from './app-function.js';
 import {
   SecureQueue,
@@ -59,21 +60,12 @@ export class IngestPipeline extends Construct {
     }).queue;
 
     this.rule = new events.Rule(this, 'ObjectCreatedRule', {
-      description: 'Inbound mail (raw/) and kansli uploads (uppladdat/) to the ingest queue',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: {
-          bucket: { name: [data.bucket.bucketName] },
-          // Only these prefixes: ingest itself writes handlingar/ and karantan/, which must not loop back.
-          object: {
-            key: events.Match.anyOf(
-              events.Match.prefix(INBOUND_PREFIX.raw),
-              events.Match.prefix(INBOUND_PREFIX.uppladdat),
-            ),
-          },
-        },
-      },
+      description: `Inbound mail (${INKORG_PREFIX.epost}) and kansli uploads (${INKORG_PREFIX.uppladdning}) to the ingest queue`,
+      // Only the inboxes: ingest itself writes handlingar/ and karantan/, which must not loop back.
+      eventPattern: objectCreatedPattern(
+        data.bucket.bucketName,
+        events.Match.anyOf(...INKORG_PREFIXES.map((prefix) => events.Match.prefix(prefix))),
+      ),
     });
     this.rule.addTarget(
       new targets.SqsQueue(this.queue, {
@@ -122,13 +114,13 @@ export class IngestPipeline extends Construct {
     grantObjectRead(
       this.ingest,
       data,
-      [INBOUND_PREFIX.raw, INBOUND_PREFIX.uppladdat],
+      [...INKORG_PREFIXES],
       'ingest reads the received mail and the uploads it registers.',
     );
     grantObjectWrite(
       this.ingest,
       data,
-      [INBOUND_PREFIX.handlingar, INBOUND_PREFIX.karantan],
+      [ARKIV_PREFIX.handling, ARKIV_PREFIX.karantan],
       'ingest stores attachments per handling and quarantines virus-flagged mail.',
     );
     props.appBus.grantPutEventsTo(this.ingest.function);

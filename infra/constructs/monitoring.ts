@@ -11,6 +11,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './app-function.js';
 import { SecureQueue } from './data-access.js';
+import { ARKIV_PREFIX } from '../../events/storage-layout.js';
 
 /** Custom metrics (Powertools, namespace Rapportflode, dimension service=rapportflode) that must stay at 0. */
 export const ALARMED_CUSTOM_METRICS = ['ReconciliationFindings', 'QuarantinedMail'] as const;
@@ -112,7 +113,7 @@ export class Monitoring extends Construct {
           statistic: 'Sum',
         }),
         metricName === 'QuarantinedMail'
-          ? 'Mail was quarantined (virus or dangerous content): check karantan/ and tell the sender.'
+          ? `Mail was quarantined (virus or dangerous content): check ${ARKIV_PREFIX.karantan} and tell the sender.`
           : 'Reconciliation found raw mail without a registration and re-drove it.',
       );
     }

@@ -5,7 +5,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INBOUND_PREFIX } from '../stacks/stateful-stack.js';
+import { INKORG_PREFIXES } from '../../events/storage-layout.js';
 import { AppFunction } from './app-function.js';
 import { SecureQueue, grantListPrefixes, grantObjectRead, grantTableRead } from './data-access.js';
 import type { DataResources } from './data-access.js';
@@ -48,12 +48,13 @@ export class Reconciliation extends Construct {
       },
     });
     grantTableRead(this.reconcile, data);
-    grantListPrefixes(this.reconcile, data, [INBOUND_PREFIX.raw]);
+    // Every inbox the reconciliation lists (domain/ingest/reconcile.ts): mail and uploads alike.
+    grantListPrefixes(this.reconcile, data, [...INKORG_PREFIXES]);
     grantObjectRead(
       this.reconcile,
       data,
-      [INBOUND_PREFIX.raw],
-      'reconcile reads the headers of unregistered mail.',
+      [...INKORG_PREFIXES],
+      'reconcile reads unregistered mail and uploads to compute their idempotency key.',
     );
     this.reconcile.allow(['sqs:SendMessage'], [props.ingestQueue.queueArn]);
     Validations.of(this.reconcile.function).acknowledge({

@@ -209,7 +209,7 @@ describe('durable ingest path', () => {
     }
   });
 
-  it('starts a granskning on HandlingDiarieford with status komplett and on GranskningBegard, on the app bus', () => {
+  it('starts a granskning on HandlingDiarieford with bedomning komplett and on GranskningBegard, on the app bus', () => {
     const busId = logicalId(s.built.service.appBus);
     const patterns = s.built.service.granskning.rules.map((rule) => {
       const props = resources(s.serviceJson)[logicalId(rule)]!.Properties!;
@@ -217,7 +217,7 @@ describe('durable ingest path', () => {
       return props['EventPattern'];
     });
     expect(patterns).toEqual([
-      { 'detail-type': ['HandlingDiarieford'], detail: { status: ['komplett'] } },
+      { 'detail-type': ['HandlingDiarieford'], detail: { bedomning: ['komplett'] } },
       { 'detail-type': ['GranskningBegard'] },
     ]);
     s.service.hasResourceProperties('AWS::Events::EventBus', { Name: Match.anyValue() });
@@ -303,10 +303,10 @@ describe('least privilege', () => {
     expect(put).not.toMatch(/raw|uppladdat|karantan/);
   });
 
-  it('reconcile lists raw/ only and may send to the ingest queue only', () => {
+  it('reconcile lists the inboxes (raw/, uppladdat/) only and may send to the ingest queue only', () => {
     const st = statementsOf(fns()['reconcile']!);
     const list = only(st.filter((x) => actionsOf(x).includes('s3:ListBucket')));
-    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['raw/*'] } });
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['raw/*', 'uppladdat/*'] } });
     const send = st.filter((x) => actionsOf(x).includes('sqs:SendMessage')).flatMap(resourcesOf);
     // The ingest queue (re-drive) and its own on-failure destination.
     const expected = [s.built.service.ingest.queue, s.built.service.reconciliation.dlq].map((q) => ({

@@ -7,18 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
-
-/** Key prefixes in the inbound bucket (a contract with the handlers). */
-export const INBOUND_PREFIX = {
-  /** Raw MIME stored by the SES receipt rule. */
-  raw: 'raw/',
-  /** Files the kansli uploads by hand. */
-  uppladdat: 'uppladdat/',
-  /** Attachments stored per handling. */
-  handlingar: 'handlingar/',
-  /** Virus-flagged mail, kept but out of the normal path. */
-  karantan: 'karantan/',
-} as const;
+import { INKORG_PREFIX } from '../../events/storage-layout.js';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -124,7 +113,7 @@ export class StatefulStack extends Stack {
         sid: 'AllowSesToStoreRawMail',
         principals: [sesPrincipal],
         actions: ['s3:PutObject'],
-        resources: [this.inboundBucket.arnForObjects(`${INBOUND_PREFIX.raw}*`)],
+        resources: [this.inboundBucket.arnForObjects(`${INKORG_PREFIX.epost}*`)],
         conditions: sesConditions,
       }),
     );
@@ -153,7 +142,7 @@ export class StatefulStack extends Stack {
       actions: [
         {
           bind: () => ({
-            s3Action: { bucketName: this.inboundBucket.bucketName, objectKeyPrefix: INBOUND_PREFIX.raw },
+            s3Action: { bucketName: this.inboundBucket.bucketName, objectKeyPrefix: INKORG_PREFIX.epost },
           }),
         },
       ],

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TaskError, type LocalStepFunctions } from './step-functions.js';
+import type { Log } from '../../domain/log.js';
 
 export interface BusEvent {
   source: string;
@@ -47,7 +48,7 @@ export function startAwsApiServer(opts: {
   port: number;
   sfn: () => LocalStepFunctions;
   rules: () => EventRule[];
-  log: (m: string) => void;
+  log: Log;
 }): Promise<http.Server & { port: number }> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -115,6 +116,7 @@ export function startAwsApiServer(opts: {
                   setImmediate(() => {
                     rule.target(event).catch((err: unknown) => {
                       opts.log(
+                        'error',
                         `Regeln ${rule.name} misslyckades: ${err instanceof Error ? err.message : String(err)}`,
                       );
                     });

@@ -15,6 +15,10 @@ import { startAwsApiServer, matches, type EventRule } from './aws-api-server.js'
 import { LocalStepFunctions, type LocalLambda } from './step-functions.js';
 import { addSesReceiptHeaders } from './ses-inbound.js';
 import { limiter } from './limiter.js';
+import type { Log } from '../../domain/log.js';
+import type { BeslutPolicy } from '../../domain/granskning/types.js';
+import { OBJECT_CREATED, S3_EVENT_SOURCE } from '../../events/s3-object-created.js';
+import { rawMailKey } from '../../events/storage-layout.js';
 import { startHttpApi } from './http-api.js';
 
 export interface LocalStackOptions {
@@ -23,14 +27,14 @@ export interface LocalStackOptions {
   ports?: Partial<Record<'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws', number>>;
   /** Shortened wait-for-token timeouts (seconds) for tests. */
   granskningTimeouts?: { svarstid: number; paminnelse: number; eskalering: number };
-  beslutPolicy?: { typ: 'forsta' } | { typ: 'kvorum'; antal: number };
+  beslutPolicy?: BeslutPolicy;
   /** Members of the beredningsgrupp marked absent (ids or e-mail addresses): their ersättare are mailed. */
   franvarande?: string[];
   /** Seed the demo insats register (default on). */
   demoRegister?: boolean;
   /** Reset .data before starting (tests). */
   fresh?: boolean;
-  log?: (m: string) => void;
+  log?: Log;
   ingestConcurrency?: number;
   /** Concurrent granskning starts (the notify step runs inside them). */
   granskningConcurrency?: number;
@@ -104,7 +108,7 @@ async function waitFor(check: () => Promise<unknown>, what: string, timeoutMs = 
 
 /** Starts the whole system on real implementations of the AWS APIs, from the synthesized CDK templates. */
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
-  const log = opts.log ?? ((m: string) => console.log(m));
+  const log: Log = opts.log ?? ((level, m) => (level === 'info' ? console.log(m) : console.error(m)));
   const dataDir = path.resolve(opts.dataDir);
   if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -300,7 +304,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   // Lambda errors reach the log as they would in CloudWatch; the state machine sees them as task failures.
   const logged = <T>(name: string, run: () => Promise<T>): Promise<T> =>
     run().catch((err: unknown) => {
-      log(`Lambda ${name} misslyckades: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log(
+        'error',
+        `Lambda ${name} misslyckades: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       throw err;
     });
   const waitTask: LocalLambda = async (params, token) => {
@@ -340,8 +347,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   for (const [id, r] of Object.entries(serviceTemplate.Resources)) {
     if (r.Type !== 'AWS::Events::Rule') continue;
     const pattern = z.record(z.string(), z.unknown()).safeParse(r.Properties?.['EventPattern']);
-    if (!pattern.success || pattern.data['source']?.toString() === 'aws.s3') continue;
-    if (JSON.stringify(pattern.data).includes('aws.s3')) continue;
+    if (!pattern.success || pattern.data['source']?.toString() === S3_EVENT_SOURCE) continue;
+    if (JSON.stringify(pattern.data).includes(S3_EVENT_SOURCE)) continue;
     rules.push({
       name: id,
       pattern: pattern.data,
@@ -353,7 +360,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const s3Rule = Object.values(serviceTemplate.Resources).find(
     (r) =>
       r.Type === 'AWS::Events::Rule' &&
-      JSON.stringify(r.Properties?.['EventPattern'] ?? {}).includes('aws.s3'),
+      JSON.stringify(r.Properties?.['EventPattern'] ?? {}).includes(S3_EVENT_SOURCE),
   );
   const s3Pattern = z
     .object({ detail: z.object({ bucket: z.object({ name: z.array(z.unknown()) }) }).loose() })
@@ -382,7 +389,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           msg.attempts++;
           if (msg.attempts >= 5) {
             appendFileSync(dlqFile, `${JSON.stringify({ ...msg, tid: new Date().toISOString() })}\n`);
-            log(`Ingest gav upp efter 5 försök: ${msg.key} (lagd i ${dlqFile})`);
+            log('error', `Ingest gav upp efter 5 försök: ${msg.key} (lagd i ${dlqFile})`);
           } else {
             setTimeout(
               () => {
@@ -405,8 +412,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       const ebEvent = {
         version: '0',
         id: randomBytes(16).toString('hex'),
-        'detail-type': 'Object Created',
-        source: 'aws.s3',
+        'detail-type': OBJECT_CREATED,
+        source: S3_EVENT_SOURCE,
         account: '000000000000',
         time: new Date(rec.eventTime).toISOString(),
         region: 'eu-west-1',
@@ -457,6 +464,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         void (async () => {
           try {
             const id = randomBytes(20).toString('hex');
+            const key = rawMailKey(id);
             const raw = addSesReceiptHeaders(Buffer.concat(chunks), {
               id,
               mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -467,12 +475,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
             await s3.send(
               new PutObjectCommand({
                 Bucket: bucket,
-                Key: `raw/${id}`,
+                Key: key,
                 Body: raw,
                 ContentType: 'message/rfc822',
               }),
             );
-            callback(null, `Ok: queued as raw/${id}`);
+            callback(null, `Ok: queued as ${key}`);
           } catch (err) {
             callback(err instanceof Error ? err : new Error(String(err)));
           }
@@ -485,7 +493,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   stoppers.push(() => new Promise<void>((r) => smtp.close(() => r())));
 
   const resumed = sfn.resume();
-  if (resumed > 0) log(`Återupptog ${resumed} pågående granskning(ar) från journalen.`);
+  if (resumed > 0) log('info', `Återupptog ${resumed} pågående granskning(ar) från journalen.`);
 
   return {
     urls: {

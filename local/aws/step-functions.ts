@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Log } from '../../domain/log.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -90,7 +91,7 @@ export class LocalStepFunctions {
     private readonly opts: {
       dataDir: string;
       taskTimeoutOverrideSeconds?: Record<string, number>;
-      log: (m: string) => void;
+      log: Log;
     },
   ) {
     const def = structuredClone(definition) as unknown as StateMachineDefinition & {
@@ -255,7 +256,7 @@ export class LocalStepFunctions {
         if (this.closed) return;
         entry.status = 'FAILED';
         entry.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        this.opts.log(`Granskning ${entry.name} misslyckades: ${entry.error}`);
+        this.opts.log('error', `Granskning ${entry.name} misslyckades: ${entry.error}`);
       },
     );
     this.running.set(entry.name, {

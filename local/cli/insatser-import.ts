@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_SERIE } from '../../domain/defaults.js';
 import { parseInsatsregister, sparaInsatsregister } from '../../domain/diarium/insatsregister.js';
 import { openCliDiarium, type CliIo } from './diarium/main.js';
 
@@ -53,7 +54,7 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
     io.err(`Kunde inte läsa ${file}: ${err instanceof Error ? err.message : String(err)}`);
     return 66;
   }
-  const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? 'SFG';
+  const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? DEFAULT_SERIE;
   const { insatser, fel } = parseInsatsregister(text, format, serie);
   if (fel.length > 0) {
     io.err(`Registret lästes inte in; rätta först:\n${fel.map((f) => `  – ${f}`).join('\n')}`);

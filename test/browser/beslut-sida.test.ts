@@ -74,7 +74,7 @@ describe('the decision page in a browser', () => {
     await page.close();
 
     expect((await waitForEnd(h, r.diarienummer)).status).toBe('SUCCEEDED');
-    const beslut = await h.granskningar.listDecisions(r.granskningId);
+    const beslut = await h.granskningar.listBeslut(r.granskningId);
     expect(beslut.map((b) => [b.namn, b.utfall])).toEqual([['Maria Exempelsson', 'godkand']]);
   });
 
@@ -95,7 +95,7 @@ describe('the decision page in a browser', () => {
     await page.waitForLoadState();
     expect(await page.locator('body').textContent()).toContain('Du har begärt komplettering av rapporten.');
     await page.close();
-    const beslut = await h.granskningar.listDecisions(r.granskningId);
+    const beslut = await h.granskningar.listBeslut(r.granskningId);
     expect(beslut.map((b) => [b.utfall, b.kommentar])).toEqual([
       ['komplettering', 'Ekonomiavsnittet behöver fyllas i.'],
     ]);
@@ -126,7 +126,7 @@ describe('the decision page in a browser', () => {
     await page.reload({ waitUntil: 'networkidle' });
     await context.close();
 
-    expect(await h.granskningar.listDecisions(r.granskningId)).toEqual([]);
+    expect(await h.granskningar.listBeslut(r.granskningId)).toEqual([]);
     const lank = await h.granskningar.getLink(hashLinkId(link.split('/').pop()!));
     expect(lank?.anvand).toBeNull();
     const g = await h.granskningar.get(r.granskningId);

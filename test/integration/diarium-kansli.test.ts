@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { processIncoming } from '../../domain/ingest/process-incoming.js';
 import {
-  andraAnkomst,
+  korrigeraAnkomstdatum,
   makuleraHandling,
-  slappHandling,
+  frigeHandling,
   verifieraArende,
 } from '../../domain/diarium/kansli.js';
 import { DiariumRegelError } from '../../domain/diarium/errors.js';
@@ -275,7 +275,7 @@ describe('the kansli’s actions', () => {
     const { repo, register } = await setup();
     const o = await register(mail({ receivedAt: '2026-01-07T08:00:00Z' }));
     const deps = { repo, clock: () => new Date('2026-01-07T09:00:00Z') };
-    const h = await andraAnkomst(deps, o.handling.diarienummer, {
+    const h = await korrigeraAnkomstdatum(deps, o.handling.diarienummer, {
       tid: '2026-01-02T16:45:00+01:00',
       skal: 'Låg i en medarbetares inkorg under helgerna',
       av: 'Anna Kanslist',
@@ -294,40 +294,48 @@ describe('the kansli’s actions', () => {
     const ver = await verifieraArende(repo, o.handling.arende);
     expect(ver.ok).toBe(true);
     await expect(
-      andraAnkomst(deps, o.handling.diarienummer, { tid: '2026-02-01T00:00:00Z', skal: 'x', av: 'y' }),
+      korrigeraAnkomstdatum(deps, o.handling.diarienummer, {
+        tid: '2026-02-01T00:00:00Z',
+        skal: 'x',
+        av: 'y',
+      }),
     ).rejects.toThrow(/framtiden/);
     await expect(
-      andraAnkomst(deps, o.handling.diarienummer, { tid: '2026-01-02 16:45', skal: 'x', av: 'y' }),
+      korrigeraAnkomstdatum(deps, o.handling.diarienummer, { tid: '2026-01-02 16:45', skal: 'x', av: 'y' }),
     ).rejects.toThrow(/ISO 8601/);
     await expect(
-      andraAnkomst(deps, o.handling.diarienummer, { tid: '2026-01-02T10:00:00Z', skal: ' ', av: 'y' }),
+      korrigeraAnkomstdatum(deps, o.handling.diarienummer, {
+        tid: '2026-01-02T10:00:00Z',
+        skal: ' ',
+        av: 'y',
+      }),
     ).rejects.toThrow(/Skäl/);
   });
 
   it('releases a spam-flagged handling to granskning once, and re-publishes on a second release', async () => {
     const { repo, register, ingest } = await setup();
-    const o = await register(mail({ verdicts: { spam: 'FAIL', virus: 'PASS', dmarc: 'PASS' } }));
+    const o = await register(mail({ verdicts: { spam: 'FAIL', virus: 'PASS', dmarc: 'pass' } }));
     expect(o.handling.granskning).toBe('vantar-pa-kansliet');
     expect(o.handling.flaggor).toContain('spam');
-    const r = await slappHandling(
+    const r = await frigeHandling(
       { repo, clock: () => new Date(), events: ingest.deps.events },
       o.handling.diarienummer,
       { av: 'Anna Kanslist' },
     );
-    expect(r).toMatchObject({ redanSlappt: false, handling: { granskning: 'pagar' } });
+    expect(r).toMatchObject({ redanFrigiven: false, handling: { granskning: 'pagar' } });
     expect(ingest.begard).toEqual([
       { diarienummer: o.handling.diarienummer, arende: o.handling.arende, av: 'Anna Kanslist' },
     ]);
-    const again = await slappHandling(
+    const again = await frigeHandling(
       { repo, clock: () => new Date(), events: ingest.deps.events },
       o.handling.diarienummer,
       { av: 'Anna Kanslist' },
     );
-    expect(again.redanSlappt).toBe(true);
+    expect(again.redanFrigiven).toBe(true);
     expect(ingest.begard).toHaveLength(2);
     const normal = await register(mail());
     await expect(
-      slappHandling(
+      frigeHandling(
         { repo, clock: () => new Date(), events: ingest.deps.events },
         normal.handling.diarienummer,
         { av: 'x' },
@@ -550,7 +558,7 @@ describe('the kansli CLI and the register import', () => {
 
   it('releases a flagged handling through the EventBridge API of the local stack', async () => {
     const { table, register } = await setup();
-    const o = await register(mail({ verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'FAIL' } }));
+    const o = await register(mail({ verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'fail' } }));
     const received: BusEvent[] = [];
     const port = await freePort();
     const server = await startAwsApiServer({

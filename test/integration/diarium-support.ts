@@ -11,7 +11,10 @@ import {
   type TableDefinition,
 } from '../../local/aws/dynamodb-local.js';
 import { DynamoDiariumRepository } from '../../functions/adapters/dynamo-diarium/repository.js';
-import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
+import type { IncomingObject, IngestDeps } from '../../domain/ingest/process-incoming.js';
+import type { DocumentArchive } from '../../domain/document-archive.js';
+import { DEFAULT_SERIE } from '../../domain/defaults.js';
+import { INKORG_PREFIX, arkivKey, rawMailKey } from '../../events/storage-layout.js';
 import type {
   DocumentStore,
   EventPublisher,
@@ -125,7 +128,7 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
   const sent: OutgoingMail[] = [];
   const published: HandlingDiariefordEvent[] = [];
   const begard: { diarienummer: string; arende: string; av: string }[] = [];
-  const store: DocumentStore = {
+  const store: DocumentStore & DocumentArchive = {
     get: (key) => {
       const bytes = objects.get(key);
       if (!bytes) return Promise.reject(new Error(`NoSuchKey ${key}`));
@@ -142,6 +145,12 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
           .filter((k) => k.startsWith(prefix))
           .map((key) => ({ key, lastModified: '2026-01-01T00:00:00.000Z' })),
       ),
+    file: (arkiv, d) => {
+      const key = arkivKey(arkiv, d.sha256, d.filnamn);
+      objects.set(key, d.bytes);
+      return Promise.resolve(key);
+    },
+    listIncoming: (inkorg) => store.list(INKORG_PREFIX[inkorg]),
   };
   const mailer: MailSender = {
     send: (m) => {
@@ -182,7 +191,7 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
           to: [{ address: 'slutrapport@finsamgavleborg.example' }],
           date: spec.receivedAt,
           receivedAt: spec.receivedAt,
-          verdicts: spec.verdicts ?? { spam: 'PASS', virus: 'PASS', dmarc: 'PASS' },
+          verdicts: spec.verdicts ?? { spam: 'PASS', virus: 'PASS', dmarc: 'pass' },
           forwardedBy: null,
           bodyText: spec.body ?? '',
           attachments: [],
@@ -193,7 +202,7 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
       },
       extractDocument: () => Promise.reject(new Error('används inte')),
     },
-    config: { serie: 'SFG', kansliEmail: 'kansli@finsamgavleborg.example' },
+    config: { serie: DEFAULT_SERIE, kansliEmail: 'kansli@finsamgavleborg.example' },
     // Far from every receipt time: the ankomstdatum must never come from the Lambda's clock.
     clock: opts.clock ?? (() => new Date('2030-06-15T12:00:00Z')),
     log: () => undefined,
@@ -202,9 +211,16 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
   const deliver = (spec: TestMailSpec) => {
     const raw = `Message-ID: <${spec.messageId}>\r\nSubject: ${spec.subject}\r\nX-Test: ${createHash('sha256').update(JSON.stringify(spec)).digest('hex')}\r\n`;
     mails.set(raw, spec);
-    const key = `raw/${createHash('sha1').update(raw).digest('hex')}`;
+    const key = rawMailKey(createHash('sha1').update(raw).digest('hex'));
     objects.set(key, Buffer.from(raw, 'utf8'));
-    return { bucket: 'rapportflode-inbound', key, versionId: null, eventTime: spec.receivedAt };
+    const incoming: IncomingObject = {
+      kalla: 'epost',
+      bucket: 'rapportflode-inbound',
+      key,
+      versionId: null,
+      eventTime: spec.receivedAt,
+    };
+    return incoming;
   };
   return { deps, deliver, sent, published, begard, objects };
 }

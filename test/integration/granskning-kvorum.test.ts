@@ -47,7 +47,7 @@ describe('granskning with a quorum of two approvals', () => {
     ]);
     // A third reviewer arriving late finds it decided.
     expect((await fetch(links.get(GRUPP.karin)!)).status).toBe(200);
-    expect(await h.granskningar.listDecisions(r.granskningId)).toHaveLength(2);
+    expect(await h.granskningar.listBeslut(r.granskningId)).toHaveLength(2);
   });
 
   it('lets any request for komplettering win, even after one approval', async () => {

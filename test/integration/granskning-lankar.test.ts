@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 const nothingRecorded = async () => {
-  expect(await h.granskningar.listDecisions(rapport.granskningId)).toEqual([]);
+  expect(await h.granskningar.listBeslut(rapport.granskningId)).toEqual([]);
   expect((await h.granskningar.get(rapport.granskningId))?.status).toBe('pagar');
 };
 
@@ -178,7 +178,7 @@ describe('the decision link', () => {
     const get = await fetch(link);
     expect(get.status).toBe(200);
     expect(await check(get)).toContain('Redan besvarad');
-    const beslut = await h.granskningar.listDecisions(rapport.granskningId);
+    const beslut = await h.granskningar.listBeslut(rapport.granskningId);
     expect(beslut.map((b) => [b.granskareId, b.utfall, b.kommentar])).toEqual([
       [GRUPP.karin, 'komplettering', 'Bilaga saknas.'],
     ]);
@@ -194,6 +194,6 @@ describe('the decision link', () => {
     expect(res.status).toBe(409);
     expect(await check(res)).toContain('Granskningen är avslutad');
     await expect(decide(link, 'godkand')).rejects.toThrow('CSRF');
-    expect(await h.granskningar.listDecisions(rapport.granskningId)).toHaveLength(1);
+    expect(await h.granskningar.listBeslut(rapport.granskningId)).toHaveLength(1);
   });
 });

@@ -43,7 +43,7 @@ export async function startHarness(
   const stack = await startLocalStack({
     dataDir: opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rapportflode-granskning-')),
     ports: opts.ports ?? { smtp: 0, s3: 0, dynamodb: 0, ses: 0, http: 0, aws: 0 },
-    log: (m) => {
+    log: (_level, m) => {
       logLines.push(m);
       console.log(m);
     },

@@ -125,7 +125,7 @@ describe('granskning with "first decision decides"', () => {
     expect(await karin.text()).toContain('Granskningen är avslutad');
     const late = await decide(links.get(GRUPP.maria)!, 'komplettering', 'För sent').catch(() => null);
     expect(late).toBeNull(); // a finished granskning has no form to submit
-    expect(await h.granskningar.listDecisions(rapport.granskningId)).toHaveLength(1);
+    expect(await h.granskningar.listBeslut(rapport.granskningId)).toHaveLength(1);
   });
 
   it('starts no second execution for a duplicate HandlingDiarieford event', async () => {

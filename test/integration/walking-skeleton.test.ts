@@ -16,7 +16,7 @@ beforeAll(async () => {
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'rapportflode-e2e-')),
     ports: { smtp: 0, s3: 0, dynamodb: 0, ses: 0, http: 0, aws: 0 },
     beslutPolicy: { typ: 'forsta' },
-    log: (m) => console.log(m),
+    log: (_level, m) => console.log(m),
   });
 });
 

@@ -7,14 +7,15 @@ import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_SERIE } from '../../../domain/defaults.js';
 import { ankomstdatum, svenskTidpunktSekunder } from '../../../domain/diarium/ankomstdatum.js';
 import { toCsv } from '../../../domain/diarium/csv.js';
 import { formatArende, parseHandlingNummer } from '../../../domain/diarium/diarienummer.js';
 import { DiariumRegelError, HandlingNotFoundError } from '../../../domain/diarium/errors.js';
 import {
-  andraAnkomst,
+  korrigeraAnkomstdatum,
   makuleraHandling,
-  slappHandling,
+  frigeHandling,
   verifieraArende,
 } from '../../../domain/diarium/kansli.js';
 import type {
@@ -414,7 +415,7 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
     io.out(HJALP);
     return cmd ? 0 : 64;
   }
-  const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? 'SFG';
+  const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? DEFAULT_SERIE;
   // A full export reads the whole diarium: allow it half a minute per request.
   const diarium = openCliDiarium(io, v, { serie, requestTimeout: 30_000 });
   const { repo } = diarium;
@@ -562,7 +563,7 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
       }
       case 'andra-ankomst': {
         const dnr = need(arg, 'Diarienummer');
-        const h = await andraAnkomst(deps, dnr, {
+        const h = await korrigeraAnkomstdatum(deps, dnr, {
           tid: need(v.tid, '--tid'),
           skal: need(v.skal, '--skal'),
           av: need(v.av, '--av'),
@@ -592,9 +593,9 @@ export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> 
             ),
           );
         try {
-          const r = await slappHandling({ ...deps, events }, dnr, { av });
+          const r = await frigeHandling({ ...deps, events }, dnr, { av });
           io.out(
-            r.redanSlappt
+            r.redanFrigiven
               ? `${dnr} var redan släppt; begäran om granskning har skickats igen.`
               : `${dnr} är släppt av ${av} och skickad till granskning.`,
           );

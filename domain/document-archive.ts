@@ -1,0 +1,26 @@
+/**
+ * What the domain asks of the inbound bucket beyond reading an object: filing a document by what it is and
+ * listing what arrived by where it came from. Where that lands (the key layout) is the adapter's business
+ * (events/storage-layout.ts); the domain never builds or matches a key.
+ */
+
+/** Where an arrived object came from; the same words as a handling's `kalla`. */
+export type Inkorg = 'epost' | 'uppladdning';
+export const INKORGAR: readonly Inkorg[] = ['epost', 'uppladdning'];
+
+/** Where a document is filed: among the handlingar, in quarantine, or as a granskning's beslut. */
+export type Arkiv = 'handling' | 'karantan' | 'beslut';
+
+export interface ArkivDokument {
+  sha256: string;
+  filnamn: string;
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+export interface DocumentArchive {
+  /** Files a document (idempotent: content-addressed, so a retry writes the same object); returns its key. */
+  file(arkiv: Arkiv, dokument: ArkivDokument): Promise<string>;
+  /** Every object that arrived in an inbox, with when it was stored. */
+  listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]>;
+}
