@@ -1,7 +1,11 @@
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import type {
-  DiariumRepository,
-  DocumentStore,
+  DiariumReader,
+  DocumentReader,
+  DocumentWriter,
+  HandlingRegistry,
+  InsatsRegister,
+  KvittensClaims,
   EventPublisher,
   MailSender,
   NewHandling,
@@ -30,8 +34,8 @@ export interface IncomingObject {
 }
 
 export interface IngestDeps {
-  repo: DiariumRepository;
-  store: DocumentStore;
+  repo: HandlingRegistry & KvittensClaims & DiariumReader & InsatsRegister;
+  store: DocumentReader & DocumentWriter;
   mailer: MailSender;
   events: EventPublisher;
   extractor: ReportExtractor;
@@ -223,10 +227,8 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
         : 'ej-aktuell',
     makulerad: null,
     kvittens: null,
-    // The parsed report is kept for the review page; personnummer never in plain view.
-    rapport: rapport
-      ? (JSON.parse(maskPersonnummer(JSON.stringify(rapport))) as Record<string, unknown>)
-      : null,
+    // The parsed report is kept for the review page; the parser has already masked its personnummer.
+    rapport: rapport ? { typ: 'slutrapport', slutrapport: rapport } : { typ: 'ovrig' },
   };
   // Registered with its kvittens claimed: the first delivery sends at once, without a separate claim write.
   const claim = deps.clock().toISOString();

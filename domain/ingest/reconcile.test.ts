@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile } from './reconcile.js';
 import { sourceKeyFor } from './source-key.js';
-import type { DiariumRepository, DocumentStore } from '../diarium/ports.js';
+import type { DocumentLister, DocumentReader, HandlingRegistry } from '../diarium/ports.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const objects = new Map<string, { bytes: Uint8Array; lastModified: string }>([
@@ -18,7 +18,7 @@ const objects = new Map<string, { bytes: Uint8Array; lastModified: string }>([
   ['uppladdat/fil.docx', { bytes: Buffer.from('PK'), lastModified: '2026-11-23T08:00:00Z' }],
 ]);
 
-const store: Pick<DocumentStore, 'list' | 'get'> = {
+const store: DocumentLister & DocumentReader = {
   list: (prefix) =>
     Promise.resolve(
       [...objects]
@@ -28,8 +28,11 @@ const store: Pick<DocumentStore, 'list' | 'get'> = {
   get: (key) => Promise.resolve({ key, bytes: objects.get(key)!.bytes, versionId: null }),
 };
 const registered = new Set([sourceKeyFor('raw/registrerad', objects.get('raw/registrerad')!.bytes)]);
-const repo: Pick<DiariumRepository, 'findBySource'> = {
+const unused = () => Promise.reject(new Error('not used by reconcile'));
+const repo: HandlingRegistry = {
   findBySource: (k) => Promise.resolve(registered.has(k) ? ({} as never) : null),
+  registerHandling: unused,
+  importArende: unused,
 };
 
 describe('reconciliation', () => {
@@ -37,8 +40,8 @@ describe('reconciliation', () => {
     const redriven: string[] = [];
     const result = await reconcile(
       {
-        store: store as DocumentStore,
-        repo: repo as DiariumRepository,
+        store,
+        repo,
         redrive: (o) => {
           redriven.push(o.key);
           return Promise.resolve();

@@ -1,9 +1,9 @@
-import type { DiariumRepository, DocumentStore } from '../diarium/ports.js';
+import type { DocumentLister, DocumentReader, HandlingRegistry } from '../diarium/ports.js';
 import { sourceKeyFor } from './source-key.js';
 
 export interface ReconcileDeps {
-  store: DocumentStore;
-  repo: DiariumRepository;
+  store: DocumentLister & DocumentReader;
+  repo: HandlingRegistry;
   /** Puts the object back on the ingest queue, as its S3 event would have. */
   redrive: (object: { key: string; lastModified: string }) => Promise<void>;
   clock: () => Date;

@@ -3,7 +3,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { tracer } from '../runtime/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import type { DocumentStore } from '../../domain/diarium/ports.js';
+import type { DocumentLinks } from '../../domain/diarium/ports.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
 import { recordDecision, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
 import {
@@ -35,7 +35,7 @@ const formSchema = z.object({
 
 export interface BeslutDeps {
   granskning: GranskningDeps;
-  store: Pick<DocumentStore, 'presignedGetUrl'>;
+  store: DocumentLinks;
   log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
 }
 

@@ -1,5 +1,5 @@
 import type { GranskningDeps } from '../../domain/granskning/use-cases.js';
-import type { DocumentStore, MailSender } from '../../domain/diarium/ports.js';
+import type { DocumentWriter, MailSender } from '../../domain/diarium/ports.js';
 import type { WorkflowCallback } from '../../domain/granskning/ports.js';
 import type { BeslutPolicy, Granskare } from '../../domain/granskning/types.js';
 import { makeDocumentClient } from '../adapters/dynamo-client.js';
@@ -30,7 +30,7 @@ export function applyFranvaro(grupp: Granskare[], franvarande: string[]): Gransk
 const noMail: MailSender = {
   send: () => Promise.reject(new Error('Den här funktionen skickar ingen e-post')),
 };
-const noDocuments: Pick<DocumentStore, 'put'> = {
+const noDocuments: DocumentWriter = {
   put: () => Promise.reject(new Error('Den här funktionen lagrar inga dokument')),
 };
 const noCallback: WorkflowCallback = {
@@ -43,7 +43,7 @@ const noCallback: WorkflowCallback = {
  */
 export function buildGranskningDeps(
   c: GranskningEnv,
-  clients: { mailer?: MailSender; callback?: WorkflowCallback; documents?: Pick<DocumentStore, 'put'> } = {},
+  clients: { mailer?: MailSender; callback?: WorkflowCallback; documents?: DocumentWriter } = {},
 ): GranskningDeps {
   const db = makeDocumentClient();
   const diarium = new DynamoDiariumRepository(db, { tableName: c.TABLE_NAME, serie: c.DIARIUM_SERIE });
