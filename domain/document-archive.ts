@@ -18,9 +18,12 @@ export interface ArkivDokument {
   contentType: string;
 }
 
-export interface DocumentArchive {
+export interface DocumentFiler {
   /** Files a document (idempotent: content-addressed, so a retry writes the same object); returns its key. */
   file(arkiv: Arkiv, dokument: ArkivDokument): Promise<string>;
+}
+export interface IncomingLister {
   /** Every object that arrived in an inbox, with when it was stored. */
   listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]>;
 }
+export type DocumentArchive = DocumentFiler & IncomingLister;

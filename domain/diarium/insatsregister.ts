@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { parseAmountSek } from '../slutrapport/index.js';
 import { parseCsv } from './csv.js';
 import { findDiarienummer, formatArende } from './diarienummer.js';
-import type { DiariumKansliRepository } from './ports.js';
+import type { DiariumReader, HandlingRegistry, InsatsRegister } from './ports.js';
 import type { Insats } from './types.js';
 
 /** Column names as people write them in Excel: "Insatsens namn", "Huvudman", "Beviljade medel (kr)" … */
@@ -180,7 +180,7 @@ export interface ImportResultat {
  * as missing and matching falls back to the sender's earlier ärende or a new one.
  */
 export async function sparaInsatsregister(
-  repo: DiariumKansliRepository,
+  repo: DiariumReader & HandlingRegistry & InsatsRegister,
   insatser: Insats[],
   opts: { skapaArenden: boolean; av: string },
 ): Promise<ImportResultat> {

@@ -2,13 +2,13 @@ import { ankomstdatum } from './ankomstdatum.js';
 import { HANDELSE } from './audit.js';
 import { parseHandlingNummer, formatArende } from './diarienummer.js';
 import { DiariumRegelError, HandlingNotFoundError } from './errors.js';
-import type { DiariumKansliRepository, DiariumRepository, EventPublisher } from './ports.js';
+import type { ArendeLog, DiariumReader, EventPublisher } from './ports.js';
 import type { Handling } from './types.js';
 import { verifieraLogg, type Verifiering } from './verifiera.js';
 
 /** The kansli's actions on the diarium. Each is written to the ärende's audit log with who did it and why. */
 export interface KansliDeps {
-  repo: DiariumRepository;
+  repo: DiariumReader & ArendeLog;
   clock: () => Date;
 }
 
@@ -18,7 +18,7 @@ function required(value: string, what: string): string {
   return v;
 }
 
-async function handlingOrThrow(repo: DiariumRepository, dnr: string): Promise<Handling> {
+async function handlingOrThrow(repo: DiariumReader, dnr: string): Promise<Handling> {
   const h = await repo.getHandling(dnr);
   if (!h) throw new HandlingNotFoundError(`Handlingen ${dnr} finns inte i diariet.`);
   return h;
@@ -146,7 +146,7 @@ export async function frigeHandling(
   return { handling, redanFrigiven };
 }
 
-async function wasReleased(repo: DiariumRepository, h: Handling): Promise<boolean> {
+async function wasReleased(repo: DiariumReader, h: Handling): Promise<boolean> {
   const d = await repo.getArendeDetaljer(h.arende);
   return (d?.logg ?? []).some(
     (e) => e.handelse === HANDELSE.handlingFrigiven && e.data['handling'] === h.diarienummer,
@@ -155,7 +155,7 @@ async function wasReleased(repo: DiariumRepository, h: Handling): Promise<boolea
 
 /** Verifies an ärende's audit log (accepts the ärende's or one of its handlingar's diarienummer). */
 export async function verifieraArende(
-  repo: DiariumKansliRepository,
+  repo: DiariumReader & ArendeLog,
   diarienummer: string,
 ): Promise<Verifiering> {
   const h = parseHandlingNummer(diarienummer);

@@ -1,4 +1,5 @@
 import type { Arende, AuditEntry, Handling, Insats } from './types.js';
+import type { DocumentArchive } from '../document-archive.js';
 
 export type NewHandling = Omit<Handling, 'diarienummer' | 'arende' | 'handlingsnummer' | 'registrerad'>;
 
@@ -25,48 +26,10 @@ export interface LogEvent {
   data: Record<string, unknown>;
 }
 
-/** The diarium: ärenden, handlingar, counters, source dedupe and the audit log. */
-export interface DiariumRepository {
-  /** Gap-free, idempotent (per sourceKey) registration of a handling. */
-  /**
-   * `kvittensClaim` registers the handling with its kvittens already claimed by the caller (the time of the
-   * claim), so the first delivery needs no separate claim; a retry finds it as any other claim.
-   */
-  registerHandling(
-    target: ArendeTarget,
-    handling: NewHandling,
-    sourceKey: string,
-    opts?: { kvittensClaim?: string },
-  ): Promise<RegisterResult>;
-  findBySource(sourceKey: string): Promise<Handling | null>;
-  getHandling(diarienummer: string): Promise<Handling | null>;
-  getArende(diarienummer: string): Promise<Arende | null>;
-  getArendeDetaljer(
-    diarienummer: string,
-  ): Promise<{ arende: Arende; handlingar: Handling[]; logg: AuditEntry[] } | null>;
-  findArendeByInsatsnyckel(insatsnyckel: string): Promise<Arende | null>;
-  listDiarium(franDatum: string, tillDatum: string): Promise<Handling[]>;
-  listInsatser(): Promise<Insats[]>;
-  putInsatser(insatser: Insats[]): Promise<void>;
-  /** Claims the right to send the kvittens once; false when it was already sent or claimed recently. */
-  claimKvittens(diarienummer: string, nu: string): Promise<boolean>;
-  markKvittens(diarienummer: string, kvittens: { skickad: string; meddelandeId: string }): Promise<void>;
-  releaseKvittens(diarienummer: string): Promise<void>;
-  updateHandling(
-    diarienummer: string,
-    change: Partial<
-      Pick<Handling, 'granskning' | 'flaggor' | 'makulerad' | 'mottagen' | 'ankomstdatum' | 'ankomstAndrad'>
-    >,
-    log: LogEvent,
-    /**
-     * Checked against the current handling inside the write's retry loop; throw to abort. Makes
-     * check-then-change (void once, release only when waiting) safe against a concurrent writer.
-     */
-    guard?: (current: Handling) => void,
-  ): Promise<Handling>;
-  updateArendeStatus(diarienummer: string, status: Arende['status'], log: LogEvent): Promise<void>;
-  appendLog(arende: string, log: LogEvent): Promise<AuditEntry>;
-}
+/** The fields of a handling the kansli and the granskning change after registration. */
+export type HandlingChange = Partial<
+  Pick<Handling, 'granskning' | 'flaggor' | 'makulerad' | 'mottagen' | 'ankomstdatum' | 'ankomstAndrad'>
+>;
 
 /** An ärende carried over from an earlier diarium (or the demo register), with its own number. */
 export interface ImportArende {
@@ -78,15 +41,71 @@ export interface ImportArende {
   insatsnyckel: string | null;
 }
 
-/** What the kansli tools (CLI, postlista, seeding) need beyond the registration path. */
-export interface DiariumKansliRepository extends DiariumRepository {
-  /** Ärenden by diarienummer (missing ones left out), in one round trip per hundred. */
-  getArenden(diarienummer: string[]): Promise<Arende[]>;
-  /** The head of the ärende's log as stored on the ärende (detects a truncated log). */
-  getLogHuvud(arende: string): Promise<{ seq: number; hash: string } | null>;
+/** Registration and numbering: gap-free diarienummer, source dedupe, ärenden carried over with their number. */
+export interface HandlingRegistry {
+  /**
+   * Gap-free, idempotent (per sourceKey) registration of a handling. `kvittensClaim` registers the handling
+   * with its kvittens already claimed by the caller (the time of the claim), so the first delivery needs no
+   * separate claim; a retry finds it as any other claim.
+   */
+  registerHandling(
+    target: ArendeTarget,
+    handling: NewHandling,
+    sourceKey: string,
+    opts?: { kvittensClaim?: string },
+  ): Promise<RegisterResult>;
+  findBySource(sourceKey: string): Promise<Handling | null>;
   /** Creates the ärende with the given number unless it exists; keeps the series counter at or above it. */
   importArende(arende: ImportArende, av: string): Promise<{ arende: Arende; skapad: boolean }>;
 }
+
+/** The hash-chained log of each ärende, and the changes that are written together with an entry. */
+export interface ArendeLog {
+  updateHandling(
+    diarienummer: string,
+    change: HandlingChange,
+    log: LogEvent,
+    /**
+     * Checked against the current handling inside the write's retry loop; throw to abort. Makes
+     * check-then-change (void once, release only when waiting) safe against a concurrent writer.
+     */
+    guard?: (current: Handling) => void,
+  ): Promise<Handling>;
+  updateArendeStatus(diarienummer: string, status: Arende['status'], log: LogEvent): Promise<void>;
+  appendLog(arende: string, log: LogEvent): Promise<AuditEntry>;
+  /** The head of the ärende's log as stored on the ärende (detects a truncated log). */
+  getLogHuvud(arende: string): Promise<{ seq: number; hash: string } | null>;
+}
+
+/** Sending each handling's kvittens at most once. */
+export interface KvittensClaims {
+  /** Claims the right to send the kvittens once; false when it was already sent or claimed recently. */
+  claimKvittens(diarienummer: string, nu: string): Promise<boolean>;
+  markKvittens(diarienummer: string, kvittens: { skickad: string; meddelandeId: string }): Promise<void>;
+  releaseKvittens(diarienummer: string): Promise<void>;
+}
+
+/** Reading the diarium: handlingar, ärenden and the date index. */
+export interface DiariumReader {
+  getHandling(diarienummer: string): Promise<Handling | null>;
+  getArende(diarienummer: string): Promise<Arende | null>;
+  /** Ärenden by diarienummer (missing ones left out), in one round trip per hundred. */
+  getArenden(diarienummer: string[]): Promise<Arende[]>;
+  getArendeDetaljer(
+    diarienummer: string,
+  ): Promise<{ arende: Arende; handlingar: Handling[]; logg: AuditEntry[] } | null>;
+  findArendeByInsatsnyckel(insatsnyckel: string): Promise<Arende | null>;
+  listDiarium(franDatum: string, tillDatum: string): Promise<Handling[]>;
+}
+
+/** The register of insatser the förbund finances. */
+export interface InsatsRegister {
+  listInsatser(): Promise<Insats[]>;
+  putInsatser(insatser: Insats[]): Promise<void>;
+}
+
+/** The whole diarium, for wiring one adapter into several use cases; use cases name the parts they use. */
+export type Diarium = HandlingRegistry & ArendeLog & KvittensClaims & DiariumReader & InsatsRegister;
 
 export interface StoredObject {
   bytes: Uint8Array;
@@ -94,15 +113,18 @@ export interface StoredObject {
   versionId: string | null;
 }
 
-/** Where raw mail, uploads and the files of each handling live (the inbound bucket). */
-export interface DocumentStore {
+/** Reading a stored file (raw mail, an upload, a file of a handling). */
+export interface DocumentReader {
   get(key: string): Promise<StoredObject>;
-  /** Idempotent: the same content under the same key is a no-op. */
-  put(key: string, bytes: Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void>;
+}
+
+export interface DocumentLinks {
   /** A short-lived link for reading a file (the reviewer's "öppna rapporten"). */
   presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string>;
-  list(prefix: string): Promise<{ key: string; lastModified: string }[]>;
 }
+
+/** Where raw mail, uploads and the files of each handling live (the inbound bucket), for wiring. */
+export type DocumentStore = DocumentReader & DocumentLinks & DocumentArchive;
 
 export interface OutgoingMail {
   to: string[];

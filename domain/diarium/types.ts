@@ -1,4 +1,5 @@
-import type { SlutrapportStatus, Finding } from '../slutrapport/index.js';
+import type { SlutrapportStatus, Finding, Rapport } from '../slutrapport/index.js';
+import type { Beslut, Slututfall } from '../granskning/types.js';
 
 export type Kalla = 'epost' | 'uppladdning' | 'upprattad';
 
@@ -67,9 +68,18 @@ export interface Handling {
   granskning: GranskningStatus;
   makulerad: { av: string; skal: string; tidpunkt: string } | null;
   kvittens: { skickad: string; meddelandeId: string } | null;
-  rapport: Record<string, unknown> | null;
+  rapport: Handlingsinnehall;
   registrerad: string;
 }
+
+/**
+ * What the diarium read from the handling's document: a slutrapport (its fields, personnummer already masked by
+ * the parser), the beredningsgrupp's beslut (an upprättad handling), or anything else.
+ */
+export type Handlingsinnehall =
+  | { typ: 'slutrapport'; slutrapport: Rapport }
+  | { typ: 'beslut'; utfall: Slututfall; granskadHandling: string; beslut: Beslut[] }
+  | { typ: 'ovrig' };
 
 export interface AuditEntry {
   seq: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { newHandling } from '../../test/support/new-handling.js';
-import type { DiariumRepository, LogEvent, MailSender, NewHandling, OutgoingMail } from '../diarium/ports.js';
+import { newHandling, tomRapport } from '../../test/support/new-handling.js';
+import type { GranskningDeps as Deps } from './use-cases.js';
+import type { LogEvent, MailSender, NewHandling, OutgoingMail } from '../diarium/ports.js';
 import type { Handling } from '../diarium/types.js';
 import type { GranskningRepository } from './ports.js';
 import type { Beslut, Granskning, Lank } from './types.js';
@@ -12,7 +13,7 @@ const handling: Handling = {
     mottagen: '2026-03-02T09:00:00.000Z',
     kallaReferens: 's3://inbound/raw/abc',
     beskrivning: 'Slutrapport Stegvis till arbete',
-    rapport: { insatsnamn: 'Stegvis till arbete' },
+    rapport: { typ: 'slutrapport', slutrapport: { ...tomRapport, insatsnamn: 'Stegvis till arbete' } },
   }),
   diarienummer: 'SFG 26-4.1',
   arende: 'SFG 26-4',
@@ -84,7 +85,7 @@ function setup(g: Partial<Granskning> = {}, givnaBeslut: Beslut[] = [beslut]) {
         skapad: registered.length === 1,
       });
     },
-  } as unknown as DiariumRepository;
+  } as unknown as Deps['diarium'];
   const documents = new Map<string, { bytes: Uint8Array; contentType: string }>();
   const puts: string[] = [];
   const unreachable = new Set<string>();
@@ -225,7 +226,7 @@ describe('finalizeGranskning', () => {
       'Slutrapport godkänd – SFG 26-4.1',
       'Slutrapport godkänd – SFG 26-4.1',
     ]);
-    expect(s.registered[0]?.rapport).toMatchObject({ utfall: 'godkand', beslut: [beslut] });
+    expect(s.registered[0]?.rapport).toMatchObject({ typ: 'beslut', utfall: 'godkand', beslut: [beslut] });
   });
 
   it('closes an unanswered granskning without a decision and tells only the kansli', async () => {

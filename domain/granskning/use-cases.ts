@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { DiariumRepository, MailSender, NewHandling } from '../diarium/ports.js';
-import type { DocumentArchive } from '../document-archive.js';
+import type {
+  ArendeLog,
+  DiariumReader,
+  HandlingRegistry,
+  MailSender,
+  NewHandling,
+} from '../diarium/ports.js';
+import type { DocumentFiler } from '../document-archive.js';
 import type { Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import { eskaleringsMail, granskningsMail, utfallMail } from '../mail/templates.js';
 import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
 import { beslutsdokument } from './beslutsdokument.js';
 import { evaluate } from './policy.js';
+import type { Rapport } from '../slutrapport/index.js';
 import type { GranskningRepository, RecordBeslutResult, WorkflowCallback } from './ports.js';
 import type {
   Beslut,
@@ -22,12 +29,12 @@ import type {
 } from './types.js';
 
 export interface GranskningDeps {
-  diarium: DiariumRepository;
+  diarium: HandlingRegistry & ArendeLog & DiariumReader;
   granskningar: GranskningRepository;
   mailer: MailSender;
   callback: WorkflowCallback;
   /** Where the beslut document is filed (content-addressed, among the handlingar's files). */
-  documents: Pick<DocumentArchive, 'file'>;
+  documents: DocumentFiler;
   clock: () => Date;
   config: {
     beredningsgrupp: Granskare[];
@@ -39,9 +46,9 @@ export interface GranskningDeps {
   };
 }
 
-function rapportField(h: Handling, key: string): string | null {
-  const v = h.rapport?.[key];
-  return typeof v === 'string' ? v : null;
+/** The slutrapport's fields, when the handling is one. */
+function slutrapport(h: Handling): Rapport | null {
+  return h.rapport.typ === 'slutrapport' ? h.rapport.slutrapport : null;
 }
 
 /** Who gets the mail: the member, or the ersättare while the member is away. */
@@ -95,8 +102,8 @@ async function mailLinks(
         granskningsMail({
           till: recipient(l.member),
           handling,
-          insatsnamn: rapportField(handling, 'insatsnamn') ?? handling.beskrivning,
-          organisation: rapportField(handling, 'organisation') ?? handling.avsandare.organisation ?? '–',
+          insatsnamn: slutrapport(handling)?.insatsnamn ?? handling.beskrivning,
+          organisation: slutrapport(handling)?.organisation ?? handling.avsandare.organisation ?? '–',
           url: `${deps.config.publicBaseUrl.replace(/\/$/, '')}/beslut/${l.id}`,
           giltigTill,
           paminnelse,
@@ -196,7 +203,7 @@ export async function runGranskningStep(
       eskaleringsMail({
         till: deps.config.forbundschefEmail,
         handling,
-        insatsnamn: rapportField(handling, 'insatsnamn') ?? handling.beskrivning,
+        insatsnamn: slutrapport(handling)?.insatsnamn ?? handling.beskrivning,
         ejBesvarat: waiting.map((g) => `${g.namn}, ${g.organisation}`),
       }),
     );
@@ -218,7 +225,7 @@ export type LinkView =
 
 /** What a link shows. Reading never changes anything (mail scanners open every link). */
 export async function viewLink(
-  deps: Pick<GranskningDeps, 'granskningar' | 'diarium' | 'clock'>,
+  deps: { granskningar: GranskningRepository; diarium: DiariumReader; clock: () => Date },
   linkId: string,
 ): Promise<LinkView> {
   const lank = await deps.granskningar.getLink(hashLinkId(linkId));
@@ -328,7 +335,7 @@ export async function finalizeGranskning(
     ),
   );
   // The decision is itself an allmän handling (upprättad), filed in the same ärende; the source key makes it once.
-  const insatsnamn = rapportField(handling, 'insatsnamn') ?? handling.beskrivning;
+  const insatsnamn = slutrapport(handling)?.insatsnamn ?? handling.beskrivning;
   const beskrivning =
     utfall === 'godkand'
       ? `Beslut: slutrapport ${handling.diarienummer} godkänd av beredningsgruppen`
@@ -340,7 +347,7 @@ export async function finalizeGranskning(
   const dokument = beslutsdokument({
     handling,
     insatsnamn,
-    insatsagare: rapportField(handling, 'organisation') || handling.avsandare.organisation,
+    insatsagare: slutrapport(handling)?.organisation || handling.avsandare.organisation,
     utfall,
     beslut,
     policy: deps.config.policy,
@@ -387,7 +394,7 @@ export async function finalizeGranskning(
     granskning: 'ej-aktuell',
     makulerad: null,
     kvittens: null,
-    rapport: { utfall, granskadHandling: handling.diarienummer, beslut },
+    rapport: { typ: 'beslut', utfall, granskadHandling: handling.diarienummer, beslut },
   };
   const { handling: beslutshandling } = await deps.diarium.registerHandling(
     { typ: 'befintligt', diarienummer: handling.arende },

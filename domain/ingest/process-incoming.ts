@@ -1,7 +1,10 @@
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import type {
-  DiariumRepository,
-  DocumentStore,
+  DiariumReader,
+  DocumentReader,
+  HandlingRegistry,
+  InsatsRegister,
+  KvittensClaims,
   EventPublisher,
   MailSender,
   NewHandling,
@@ -20,7 +23,7 @@ import { karantanMail, kvittensMail } from '../mail/templates.js';
 import { resolveArende } from './resolve-arende.js';
 import { KvittensPendingError } from '../diarium/errors.js';
 import { sha256, sourceKeyFor } from './source-key.js';
-import type { DocumentArchive } from '../document-archive.js';
+import type { DocumentFiler } from '../document-archive.js';
 import type { Log } from '../log.js';
 import { assessReceipt, receiptFlaggor, type Mottagningskontroll } from './receipt-assessment.js';
 
@@ -39,8 +42,8 @@ export type IncomingObject =
   | (IncomingBase & { kalla: 'uppladdning'; /** The uploaded file's name. */ filnamn: string });
 
 export interface IngestDeps {
-  repo: DiariumRepository;
-  store: Pick<DocumentStore, 'get'> & Pick<DocumentArchive, 'file'>;
+  repo: HandlingRegistry & KvittensClaims & DiariumReader & InsatsRegister;
+  store: DocumentReader & DocumentFiler;
   mailer: MailSender;
   events: EventPublisher;
   extractor: ReportExtractor;
@@ -238,10 +241,8 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
         : 'ej-aktuell',
     makulerad: null,
     kvittens: null,
-    // The parsed report is kept for the review page; personnummer never in plain view.
-    rapport: rapport
-      ? (JSON.parse(maskPersonnummer(JSON.stringify(rapport))) as Record<string, unknown>)
-      : null,
+    // The parsed report is kept for the review page; the parser has already masked its personnummer.
+    rapport: rapport ? { typ: 'slutrapport', slutrapport: rapport } : { typ: 'ovrig' },
   };
   // Registered with its kvittens claimed: the first delivery sends at once, without a separate claim write.
   const claim = deps.clock().toISOString();

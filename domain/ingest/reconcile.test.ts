@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile } from './reconcile.js';
 import { sourceKeyFor } from './source-key.js';
-import type { DiariumRepository } from '../diarium/ports.js';
+import type { HandlingRegistry } from '../diarium/ports.js';
 import type { ReconcileDeps } from './reconcile.js';
 import type { Inkorg } from '../document-archive.js';
 
@@ -28,8 +28,11 @@ const store: ReconcileDeps['store'] = {
   get: (key) => Promise.resolve({ key, bytes: objects.get(key)!.bytes, versionId: null }),
 };
 const registered = new Set([sourceKeyFor('epost', objects.get('raw/registrerad')!.bytes)]);
-const repo: Pick<DiariumRepository, 'findBySource'> = {
+const unused = () => Promise.reject(new Error('not used by reconcile'));
+const repo: HandlingRegistry = {
   findBySource: (k) => Promise.resolve(registered.has(k) ? ({} as never) : null),
+  registerHandling: unused,
+  importArende: unused,
 };
 
 describe('reconciliation', () => {
@@ -38,7 +41,7 @@ describe('reconciliation', () => {
     const result = await reconcile(
       {
         store,
-        repo: repo as DiariumRepository,
+        repo,
         redrive: (o) => {
           redriven.push(o.key);
           return Promise.resolve();

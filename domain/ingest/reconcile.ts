@@ -1,11 +1,11 @@
-import type { DiariumRepository, DocumentStore } from '../diarium/ports.js';
-import { INKORGAR, type DocumentArchive } from '../document-archive.js';
+import type { DocumentReader, HandlingRegistry } from '../diarium/ports.js';
+import { INKORGAR, type IncomingLister } from '../document-archive.js';
 import type { Log } from '../log.js';
 import { sourceKeyFor } from './source-key.js';
 
 export interface ReconcileDeps {
-  store: Pick<DocumentStore, 'get'> & Pick<DocumentArchive, 'listIncoming'>;
-  repo: DiariumRepository;
+  store: DocumentReader & IncomingLister;
+  repo: HandlingRegistry;
   /** Puts the object back on the ingest queue, as its S3 event would have. */
   redrive: (object: { key: string; lastModified: string }) => Promise<void>;
   clock: () => Date;

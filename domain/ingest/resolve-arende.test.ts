@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchInsats, resolveArende, similarity } from './resolve-arende.js';
-import type { DiariumRepository } from '../diarium/ports.js';
+import type { DiariumReader, InsatsRegister } from '../diarium/ports.js';
 import type { Arende, Insats } from '../diarium/types.js';
 
 const register: Insats[] = [
@@ -33,12 +33,12 @@ const arende = (dnr: string): Arende => ({
   antalHandlingar: 1,
 });
 
-const repo = (existing: string[]): DiariumRepository =>
+const repo = (existing: string[]): DiariumReader & InsatsRegister =>
   ({
     getArende: (dnr: string) => Promise.resolve(existing.includes(dnr) ? arende(dnr) : null),
     listInsatser: () => Promise.resolve(register),
     findArendeByInsatsnyckel: () => Promise.resolve(null),
-  }) as unknown as DiariumRepository;
+  }) as unknown as DiariumReader & InsatsRegister;
 
 const input = { serie: 'SFG', ankomstdatum: '2026-11-23', avsandare: 'a@b.example' };
 

@@ -1,5 +1,5 @@
 import { findDiarienummer, formatArende } from '../diarium/diarienummer.js';
-import type { ArendeTarget, DiariumRepository } from '../diarium/ports.js';
+import type { ArendeTarget, DiariumReader, InsatsRegister } from '../diarium/ports.js';
 import type { Insats } from '../diarium/types.js';
 
 /** Lower-case, no diacritics, single spaces: "Trisam 2.0 – Sandvikens Kommun" ≈ "trisam 2.0 sandvikens kommun". */
@@ -84,7 +84,10 @@ export interface Resolution {
  * Which ärende a new handling belongs to: a diarienummer the sender quoted, then the insats register,
  * then an earlier ärende for the same insats, else a new ärende.
  */
-export async function resolveArende(repo: DiariumRepository, input: ResolveInput): Promise<Resolution> {
+export async function resolveArende(
+  repo: DiariumReader & InsatsRegister,
+  input: ResolveInput,
+): Promise<Resolution> {
   for (const text of input.texter) {
     if (!text) continue;
     const found = findDiarienummer(text, input.serie);

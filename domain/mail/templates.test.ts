@@ -43,7 +43,7 @@ const handling: Handling = {
   granskning: 'ej-aktuell',
   makulerad: null,
   kvittens: null,
-  rapport: null,
+  rapport: { typ: 'ovrig' },
   registrerad: '2026-11-23T23:00:00.000Z',
 };
 

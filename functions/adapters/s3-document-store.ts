@@ -1,6 +1,6 @@
 import {
   GetObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   PutObjectCommand,
   S3Client,
   NoSuchKey,
@@ -93,20 +93,14 @@ export class S3DocumentStore implements DocumentStore, DocumentArchive {
 
   async list(prefix: string): Promise<{ key: string; lastModified: string }[]> {
     const out: { key: string; lastModified: string }[] = [];
-    let token: string | undefined;
-    do {
-      const r = await this.s3.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-      );
-      for (const o of r.Contents ?? []) {
+    for await (const page of paginateListObjectsV2(
+      { client: this.s3 },
+      { Bucket: this.bucket, Prefix: prefix },
+    )) {
+      for (const o of page.Contents ?? []) {
         if (o.Key) out.push({ key: o.Key, lastModified: (o.LastModified ?? new Date(0)).toISOString() });
       }
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
-    } while (token);
+    }
     return out;
   }
 }

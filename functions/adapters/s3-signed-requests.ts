@@ -3,8 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import type { DocumentStore } from '../../domain/diarium/ports.js';
-import type { Arkiv, ArkivDokument, DocumentArchive } from '../../domain/document-archive.js';
+import type { DocumentLinks } from '../../domain/diarium/ports.js';
+import type { Arkiv, ArkivDokument, DocumentFiler } from '../../domain/document-archive.js';
 import { arkivKey } from '../../events/storage-layout.js';
 import { StorageError } from '../../domain/diarium/errors.js';
 
@@ -69,7 +69,7 @@ class S3Location {
  * Short-lived GET links to objects in the inbound bucket, signed with SigV4 query parameters. The decision
  * page needs only this, and the full S3 client would double the function's start-up work for it.
  */
-export class S3LinkSigner implements Pick<DocumentStore, 'presignedGetUrl'> {
+export class S3LinkSigner implements DocumentLinks {
   private readonly location: S3Location;
 
   constructor(bucket: string, region: string, endpoint: string | undefined) {
@@ -108,7 +108,7 @@ export class S3LinkSigner implements Pick<DocumentStore, 'presignedGetUrl'> {
  * (If-None-Match) like S3DocumentStore.put: the keys are content-addressed, so an existing object already holds
  * these bytes.
  */
-export class S3SignedWriter implements Pick<DocumentStore, 'put'>, Pick<DocumentArchive, 'file'> {
+export class S3SignedWriter implements DocumentFiler {
   private readonly location: S3Location;
 
   constructor(bucket: string, region: string, endpoint: string | undefined) {

@@ -3,7 +3,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { tracer } from '../runtime/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import type { DocumentStore } from '../../domain/diarium/ports.js';
+import type { DocumentLinks } from '../../domain/diarium/ports.js';
 import type { Log } from '../../domain/log.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
 import { recordBeslut, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
@@ -36,7 +36,7 @@ const formSchema = z.object({
 
 export interface BeslutDeps {
   granskning: GranskningDeps;
-  store: Pick<DocumentStore, 'presignedGetUrl'>;
+  store: DocumentLinks;
   log: Log;
 }
 

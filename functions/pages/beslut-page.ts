@@ -4,9 +4,6 @@ import { svenskTidpunkt } from '../../domain/diarium/ankomstdatum.js';
 import type { Handling } from '../../domain/diarium/types.js';
 import type { Beslut, Lank } from '../../domain/granskning/types.js';
 import { formatSek } from '../../domain/slutrapport/index.js';
-import * as z from 'zod';
-
-const insatstidSchema = z.object({ start: z.string().nullable(), slut: z.string().nullable() }).nullable();
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
 h1{font-size:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
@@ -36,15 +33,6 @@ function layout(title: string, body: string): string {
 <body><main>${body}</main><footer>Samordningsförbund Gävleborg · Rapportflöde</footer></body></html>`;
 }
 
-function str(h: Handling, key: string): string | null {
-  const v = h.rapport?.[key];
-  return typeof v === 'string' ? v : null;
-}
-function num(h: Handling, key: string): number | null {
-  const v = h.rapport?.[key];
-  return typeof v === 'number' ? v : null;
-}
-
 export function beslutPage(args: {
   handling: Handling;
   lank: Lank;
@@ -52,10 +40,11 @@ export function beslutPage(args: {
   fel?: string;
 }): string {
   const { handling: h, lank } = args;
-  const tid = insatstidSchema.safeParse(h.rapport?.['insatstid']);
-  const period = tid.success && tid.data ? `${tid.data.start ?? '?'} – ${tid.data.slut ?? '?'}` : '–';
-  const bev = num(h, 'beviljadeMedel');
-  const utn = num(h, 'utnyttjadeMedel');
+  const r = h.rapport.typ === 'slutrapport' ? h.rapport.slutrapport : null;
+  const tid = r?.insatstid ?? null;
+  const period = tid ? `${tid.start ?? '?'} – ${tid.slut ?? '?'}` : '–';
+  const bev = r?.beviljadeMedel ?? null;
+  const utn = r?.utnyttjadeMedel ?? null;
   const varningar = h.varningar.length
     ? `<div class="varning"><p><strong>Att notera:</strong></p><ul>${h.varningar.map((v) => `<li>${e(v.meddelande)}</li>`).join('')}</ul></div>`
     : '';
@@ -64,8 +53,8 @@ export function beslutPage(args: {
     `<h1>Slutrapport ${e(h.diarienummer)}</h1>
 <p>Hej ${e(lank.namn)} (${e(lank.organisation)}). Ta ställning till slutrapporten nedan. Sidan ändrar ingenting förrän du trycker på en knapp.</p>
 <dl>
-<dt>Insats</dt><dd>${e(str(h, 'insatsnamn') ?? h.beskrivning)}</dd>
-<dt>Insatsägare</dt><dd>${e(str(h, 'organisation') ?? '–')}</dd>
+<dt>Insats</dt><dd>${e(r?.insatsnamn ?? h.beskrivning)}</dd>
+<dt>Insatsägare</dt><dd>${e(r?.organisation ?? '–')}</dd>
 <dt>Insatstid</dt><dd>${e(period)}</dd>
 <dt>Beviljade medel</dt><dd>${bev === null ? '–' : e(formatSek(bev))}</dd>
 <dt>Utnyttjade medel</dt><dd>${utn === null ? '–' : e(formatSek(utn))}</dd>

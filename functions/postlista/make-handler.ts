@@ -4,7 +4,7 @@ import { tracer } from '../runtime/tracer.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
-import type { DiariumKansliRepository } from '../../domain/diarium/ports.js';
+import type { DiariumReader } from '../../domain/diarium/ports.js';
 import { postlistaRows } from '../../domain/diarium/postlista.js';
 import { escapeHtml as e } from '../../domain/mail/templates.js';
 
@@ -28,7 +28,7 @@ const DAY = 86_400_000;
 const MAX_DAYS = 366;
 
 /** The public postlista: what arrived, when, and what it concerns; no personal data of private individuals. */
-export function makeHandler(deps: { repo: DiariumKansliRepository; clock: () => Date }) {
+export function makeHandler(deps: { repo: DiariumReader; clock: () => Date }) {
   return middy(async (event: unknown): Promise<APIGatewayProxyStructuredResultV2> => {
     const q = querySchema.safeParse(eventSchema.parse(event).queryStringParameters ?? {});
     if (!q.success) return { statusCode: 400, headers: HEADERS, body: '<p>Ange datum som ÅÅÅÅ-MM-DD.</p>' };

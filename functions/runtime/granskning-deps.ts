@@ -1,6 +1,6 @@
 import type { GranskningDeps } from '../../domain/granskning/use-cases.js';
 import type { MailSender } from '../../domain/diarium/ports.js';
-import type { DocumentArchive } from '../../domain/document-archive.js';
+import type { DocumentFiler } from '../../domain/document-archive.js';
 import type { WorkflowCallback } from '../../domain/granskning/ports.js';
 import type { BeslutPolicy, Granskare } from '../../domain/granskning/types.js';
 import {
@@ -37,7 +37,7 @@ export function applyFranvaro(grupp: Granskare[], franvarande: string[]): Gransk
 const noMail: MailSender = {
   send: () => Promise.reject(new Error('Den här funktionen skickar ingen e-post')),
 };
-const noDocuments: Pick<DocumentArchive, 'file'> = {
+const noDocuments: DocumentFiler = {
   file: () => Promise.reject(new Error('Den här funktionen lagrar inga dokument')),
 };
 const noCallback: WorkflowCallback = {
@@ -50,11 +50,7 @@ const noCallback: WorkflowCallback = {
  */
 export function buildGranskningDeps(
   c: GranskningEnv,
-  clients: {
-    mailer?: MailSender;
-    callback?: WorkflowCallback;
-    documents?: Pick<DocumentArchive, 'file'>;
-  } = {},
+  clients: { mailer?: MailSender; callback?: WorkflowCallback; documents?: DocumentFiler } = {},
 ): GranskningDeps {
   const db = makeDocumentClient();
   const diarium = new DynamoDiariumRepository(db, { tableName: c.TABLE_NAME, serie: c.DIARIUM_SERIE });

@@ -1,4 +1,4 @@
-import type { DiariumKansliRepository } from '../../domain/diarium/ports.js';
+import type { DiariumReader, HandlingRegistry, InsatsRegister } from '../../domain/diarium/ports.js';
 import { sparaInsatsregister, type ImportResultat } from '../../domain/diarium/insatsregister.js';
 import type { Insats } from '../../domain/diarium/types.js';
 
@@ -150,6 +150,8 @@ export const DEMO_INSATSER: readonly Insats[] = [
  * created, not just named, because matching files a report into the register's ärende only when that ärende
  * exists; with them, a report for Trisam 2.0 from Sandvikens kommun lands in SFG 21-6.
  */
-export function seedDemoInsatser(repo: DiariumKansliRepository): Promise<ImportResultat> {
+export function seedDemoInsatser(
+  repo: DiariumReader & HandlingRegistry & InsatsRegister,
+): Promise<ImportResultat> {
   return sparaInsatsregister(repo, [...DEMO_INSATSER], { skapaArenden: true, av: 'demodata (npm start)' });
 }

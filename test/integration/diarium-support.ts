@@ -12,7 +12,6 @@ import {
 } from '../../local/aws/dynamodb-local.js';
 import { DynamoDiariumRepository } from '../../functions/adapters/dynamo-diarium/repository.js';
 import type { IncomingObject, IngestDeps } from '../../domain/ingest/process-incoming.js';
-import type { DocumentArchive } from '../../domain/document-archive.js';
 import { DEFAULT_SERIE } from '../../domain/defaults.js';
 import { INKORG_PREFIX, arkivKey, rawMailKey } from '../../events/storage-layout.js';
 import type {
@@ -128,29 +127,24 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
   const sent: OutgoingMail[] = [];
   const published: HandlingDiariefordEvent[] = [];
   const begard: { diarienummer: string; arende: string; av: string }[] = [];
-  const store: DocumentStore & DocumentArchive = {
+  const store: DocumentStore = {
     get: (key) => {
       const bytes = objects.get(key);
       if (!bytes) return Promise.reject(new Error(`NoSuchKey ${key}`));
       return Promise.resolve({ bytes, key, versionId: null });
     },
-    put: (key, bytes) => {
-      objects.set(key, bytes);
-      return Promise.resolve();
-    },
     presignedGetUrl: (key) => Promise.resolve(`http://localhost/${key}`),
-    list: (prefix) =>
-      Promise.resolve(
-        [...objects.keys()]
-          .filter((k) => k.startsWith(prefix))
-          .map((key) => ({ key, lastModified: '2026-01-01T00:00:00.000Z' })),
-      ),
     file: (arkiv, d) => {
       const key = arkivKey(arkiv, d.sha256, d.filnamn);
       objects.set(key, d.bytes);
       return Promise.resolve(key);
     },
-    listIncoming: (inkorg) => store.list(INKORG_PREFIX[inkorg]),
+    listIncoming: (inkorg) =>
+      Promise.resolve(
+        [...objects.keys()]
+          .filter((k) => k.startsWith(INKORG_PREFIX[inkorg]))
+          .map((key) => ({ key, lastModified: '2026-01-01T00:00:00.000Z' })),
+      ),
   };
   const mailer: MailSender = {
     send: (m) => {

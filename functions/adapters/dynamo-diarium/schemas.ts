@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { bedomningSchema, granskningStatusSchema } from '../../../events/handling-diarieford.js';
+import { beslutSchema } from '../../../events/granskning.js';
+import { rapportSchema } from '../../../domain/slutrapport/index.js';
 
 const finding = z.object({ kod: z.string(), falt: z.string(), meddelande: z.string() });
 
@@ -11,6 +13,17 @@ export const storedFileSchema = z.object({
   nyckel: z.string(),
   rapport: z.boolean(),
 });
+
+export const handlingsinnehallSchema = z.discriminatedUnion('typ', [
+  z.object({ typ: z.literal('slutrapport'), slutrapport: rapportSchema }),
+  z.object({
+    typ: z.literal('beslut'),
+    utfall: z.enum(['godkand', 'komplettering', 'inget-beslut']),
+    granskadHandling: z.string(),
+    beslut: z.array(beslutSchema),
+  }),
+  z.object({ typ: z.literal('ovrig') }),
+]);
 
 export const handlingSchema = z.object({
   diarienummer: z.string(),
@@ -38,7 +51,7 @@ export const handlingSchema = z.object({
   granskning: granskningStatusSchema,
   makulerad: z.object({ av: z.string(), skal: z.string(), tidpunkt: z.string() }).nullable(),
   kvittens: z.object({ skickad: z.string(), meddelandeId: z.string() }).nullable(),
-  rapport: z.record(z.string(), z.unknown()).nullable(),
+  rapport: handlingsinnehallSchema,
   registrerad: z.string(),
 });
 

@@ -18,11 +18,7 @@ import {
   frigeHandling,
   verifieraArende,
 } from '../../../domain/diarium/kansli.js';
-import type {
-  DiariumKansliRepository,
-  DocumentStore,
-  EventPublisher,
-} from '../../../domain/diarium/ports.js';
+import type { Diarium, DocumentReader, EventPublisher } from '../../../domain/diarium/ports.js';
 import type { Arende, AuditEntry, Handling } from '../../../domain/diarium/types.js';
 import type { Verifiering } from '../../../domain/diarium/verifiera.js';
 import { DynamoDiariumRepository } from '../../../functions/adapters/dynamo-diarium/repository.js';
@@ -58,10 +54,10 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   clock: () => Date;
   /** Overrides for tests: an existing repository and event publisher instead of clients from the flags. */
-  repo?: DiariumKansliRepository;
+  repo?: Diarium;
   events?: EventPublisher;
   /** The inbound bucket's files, instead of an S3 client from the flags. */
-  store?: Pick<DocumentStore, 'get'>;
+  store?: DocumentReader;
   cwd?: string;
 }
 
@@ -304,7 +300,7 @@ export function safeFileName(name: string): string {
 function cliStore(
   io: CliIo,
   flags: { s3?: string | undefined; bucket?: string | undefined },
-): Pick<DocumentStore, 'get'> {
+): DocumentReader {
   const s3 = new S3Client({
     endpoint: flags.s3 ?? io.env['AWS_ENDPOINT_URL_S3'] ?? CLI_DEFAULTS.s3,
     region: io.env['AWS_REGION'] ?? CLI_DEFAULTS.region,
@@ -315,7 +311,7 @@ function cliStore(
 }
 
 export interface CliDiarium {
-  repo: DiariumKansliRepository;
+  repo: Diarium;
   /** The Swedish message for an error meaning the local stack or its table is not there; null otherwise. */
   explain(err: unknown): string | null;
   close(): void;
