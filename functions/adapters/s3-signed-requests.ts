@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
+import type { AwsCredentialIdentity } from '../runtime/aws-clients.js';
 import type { DocumentStore } from '../../domain/diarium/ports.js';
 import { StorageError } from '../../domain/diarium/errors.js';
 
@@ -46,11 +47,13 @@ class S3Location {
     private readonly region: string,
     /** AWS_ENDPOINT_URL_S3 when set (locally). */
     private readonly endpoint: string | undefined,
+    /** The config's key pair; without one, the Lambda runtime's credentials from the environment. */
+    credentials: AwsCredentialIdentity | undefined,
   ) {
     this.signer = new SignatureV4({
       service: 's3',
       region,
-      credentials: fromEnv(),
+      credentials: credentials ?? fromEnv(),
       sha256: NodeSha256,
       uriEscapePath: false,
     });
@@ -70,8 +73,13 @@ class S3Location {
 export class S3LinkSigner implements Pick<DocumentStore, 'presignedGetUrl'> {
   private readonly location: S3Location;
 
-  constructor(bucket: string, region: string, endpoint: string | undefined) {
-    this.location = new S3Location(bucket, region, endpoint);
+  constructor(
+    bucket: string,
+    region: string,
+    endpoint: string | undefined,
+    credentials?: AwsCredentialIdentity,
+  ) {
+    this.location = new S3Location(bucket, region, endpoint, credentials);
   }
 
   async presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {
@@ -109,8 +117,13 @@ export class S3LinkSigner implements Pick<DocumentStore, 'presignedGetUrl'> {
 export class S3SignedWriter implements Pick<DocumentStore, 'put'> {
   private readonly location: S3Location;
 
-  constructor(bucket: string, region: string, endpoint: string | undefined) {
-    this.location = new S3Location(bucket, region, endpoint);
+  constructor(
+    bucket: string,
+    region: string,
+    endpoint: string | undefined,
+    credentials?: AwsCredentialIdentity,
+  ) {
+    this.location = new S3Location(bucket, region, endpoint, credentials);
   }
 
   async put(
