@@ -12,7 +12,7 @@ import { makeHandler as postlistaHandler } from '../../functions/postlista/make-
 import { buildDeps as startDeps } from '../../functions/start-granskning/deps.js';
 import { makeHandler as startHandler } from '../../functions/start-granskning/make-handler.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
-import type { LocalStackOptions } from './options.js';
+import type { IngestStatus, LocalStackOptions } from './options.js';
 import type { StageConfig } from './synth.js';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:Granskning';
@@ -64,12 +64,20 @@ export function functionConfig(
   };
 }
 
-/** Each function as on Lambda: makeHandler over the dependencies its deps builder makes from the record. */
-export function buildFunctions(
-  config: Record<string, string>,
-  onIngestOutcome: (o: IngestOutcome, key: string) => void,
-) {
-  return {
+/**
+ * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from the record. The
+ * ingest's outcome per stored object key is kept for the status endpoint and the tests.
+ */
+export function buildFunctions(config: Record<string, string>) {
+  const outcomes = new Map<string, IngestStatus>();
+  const onIngestOutcome = (o: IngestOutcome, key: string) => {
+    outcomes.set(key, {
+      diarienummer: o.handling.diarienummer,
+      status: o.handling.bedomning,
+      kvittens: o.kvittens,
+    });
+  };
+  const fns = {
     ingest: ingestHandler(ingestDeps(config), onIngestOutcome),
     startGranskning: startHandler(startDeps(config)),
     granskningTask: taskHandler(taskDeps(config)),
@@ -77,6 +85,7 @@ export function buildFunctions(
     beslut: beslutHandler(beslutDeps(config)),
     postlista: postlistaHandler(postlistaDeps(config)),
   };
+  return { fns, outcomes };
 }
 
-export type LocalFunctions = ReturnType<typeof buildFunctions>;
+export type LocalFunctions = ReturnType<typeof buildFunctions>['fns'];

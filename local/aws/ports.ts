@@ -45,6 +45,17 @@ export async function reservePorts(
   };
 }
 
+export function portsOf(reserved: Record<Service, Reservation>): Record<Service, number> {
+  return {
+    smtp: reserved.smtp.port,
+    s3: reserved.s3.port,
+    dynamodb: reserved.dynamodb.port,
+    ses: reserved.ses.port,
+    http: reserved.http.port,
+    aws: reserved.aws.port,
+  };
+}
+
 /** Retries `check` every 100 ms until it succeeds: an emulator that was just started takes a moment to answer. */
 export async function waitFor(
   check: () => Promise<unknown>,

@@ -6,10 +6,10 @@ import { startDynamoDb } from './dynamodb.js';
 import { startEventDelivery } from './event-delivery.js';
 import { STATE_MACHINE_ARN, buildFunctions, functionConfig } from './functions.js';
 import { startGranskningWorkflow } from './granskning-workflow.js';
-import { startHttpApi } from './http-api.js';
-import { Stoppers } from './lifecycle.js';
+import { startHttpStandIn } from './http-api.js';
+import { Stoppers, type Defer } from './lifecycle.js';
 import type { IngestStatus, LocalStackOptions } from './options.js';
-import { reservePorts, type Service } from './ports.js';
+import { portsOf, reservePorts, type Service } from './ports.js';
 import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
 import { startSmtpInbound } from './smtp-inbound.js';
@@ -54,14 +54,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
 }
 
-async function compose(
-  opts: LocalStackOptions,
-  dataDir: string,
-  reserved: Awaited<ReturnType<typeof reservePorts>>,
-  stoppers: Stoppers,
-  log: (m: string) => void,
-): Promise<LocalStack> {
-  const { defer } = stoppers;
+type Reserved = Awaited<ReturnType<typeof reservePorts>>;
+
+/** The stateful emulators (DynamoDB, S3, SES), and the functions' config record that points at them. */
+async function startStorage(opts: LocalStackOptions, dataDir: string, reserved: Reserved, defer: Defer) {
   const templates = synthesize();
   const ddb = await startDynamoDb({
     reservation: reserved.dynamodb,
@@ -72,26 +68,33 @@ async function compose(
   });
   const s3 = await startS3({ reservation: reserved.s3, dataDir, defer });
   const outbox = await startSesOutbox({ reservation: reserved.ses, defer });
-  const awsUrl = `http://127.0.0.1:${reserved.aws.port}`;
-  const httpUrl = `http://127.0.0.1:${reserved.http.port}`;
+  const urls = {
+    aws: `http://127.0.0.1:${reserved.aws.port}`,
+    http: `http://127.0.0.1:${reserved.http.port}`,
+    outbox: `${outbox}/`,
+  };
   const env = functionConfig(templates.config, opts, {
     dynamodb: ddb.endpoint,
     s3: s3.endpoint,
     ses: outbox,
-    aws: awsUrl,
-    publicBaseUrl: httpUrl,
+    aws: urls.aws,
+    publicBaseUrl: urls.http,
     table: ddb.table,
     bucket: s3.bucket,
   });
+  return { templates, ddb, s3, urls, env };
+}
 
-  const outcomes = new Map<string, IngestStatus>();
-  const fns = buildFunctions(env, (o, key) => {
-    outcomes.set(key, {
-      diarienummer: o.handling.diarienummer,
-      status: o.handling.bedomning,
-      kvittens: o.kvittens,
-    });
-  });
+async function compose(
+  opts: LocalStackOptions,
+  dataDir: string,
+  reserved: Reserved,
+  stoppers: Stoppers,
+  log: (m: string) => void,
+): Promise<LocalStack> {
+  const { defer } = stoppers;
+  const { templates, ddb, s3, urls, env } = await startStorage(opts, dataDir, reserved, defer);
+  const { fns, outcomes } = buildFunctions(env);
   const sfn = startGranskningWorkflow({
     stateMachineArn: STATE_MACHINE_ARN,
     serviceTemplate: templates.service,
@@ -111,18 +114,7 @@ async function compose(
     log,
     defer,
   });
-  // HTTP API stand-in: decision pages, the postlista, and a status endpoint for `npm run submit`.
-  await reserved.http.release();
-  const httpApi = await startHttpApi({
-    port: reserved.http.port,
-    routes: {
-      beslut: (ev) => fns.beslut(ev, {} as never),
-      postlista: (ev) => fns.postlista(ev, {} as never),
-    },
-    status: (key) => outcomes.get(key) ?? null,
-    outboxUrl: `${outbox}/`,
-  });
-  defer(() => new Promise<void>((r) => httpApi.close(() => r())));
+  await startHttpStandIn({ reservation: reserved.http, fns, outcomes, outboxUrl: urls.outbox, defer });
   const smtpUrl = await startSmtpInbound({
     reservation: reserved.smtp,
     s3: s3.client,
@@ -133,22 +125,8 @@ async function compose(
   const resumed = sfn.resume();
   if (resumed > 0) log(`Återupptog ${resumed} pågående granskning(ar) från journalen.`);
   return {
-    urls: {
-      smtp: smtpUrl,
-      outbox: `${outbox}/`,
-      http: httpUrl,
-      s3: s3.endpoint,
-      dynamodb: ddb.endpoint,
-      aws: awsUrl,
-    },
-    ports: {
-      smtp: reserved.smtp.port,
-      s3: reserved.s3.port,
-      dynamodb: reserved.dynamodb.port,
-      ses: reserved.ses.port,
-      http: reserved.http.port,
-      aws: reserved.aws.port,
-    },
+    urls: { ...urls, smtp: smtpUrl, s3: s3.endpoint, dynamodb: ddb.endpoint },
+    ports: portsOf(reserved),
     env,
     clientConfig: (service) => awsClientConfig(env, service),
     bucket: s3.bucket,
