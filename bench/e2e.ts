@@ -210,7 +210,9 @@ export async function burst(
       node: (ownCpuMs() - cpu0.node) / done,
       dynamodb: (processCpuMs(s.stack.dynamodbPid) - cpu0.dynamodb) / done,
     };
-    const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: s.stack.table });
+    const repo = new DynamoDiariumRepository(makeDocumentClient(s.stack.clientConfig('DYNAMODB')), {
+      tableName: s.stack.table,
+    });
     const year = new Date().getFullYear();
     const handlingar = await repo.listDiarium(`${year - 1}-01-01`, `${year + 1}-12-31`);
     const numbers = handlingar

@@ -1,10 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../runtime/tracer.js';
+import type { AwsClientConfig } from '../runtime/aws-clients.js';
 
-/** One document client per cold start; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set. */
-export function makeDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 5 })), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+/** One document client per function instance, built from the function's config (awsClientConfig). */
+export function makeDocumentClient(aws: AwsClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    tracer.captureAWSv3Client(new DynamoDBClient({ ...aws, maxAttempts: 5 })),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
 }

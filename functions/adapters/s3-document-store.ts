@@ -7,14 +7,16 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { tracer } from '../runtime/tracer.js';
+import type { AwsClientConfig } from '../runtime/aws-clients.js';
 import type { DocumentStore, StoredObject } from '../../domain/diarium/ports.js';
 import type { Arkiv, ArkivDokument, DocumentArchive, Inkorg } from '../../domain/document-archive.js';
 import { StorageError } from '../../domain/diarium/errors.js';
 import { INKORG_PREFIX, arkivKey } from '../../events/storage-layout.js';
 
-export function makeS3Client(): S3Client {
+export function makeS3Client(aws: AwsClientConfig = {}): S3Client {
   return tracer.captureAWSv3Client(
     new S3Client({
+      ...aws,
       // Path style works on AWS and on local S3 servers; checksums only when required, or s3rver stores chunk framing.
       forcePathStyle: true,
       requestChecksumCalculation: 'WHEN_REQUIRED',

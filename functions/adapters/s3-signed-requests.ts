@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
+import type { AwsCredentialIdentity } from '../runtime/aws-clients.js';
 import type { DocumentLinks } from '../../domain/diarium/ports.js';
 import type { Arkiv, ArkivDokument, DocumentFiler } from '../../domain/document-archive.js';
 import { arkivKey } from '../../events/storage-layout.js';
@@ -48,11 +49,13 @@ class S3Location {
     private readonly region: string,
     /** AWS_ENDPOINT_URL_S3 when set (locally). */
     private readonly endpoint: string | undefined,
+    /** The config's key pair; without one, the Lambda runtime's credentials from the environment. */
+    credentials: AwsCredentialIdentity | undefined,
   ) {
     this.signer = new SignatureV4({
       service: 's3',
       region,
-      credentials: fromEnv(),
+      credentials: credentials ?? fromEnv(),
       sha256: NodeSha256,
       uriEscapePath: false,
     });
@@ -72,8 +75,13 @@ class S3Location {
 export class S3LinkSigner implements DocumentLinks {
   private readonly location: S3Location;
 
-  constructor(bucket: string, region: string, endpoint: string | undefined) {
-    this.location = new S3Location(bucket, region, endpoint);
+  constructor(
+    bucket: string,
+    region: string,
+    endpoint: string | undefined,
+    credentials?: AwsCredentialIdentity,
+  ) {
+    this.location = new S3Location(bucket, region, endpoint, credentials);
   }
 
   async presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {
@@ -111,8 +119,13 @@ export class S3LinkSigner implements DocumentLinks {
 export class S3SignedWriter implements DocumentFiler {
   private readonly location: S3Location;
 
-  constructor(bucket: string, region: string, endpoint: string | undefined) {
-    this.location = new S3Location(bucket, region, endpoint);
+  constructor(
+    bucket: string,
+    region: string,
+    endpoint: string | undefined,
+    credentials?: AwsCredentialIdentity,
+  ) {
+    this.location = new S3Location(bucket, region, endpoint, credentials);
   }
 
   async file(arkiv: Arkiv, d: ArkivDokument): Promise<string> {

@@ -39,7 +39,41 @@ const policy = z
     ]),
   );
 
+/**
+ * What the SDK clients are built from. On Lambda the runtime sets region and credentials and no endpoint is
+ * given (the service's own); elsewhere the record names the endpoints of the services it runs against.
+ */
+const aws = {
+  AWS_REGION: z.string().min(1).optional(),
+  // Empty is allowed: a pair that is not complete is left to the SDK's own credential chain and its error.
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
+  AWS_ENDPOINT_URL_SESV2: z.url().optional(),
+  AWS_ENDPOINT_URL_SFN: z.url().optional(),
+  AWS_ENDPOINT_URL_EVENTBRIDGE: z.url().optional(),
+  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+};
+
+/** Logging and metrics settings, passed to Powertools explicitly so the record alone decides them. */
+const observability = {
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).optional(),
+  POWERTOOLS_LOG_LEVEL: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']))
+    .optional(),
+  POWERTOOLS_METRICS_DISABLED: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+};
+
 const base = {
+  ...aws,
+  ...observability,
   TABLE_NAME: z.string().min(1),
   DIARIUM_SERIE: z
     .string()
@@ -86,15 +120,13 @@ export const schemas = {
     INBOUND_BUCKET: z.string().min(1),
     // As for beslut: the document writer signs its own request, without an S3 client.
     AWS_REGION: z.string().min(1),
-    AWS_ENDPOINT_URL_S3: z.url().optional(),
     BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
   }),
   beslut: z.object({
     ...base,
     INBOUND_BUCKET: z.string().min(1),
-    // Set by the Lambda runtime; the endpoint only locally. The link signer needs both without an S3 client.
+    // The link signer signs without an S3 client, so it needs the region itself.
     AWS_REGION: z.string().min(1),
-    AWS_ENDPOINT_URL_S3: z.url().optional(),
     BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
   }),
   postlista: z.object({ ...base }),
@@ -105,11 +137,14 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parsed once at cold start; a missing or malformed variable stops the function before it takes any event. */
-export function loadConfig<S extends z.ZodType>(
-  schema: S,
-  env: Record<string, string | undefined> = process.env,
-): z.infer<S> {
+/** A function's settings as name → value, as the Lambda runtime gives them in the environment. */
+export type ConfigRecord = Record<string, string | undefined>;
+
+/**
+ * Parsed once per function instance (on Lambda: at cold start, from the environment); a missing or malformed
+ * value stops the function before it takes any event.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: ConfigRecord): z.infer<S> {
   const r = schema.safeParse(env);
   if (!r.success) {
     throw new ConfigError(

@@ -12,8 +12,9 @@ import {
 import { makeDocumentClient } from '../adapters/dynamo-client.js';
 import { DynamoDiariumRepository } from '../adapters/dynamo-diarium/repository.js';
 import { DynamoGranskningRepository } from '../adapters/dynamo-granskning-repository.js';
+import { awsClientConfig, type AwsSettings } from './aws-clients.js';
 
-export interface GranskningEnv {
+export interface GranskningEnv extends AwsSettings {
   TABLE_NAME: string;
   DIARIUM_SERIE: string;
   MAIL_FROM?: string;
@@ -52,7 +53,7 @@ export function buildGranskningDeps(
   c: GranskningEnv,
   clients: { mailer?: MailSender; callback?: WorkflowCallback; documents?: DocumentFiler } = {},
 ): GranskningDeps {
-  const db = makeDocumentClient();
+  const db = makeDocumentClient(awsClientConfig(c, 'DYNAMODB'));
   const diarium = new DynamoDiariumRepository(db, { tableName: c.TABLE_NAME, serie: c.DIARIUM_SERIE });
   return {
     diarium,

@@ -40,9 +40,68 @@ export function matches(pattern: Record<string, unknown>, event: Record<string, 
   });
 }
 
+const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+
+type Reply = { status: number; body: unknown };
+const unknownOperation = (message: string): Reply => ({
+  status: 400,
+  body: { __type: 'UnknownOperationException', message },
+});
+
+/** One Step Functions API call (JSON 1.0) on the local runner. */
+function stepFunctionsCall(sfn: LocalStepFunctions, op: string, body: Record<string, unknown>): Reply {
+  if (op === 'StartExecution') {
+    if (body['stateMachineArn'] !== sfn.arn)
+      throw new TaskError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
+    const input = JSON.parse(str(body['input'], '{}')) as never;
+    return { status: 200, body: sfn.startExecution(String(body['name']), input) };
+  }
+  if (op === 'SendTaskSuccess') {
+    sfn.sendTaskSuccess(String(body['taskToken']), str(body['output'], '{}'));
+    return { status: 200, body: {} };
+  }
+  if (op === 'SendTaskFailure') {
+    sfn.sendTaskFailure(String(body['taskToken']), str(body['error'], 'Error'), str(body['cause'], ''));
+    return { status: 200, body: {} };
+  }
+  if (op === 'DescribeExecution') {
+    return { status: 200, body: sfn.describeExecution(String(body['executionArn'])) };
+  }
+  return unknownOperation(`${op} stöds inte lokalt`);
+}
+
+/** EventBridge PutEvents (JSON 1.1): each entry goes to every matching rule's target. */
+function putEvents(body: Record<string, unknown>, rules: EventRule[], log: Log): Reply {
+  const entries = Array.isArray(body['Entries']) ? (body['Entries'] as Record<string, unknown>[]) : [];
+  const results = [];
+  for (const e of entries) {
+    const event: BusEvent = {
+      id: crypto.randomUUID(),
+      source: String(e['Source']),
+      'detail-type': String(e['DetailType']),
+      detail: JSON.parse(str(e['Detail'], '{}')) as Record<string, unknown>,
+      time: new Date().toISOString(),
+    };
+    for (const rule of rules) {
+      if (!matches(rule.pattern, event as unknown as Record<string, unknown>)) continue;
+      // Asynchronous delivery, like EventBridge: the producer does not wait for the target.
+      setImmediate(() => {
+        rule.target(event).catch((err: unknown) => {
+          log(
+            'error',
+            `Regeln ${rule.name} misslyckades: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        });
+      });
+    }
+    results.push({ EventId: event.id });
+  }
+  return { status: 200, body: { FailedEntryCount: 0, Entries: results } };
+}
+
 /**
  * A small endpoint speaking the Step Functions (JSON 1.0) and EventBridge (JSON 1.1) APIs,
- * so handlers use the real SDK clients with AWS_ENDPOINT_URL_SFN / AWS_ENDPOINT_URL_EVENTBRIDGE.
+ * so handlers use the real SDK clients with an SFN / EventBridge endpoint pointing here.
  */
 export function startAwsApiServer(opts: {
   port: number;
@@ -50,6 +109,18 @@ export function startAwsApiServer(opts: {
   rules: () => EventRule[];
   log: Log;
 }): Promise<http.Server & { port: number }> {
+  const call = (target: string, body: Record<string, unknown>): Reply => {
+    try {
+      if (target.startsWith('AWSStepFunctions.'))
+        return stepFunctionsCall(opts.sfn(), target.split('.').pop() ?? '', body);
+      if (target === 'AWSEvents.PutEvents') return putEvents(body, opts.rules(), opts.log);
+      return unknownOperation(`Okänd operation ${target}`);
+    } catch (err) {
+      if (err instanceof TaskError) return { status: 400, body: { __type: err.code, message: err.message } };
+      const message = err instanceof Error ? err.message : String(err);
+      return { status: 500, body: { __type: 'InternalFailure', message } };
+    }
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -58,7 +129,7 @@ export function startAwsApiServer(opts: {
       const contentType = target.startsWith('AWSEvents')
         ? 'application/x-amz-json-1.1'
         : 'application/x-amz-json-1.0';
-      const reply = (status: number, body: unknown) => {
+      const reply = ({ status, body }: Reply) => {
         res.writeHead(status, { 'content-type': contentType });
         res.end(JSON.stringify(body));
       };
@@ -66,78 +137,10 @@ export function startAwsApiServer(opts: {
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       } catch {
-        reply(400, { __type: 'SerializationException', message: 'Invalid JSON' });
+        reply({ status: 400, body: { __type: 'SerializationException', message: 'Invalid JSON' } });
         return;
       }
-      const op = target.split('.').pop() ?? '';
-      const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
-      (() => {
-        try {
-          if (target.startsWith('AWSStepFunctions.')) {
-            const sfn = opts.sfn();
-            if (op === 'StartExecution') {
-              if (body['stateMachineArn'] !== sfn.arn)
-                throw new TaskError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
-              reply(
-                200,
-                sfn.startExecution(String(body['name']), JSON.parse(str(body['input'], '{}')) as never),
-              );
-            } else if (op === 'SendTaskSuccess') {
-              sfn.sendTaskSuccess(String(body['taskToken']), str(body['output'], '{}'));
-              reply(200, {});
-            } else if (op === 'SendTaskFailure') {
-              sfn.sendTaskFailure(
-                String(body['taskToken']),
-                str(body['error'], 'Error'),
-                str(body['cause'], ''),
-              );
-              reply(200, {});
-            } else if (op === 'DescribeExecution') {
-              reply(200, sfn.describeExecution(String(body['executionArn'])));
-            } else {
-              reply(400, { __type: 'UnknownOperationException', message: `${op} stöds inte lokalt` });
-            }
-          } else if (target === 'AWSEvents.PutEvents') {
-            const entries = Array.isArray(body['Entries'])
-              ? (body['Entries'] as Record<string, unknown>[])
-              : [];
-            const results = [];
-            for (const e of entries) {
-              const event: BusEvent = {
-                id: crypto.randomUUID(),
-                source: String(e['Source']),
-                'detail-type': String(e['DetailType']),
-                detail: JSON.parse(str(e['Detail'], '{}')) as Record<string, unknown>,
-                time: new Date().toISOString(),
-              };
-              for (const rule of opts.rules()) {
-                if (matches(rule.pattern, event as unknown as Record<string, unknown>)) {
-                  // Asynchronous delivery, like EventBridge: the producer does not wait for the target.
-                  setImmediate(() => {
-                    rule.target(event).catch((err: unknown) => {
-                      opts.log(
-                        'error',
-                        `Regeln ${rule.name} misslyckades: ${err instanceof Error ? err.message : String(err)}`,
-                      );
-                    });
-                  });
-                }
-              }
-              results.push({ EventId: event.id });
-            }
-            reply(200, { FailedEntryCount: 0, Entries: results });
-          } else {
-            reply(400, { __type: 'UnknownOperationException', message: `Okänd operation ${target}` });
-          }
-        } catch (err) {
-          if (err instanceof TaskError) reply(400, { __type: err.code, message: err.message });
-          else
-            reply(500, {
-              __type: 'InternalFailure',
-              message: err instanceof Error ? err.message : String(err),
-            });
-        }
-      })();
+      reply(call(target, body));
     });
   });
   return new Promise((resolve, reject) => {

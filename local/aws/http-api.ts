@@ -1,6 +1,10 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { LocalFunctions } from './functions.js';
+import type { Defer } from './lifecycle.js';
+import type { IngestStatus } from './options.js';
+import type { Reservation } from './ports.js';
 
 type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -112,4 +116,25 @@ export function startHttpApi(opts: {
     server.once('error', reject);
     server.listen(opts.port, '127.0.0.1', () => resolve(server));
   });
+}
+
+/** The HTTP API stand-in: decision pages, the postlista, and a status endpoint for `npm run submit`. */
+export async function startHttpStandIn(opts: {
+  reservation: Reservation;
+  fns: Pick<LocalFunctions, 'beslut' | 'postlista'>;
+  outcomes: ReadonlyMap<string, IngestStatus>;
+  outboxUrl: string;
+  defer: Defer;
+}): Promise<void> {
+  // The handlers take a Lambda context they do not read.
+  const ctx = {} as never;
+  const { port } = opts.reservation;
+  await opts.reservation.release();
+  const server = await startHttpApi({
+    port,
+    routes: { beslut: (ev) => opts.fns.beslut(ev, ctx), postlista: (ev) => opts.fns.postlista(ev, ctx) },
+    status: (key) => opts.outcomes.get(key) ?? null,
+    outboxUrl: opts.outboxUrl,
+  });
+  opts.defer(() => new Promise<void>((r) => server.close(() => r())));
 }

@@ -170,6 +170,48 @@ export class LocalStepFunctions {
     return { executionArn, startDate: Date.parse(entry.startDate) / 1000 };
   }
 
+  /** A waitForTaskToken task: runs its Lambda with a token, then waits for the token's success, failure or timeout. */
+  private async waitForToken(
+    entry: JournalEntry,
+    state: string,
+    lambda: LocalLambda,
+    input: Json,
+    previous: TaskRecord | undefined,
+  ): Promise<Json> {
+    // On replay of a task that was waiting, keep its token: the mails with links were already sent.
+    const token = previous?.token ?? randomBytes(24).toString('base64url');
+    for (const [t, p] of this.tokens) if (p.execution === entry.name) this.tokens.delete(t);
+    const record: TaskRecord = { state, token, started: previous?.started ?? new Date().toISOString() };
+    if (previous?.notified) record.notified = true;
+    entry.tasks.push(record);
+    this.save(entry);
+    const { promise, resolve, reject } = Promise.withResolvers<Json>();
+    this.tokens.set(token, { execution: entry.name, resolve, reject });
+    const timeoutMs = (this.waitTimeouts.get(state) ?? 99_999_999) * 1000;
+    const left = Date.parse(record.started ?? '') + timeoutMs - Date.now();
+    this.later(Math.max(0, Math.min(left, 2_147_483_647)), () => {
+      if (!this.tokens.has(token)) return;
+      this.tokens.delete(token);
+      reject(statesTimeout());
+    });
+    if (!record.notified) {
+      await lambda(input, token);
+      record.notified = true;
+      this.save(entry);
+    }
+    try {
+      const result = await promise;
+      record.result = result;
+      return result;
+    } catch (err) {
+      if (err instanceof Error && err.name === 'States.Timeout') record.timedOut = true;
+      throw err;
+    } finally {
+      delete record.token;
+      this.save(entry);
+    }
+  }
+
   private launch(entry: JournalEntry, replay: boolean): void {
     const recorded = replay ? [...entry.tasks] : [];
     let cursor = 0;
@@ -197,40 +239,7 @@ export class LocalStepFunctions {
       };
     };
     for (const [state, lambda] of Object.entries(this.lambdas.waitForToken)) {
-      wrap(state, async (input, previous) => {
-        // On replay of a task that was waiting, keep its token: the mails with links were already sent.
-        const token = previous?.token ?? randomBytes(24).toString('base64url');
-        for (const [t, p] of this.tokens) if (p.execution === entry.name) this.tokens.delete(t);
-        const record: TaskRecord = { state, token, started: previous?.started ?? new Date().toISOString() };
-        if (previous?.notified) record.notified = true;
-        entry.tasks.push(record);
-        this.save(entry);
-        const { promise, resolve, reject } = Promise.withResolvers<Json>();
-        this.tokens.set(token, { execution: entry.name, resolve, reject });
-        const timeoutMs = (this.waitTimeouts.get(state) ?? 99_999_999) * 1000;
-        const left = Date.parse(record.started ?? '') + timeoutMs - Date.now();
-        this.later(Math.max(0, Math.min(left, 2_147_483_647)), () => {
-          if (!this.tokens.has(token)) return;
-          this.tokens.delete(token);
-          reject(statesTimeout());
-        });
-        if (!record.notified) {
-          await lambda(input, token);
-          record.notified = true;
-          this.save(entry);
-        }
-        try {
-          const result = await promise;
-          record.result = result;
-          return result;
-        } catch (err) {
-          if (err instanceof Error && err.name === 'States.Timeout') record.timedOut = true;
-          throw err;
-        } finally {
-          delete record.token;
-          this.save(entry);
-        }
-      });
+      wrap(state, (input, previous) => this.waitForToken(entry, state, lambda, input, previous));
     }
     for (const [state, lambda] of Object.entries(this.lambdas.invoke)) {
       wrap(state, async (input) => {

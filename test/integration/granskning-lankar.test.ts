@@ -144,7 +144,7 @@ describe('the decision link', () => {
   it('answers an expired link with a 410 page', async () => {
     const link = links.get(GRUPP.johan)!;
     const { csrf } = await openForm(link);
-    const db = makeDocumentClient();
+    const db = makeDocumentClient(h.stack.clientConfig('DYNAMODB'));
     await db.send(
       new UpdateCommand({
         TableName: h.stack.table,

@@ -51,7 +51,7 @@ export async function startHarness(
     ...(opts.beslutPolicy ? { beslutPolicy: opts.beslutPolicy } : {}),
     ...(opts.franvarande ? { franvarande: opts.franvarande } : {}),
   });
-  const db = makeDocumentClient();
+  const db = makeDocumentClient(stack.clientConfig('DYNAMODB'));
   return {
     stack,
     diarium: new DynamoDiariumRepository(db, { tableName: stack.table }),

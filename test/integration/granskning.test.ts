@@ -94,7 +94,9 @@ describe('granskning with "first decision decides"', () => {
     // The decision is a document too: filed in the bucket and listed as the handling's file.
     const fil = beslutshandling?.filer[0];
     expect(fil?.filnamn).toBe(`Beslut ${rapport.diarienummer}.txt`);
-    const dokument = await new S3DocumentStore(makeS3Client(), h.stack.bucket).get(fil?.nyckel ?? '');
+    const dokument = await new S3DocumentStore(makeS3Client(h.stack.clientConfig('S3')), h.stack.bucket).get(
+      fil?.nyckel ?? '',
+    );
     const text = new TextDecoder().decode(dokument.bytes);
     expect(text).toContain('Beredningsgruppen godkänner slutrapporten.');
     expect(text).toContain('Anders Påhittad, Region Gävleborg: Godkänd');

@@ -38,7 +38,9 @@ beforeAll(async () => {
     ports: { smtp: 0, s3: 0, dynamodb: 0, ses: 0, http: 0, aws: 0 },
     log: () => undefined,
   });
-  repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: stack.table });
+  repo = new DynamoDiariumRepository(makeDocumentClient(stack.clientConfig('DYNAMODB')), {
+    tableName: stack.table,
+  });
   s3 = new S3Client({
     endpoint: stack.urls.s3,
     region: 'eu-west-1',

@@ -41,7 +41,9 @@ describe('an e-mailed slutrapport travels from SMTP to a reviewer decision', () 
     expect(outcome.status).toBe('komplett');
     expect(outcome.diarienummer).toMatch(/^SFG 26-\d+\.1$/);
 
-    const repo = new DynamoDiariumRepository(makeDocumentClient(), { tableName: stack.table });
+    const repo = new DynamoDiariumRepository(makeDocumentClient(stack.clientConfig('DYNAMODB')), {
+      tableName: stack.table,
+    });
     const handling = await repo.getHandling(outcome.diarienummer);
     expect(handling?.ankomstdatum).toBe('2026-01-01');
     expect(handling?.mottagen).toBe('2025-12-31T23:30:00.000Z');

@@ -1,0 +1,38 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { tracer } from '../runtime/tracer.js';
+import { loadConfig, schemas, type ConfigRecord } from '../runtime/config.js';
+import { awsClientConfig } from '../runtime/aws-clients.js';
+import { countMetric } from '../runtime/metrics.js';
+import { makeDocumentClient } from '../adapters/dynamo-client.js';
+import { DynamoDiariumRepository } from '../adapters/dynamo-diarium/repository.js';
+import { S3DocumentStore, makeS3Client } from '../adapters/s3-document-store.js';
+import { SesMailSender } from '../adapters/ses-mail-sender.js';
+import { AppEventPublisher, eventBridgeSink, type EventSink } from '../adapters/eventbridge-publisher.js';
+import { reportExtractor } from '../extraction/report-extractor.js';
+import { domainLog, makeLogger } from '../runtime/logger.js';
+import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
+
+/** The ingest's adapters, from its config record (the Lambda environment on AWS). */
+export function buildDeps(env: ConfigRecord, sink?: EventSink): IngestDeps {
+  const config = loadConfig(schemas.ingest, env);
+  const repo = new DynamoDiariumRepository(makeDocumentClient(awsClientConfig(config, 'DYNAMODB')), {
+    tableName: config.TABLE_NAME,
+    serie: config.DIARIUM_SERIE,
+  });
+  const ses = new SESv2Client(awsClientConfig(config, 'SESV2'));
+  const eventBridge = () => new EventBridgeClient(awsClientConfig(config, 'EVENTBRIDGE'));
+  return {
+    repo,
+    store: new S3DocumentStore(makeS3Client(awsClientConfig(config, 'S3')), config.INBOUND_BUCKET),
+    mailer: new SesMailSender(tracer.captureAWSv3Client(ses), config.MAIL_FROM),
+    events: new AppEventPublisher(
+      sink ?? eventBridgeSink(tracer.captureAWSv3Client(eventBridge()), config.EVENT_BUS_NAME),
+    ),
+    extractor: reportExtractor,
+    config: { serie: config.DIARIUM_SERIE, kansliEmail: config.KANSLI_EMAIL },
+    clock: () => new Date(),
+    log: domainLog(makeLogger('ingest', config)),
+    metric: countMetric(config),
+  };
+}

@@ -1,0 +1,171 @@
+import { OBJECT_CREATED, S3_EVENT_SOURCE } from '../../events/s3-object-created.js';
+import type { Log } from '../../domain/log.js';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { matches, startAwsApiServer, type EventRule } from './aws-api-server.js';
+import type { LocalFunctions } from './functions.js';
+import type { Defer } from './lifecycle.js';
+import type { Reservation } from './ports.js';
+import type { LocalS3, S3Record } from './s3.js';
+import type { LocalStepFunctions } from './step-functions.js';
+import type { Template } from './synth.js';
+
+// The handlers take a Lambda context they do not read.
+const ctx = {} as never;
+const patternSchema = z.record(z.string(), z.unknown());
+const isS3Rule = (r: Template['Resources'][string]) =>
+  r.Type === 'AWS::Events::Rule' &&
+  JSON.stringify(r.Properties?.['EventPattern'] ?? {}).includes(S3_EVENT_SOURCE);
+
+/** The rules on the app bus, as the service stack declares them; each targets start-granskning. */
+export function appBusRules(
+  serviceTemplate: Template,
+  startGranskning: LocalFunctions['startGranskning'],
+): EventRule[] {
+  const rules: EventRule[] = [];
+  for (const [id, r] of Object.entries(serviceTemplate.Resources)) {
+    if (r.Type !== 'AWS::Events::Rule' || isS3Rule(r)) continue;
+    const pattern = patternSchema.safeParse(r.Properties?.['EventPattern']);
+    if (!pattern.success) continue;
+    rules.push({
+      name: id,
+      pattern: pattern.data,
+      target: async (event) => {
+        await startGranskning(event, ctx);
+      },
+    });
+  }
+  return rules;
+}
+
+/** The S3 rule's pattern. It names the bucket by a CloudFormation reference; locally that is our one bucket. */
+export function s3RulePattern(serviceTemplate: Template, bucket: string): Record<string, unknown> {
+  const s3Rule = Object.values(serviceTemplate.Resources).find(isS3Rule);
+  const pattern = z
+    .object({ detail: z.object({ bucket: z.object({ name: z.array(z.unknown()) }) }).loose() })
+    .loose()
+    .parse(s3Rule?.Properties?.['EventPattern'] ?? {});
+  return { ...pattern, detail: { ...pattern.detail, bucket: { name: [bucket] } } };
+}
+
+/** An s3rver notification as S3 → EventBridge delivers it ("Object Created"). */
+export function objectCreatedEvent(rec: S3Record): Record<string, unknown> {
+  return {
+    version: '0',
+    id: randomBytes(16).toString('hex'),
+    'detail-type': OBJECT_CREATED,
+    source: S3_EVENT_SOURCE,
+    account: '000000000000',
+    time: new Date(rec.eventTime).toISOString(),
+    region: 'eu-west-1',
+    resources: [`arn:aws:s3:::${rec.s3.bucket.name}`],
+    detail: {
+      version: '0',
+      bucket: { name: rec.s3.bucket.name },
+      object: {
+        key: rec.s3.object.key,
+        size: rec.s3.object.size,
+        etag: rec.s3.object.eTag,
+        sequencer: rec.s3.object.sequencer,
+      },
+      reason: 'PutObject',
+    },
+  };
+}
+
+interface Message {
+  messageId: string;
+  body: string;
+  attempts: number;
+  key: string;
+}
+
+/**
+ * The ingest queue as SQS runs it: at most `concurrency` deliveries at once, a failed message retried with
+ * backoff, and after five attempts parked in the dead-letter file.
+ */
+export class IngestQueue {
+  private readonly queue: Message[] = [];
+  private active = 0;
+
+  constructor(
+    private readonly ingest: LocalFunctions['ingest'],
+    private readonly opts: { concurrency: number; dlqFile: string; log: Log },
+  ) {}
+
+  send(key: string, body: string): void {
+    this.queue.push({ messageId: randomBytes(8).toString('hex'), body, attempts: 0, key });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.active < this.opts.concurrency && this.queue.length > 0) {
+      const msg = this.queue.shift()!;
+      this.active++;
+      void this.deliver(msg).finally(() => {
+        this.active--;
+        this.pump();
+      });
+    }
+  }
+
+  private async deliver(msg: Message): Promise<void> {
+    try {
+      const res = await this.ingest({ Records: [{ messageId: msg.messageId, body: msg.body }] }, ctx);
+      if (res.batchItemFailures.length > 0) throw new Error('ingest rapporterade fel');
+    } catch {
+      msg.attempts++;
+      if (msg.attempts >= 5) {
+        const { dlqFile, log } = this.opts;
+        appendFileSync(dlqFile, `${JSON.stringify({ ...msg, tid: new Date().toISOString() })}\n`);
+        log('error', `Ingest gav upp efter 5 försök: ${msg.key} (lagd i ${dlqFile})`);
+        return;
+      }
+      const retry = () => {
+        this.queue.push(msg);
+        this.pump();
+      };
+      setTimeout(retry, 200 * 2 ** msg.attempts);
+    }
+  }
+}
+
+/**
+ * EventBridge and SQS: the Step Functions/EventBridge API the functions call, the app bus's rules, and
+ * S3 → EventBridge → SQS → ingest for every stored object the S3 rule matches.
+ */
+export async function startEventDelivery(opts: {
+  reservation: Reservation;
+  serviceTemplate: Template;
+  fns: Pick<LocalFunctions, 'ingest' | 'startGranskning'>;
+  sfn: LocalStepFunctions;
+  s3: LocalS3;
+  dataDir: string;
+  ingestConcurrency: number;
+  log: Log;
+  defer: Defer;
+}): Promise<string> {
+  const { serviceTemplate, fns, sfn, log } = opts;
+  const rules = appBusRules(serviceTemplate, fns.startGranskning);
+  const { port } = opts.reservation;
+  await opts.reservation.release();
+  const awsApi = await startAwsApiServer({ port, sfn: () => sfn, rules: () => rules, log });
+  opts.defer(() => new Promise<void>((r) => awsApi.close(() => r())));
+
+  const s3Pattern = s3RulePattern(serviceTemplate, opts.s3.bucket);
+  const queue = new IngestQueue(fns.ingest, {
+    concurrency: opts.ingestConcurrency,
+    dlqFile: path.join(opts.dataDir, 'ingest-dlq.jsonl'),
+    log,
+  });
+  opts.s3.onObjectEvent((records) => {
+    for (const rec of records) {
+      if (!rec.eventName.startsWith('ObjectCreated')) continue;
+      const event = objectCreatedEvent(rec);
+      if (matches(s3Pattern, event)) queue.send(rec.s3.object.key, JSON.stringify(event));
+    }
+  });
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,91 @@
+import type { IngestOutcome } from '../../domain/ingest/process-incoming.js';
+import { buildDeps as beslutDeps } from '../../functions/beslut/deps.js';
+import { makeHandler as beslutHandler } from '../../functions/beslut/make-handler.js';
+import { buildDeps as finalizeDeps } from '../../functions/granskning-finalize/deps.js';
+import { makeHandler as finalizeHandler } from '../../functions/granskning-finalize/make-handler.js';
+import { buildDeps as taskDeps } from '../../functions/granskning-task/deps.js';
+import { makeHandler as taskHandler } from '../../functions/granskning-task/make-handler.js';
+import { buildDeps as ingestDeps } from '../../functions/ingest/deps.js';
+import { makeHandler as ingestHandler } from '../../functions/ingest/make-handler.js';
+import { buildDeps as postlistaDeps } from '../../functions/postlista/deps.js';
+import { makeHandler as postlistaHandler } from '../../functions/postlista/make-handler.js';
+import { buildDeps as startDeps } from '../../functions/start-granskning/deps.js';
+import { makeHandler as startHandler } from '../../functions/start-granskning/make-handler.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
+import type { IngestStatus, LocalStackOptions } from './options.js';
+import type { StageConfig } from './synth.js';
+
+export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:Granskning';
+
+/**
+ * The functions' config record: what the stage config gives the Lambdas on AWS, with the local endpoints and
+ * the emulators' key pair in place of the role's credentials (s3rver accepts only its own pair; the others
+ * accept any). All functions get the same record; each reads what its schema names.
+ */
+export function functionConfig(
+  c: StageConfig,
+  opts: Pick<LocalStackOptions, 'beslutPolicy' | 'franvarande'>,
+  at: {
+    dynamodb: string;
+    s3: string;
+    ses: string;
+    aws: string;
+    publicBaseUrl: string;
+    table: string;
+    bucket: string;
+  },
+): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: at.dynamodb,
+    AWS_ENDPOINT_URL_S3: at.s3,
+    AWS_ENDPOINT_URL_SESV2: at.ses,
+    AWS_ENDPOINT_URL_SFN: at.aws,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: at.aws,
+    POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
+    // Metrics go to CloudWatch as EMF log lines on AWS; locally they would only clutter the terminal.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    TABLE_NAME: at.table,
+    INBOUND_BUCKET: at.bucket,
+    EVENT_BUS_NAME: 'rapportflode-lokal',
+    MAIL_FROM: c.mailFrom,
+    KANSLI_EMAIL: c.kansliEmail,
+    FORBUNDSCHEF_EMAIL: c.forbundschefEmail,
+    DIARIUM_SERIE: c.diariumSerie,
+    PUBLIC_BASE_URL: at.publicBaseUrl,
+    BEREDNINGSGRUPP: JSON.stringify(c.beredningsgrupp),
+    BESLUT_POLICY: JSON.stringify(opts.beslutPolicy ?? c.beslutPolicy),
+    BEREDNINGSGRUPP_FRANVARANDE: (opts.franvarande ?? c.franvarande).join(','),
+    LINK_TTL_SECONDS: String(c.linkTtlSeconds),
+    STATE_MACHINE_ARN,
+    INGEST_QUEUE_URL: 'lokal',
+  };
+}
+
+/**
+ * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from the record. The
+ * ingest's outcome per stored object key is kept for the status endpoint and the tests.
+ */
+export function buildFunctions(config: Record<string, string>) {
+  const outcomes = new Map<string, IngestStatus>();
+  const onIngestOutcome = (o: IngestOutcome, key: string) => {
+    outcomes.set(key, {
+      diarienummer: o.handling.diarienummer,
+      status: o.handling.bedomning,
+      kvittens: o.kvittens,
+    });
+  };
+  const fns = {
+    ingest: ingestHandler(ingestDeps(config), onIngestOutcome),
+    startGranskning: startHandler(startDeps(config)),
+    granskningTask: taskHandler(taskDeps(config)),
+    finalize: finalizeHandler(finalizeDeps(config)),
+    beslut: beslutHandler(beslutDeps(config)),
+    postlista: postlistaHandler(postlistaDeps(config)),
+  };
+  return { fns, outcomes };
+}
+
+export type LocalFunctions = ReturnType<typeof buildFunctions>['fns'];

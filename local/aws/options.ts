@@ -1,0 +1,27 @@
+import type { Log } from '../../domain/log.js';
+import type { BeslutPolicy } from '../../domain/granskning/types.js';
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** 0 = any free port. */
+  ports?: Partial<Record<'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws', number>>;
+  /** Shortened wait-for-token timeouts (seconds) for tests. */
+  granskningTimeouts?: { svarstid: number; paminnelse: number; eskalering: number };
+  beslutPolicy?: BeslutPolicy;
+  /** Members of the beredningsgrupp marked absent (ids or e-mail addresses): their ersättare are mailed. */
+  franvarande?: string[];
+  /** Seed the demo insats register (default on). */
+  demoRegister?: boolean;
+  /** Reset .data before starting (tests). */
+  fresh?: boolean;
+  log?: Log;
+  ingestConcurrency?: number;
+  /** Concurrent granskning starts (the notify step runs inside them). */
+  granskningConcurrency?: number;
+}
+
+export interface IngestStatus {
+  diarienummer: string;
+  status: string;
+  kvittens: string;
+}

@@ -1,0 +1,79 @@
+import net from 'node:net';
+
+export type Service = 'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws';
+
+export interface Reservation {
+  port: number;
+  release: () => Promise<void>;
+}
+
+/**
+ * Holds a port (a listening socket) from the moment it is chosen until its service binds it: the stack picks
+ * its ports before a synth of several seconds, and an outgoing connection's ephemeral port must not take one
+ * in between. A requested port that is busy fails at once with a clear message.
+ */
+export async function reservePort(preferred: number | undefined): Promise<Reservation> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`Porten ${preferred ?? 0} används redan av ett annat program.`)
+          : err,
+      );
+    });
+    server.listen(preferred ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  let released: Promise<void> | undefined;
+  // Idempotent: the service releases it just before binding, and the stack's shutdown releases them all.
+  const release = () => (released ??= new Promise<void>((resolve) => server.close(() => resolve())));
+  return { port, release };
+}
+
+/** One reservation per service, in a fixed order; 0 or absent = any free port. */
+export async function reservePorts(
+  p: Partial<Record<Service, number>> = {},
+): Promise<Record<Service, Reservation>> {
+  return {
+    smtp: await reservePort(p.smtp || undefined),
+    s3: await reservePort(p.s3 || undefined),
+    dynamodb: await reservePort(p.dynamodb || undefined),
+    ses: await reservePort(p.ses || undefined),
+    http: await reservePort(p.http || undefined),
+    aws: await reservePort(p.aws || undefined),
+  };
+}
+
+export function portsOf(reserved: Record<Service, Reservation>): Record<Service, number> {
+  return {
+    smtp: reserved.smtp.port,
+    s3: reserved.s3.port,
+    dynamodb: reserved.dynamodb.port,
+    ses: reserved.ses.port,
+    http: reserved.http.port,
+    aws: reserved.aws.port,
+  };
+}
+
+/** Retries `check` every 100 ms until it succeeds: an emulator that was just started takes a moment to answer. */
+export async function waitFor(
+  check: () => Promise<unknown>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(
+    `${what} svarade inte inom ${timeoutMs / 1000} s: ${last instanceof Error ? last.message : String(last)}`,
+  );
+}

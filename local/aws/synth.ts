@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { buildApp } from '../../infra/build-app.js';
+import type { StageConfig } from '../../infra/config/stages.js';
+
+const resourceSchema = z.object({
+  Type: z.string(),
+  Properties: z.record(z.string(), z.unknown()).optional(),
+});
+const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
+export type Template = z.infer<typeof templateSchema>;
+
+export type { StageConfig };
+
+/** The same definitions as on AWS: the CDK app synthesized without bundling, its two templates read back. */
+export function synthesize(): { stateful: Template; service: Template; config: StageConfig } {
+  const outdir = path.join(
+    os.tmpdir(),
+    `rapportflode-synth-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
+  try {
+    const built = buildApp({ stage: 'lokal', bundling: false, outdir });
+    const assembly = built.app.synth();
+    return {
+      stateful: templateSchema.parse(assembly.getStackArtifact(built.stateful.artifactId).template),
+      service: templateSchema.parse(assembly.getStackArtifact(built.service.artifactId).template),
+      config: built.config,
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
