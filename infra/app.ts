@@ -4,8 +4,8 @@ import { buildApp } from './build-app.js';
 import { addNagChecks, unacknowledgedNagFindings } from './nag.js';
 
 const bundlingContext = process.env['RAPPORTFLODE_BUNDLING'];
-const { app } = buildApp({ bundling: bundlingContext !== 'false' });
-addNagChecks(app);
+const { app, config } = buildApp({ bundling: bundlingContext !== 'false' });
+addNagChecks(app, { stage: config.stage });
 
 // An unacknowledged cdk-nag error makes synth() throw (exit code 1); warnings are checked below.
 const assembly = app.synth();

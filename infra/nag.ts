@@ -4,17 +4,29 @@ import { Validations } from 'aws-cdk-lib';
 import type { App, Stage } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { z } from 'zod';
+import type { StageName } from './config/stages.js';
+import { RAPPORTFLODE_PACK, RapportflodeChecks } from './nag-rules.js';
 
 /** Plugin names of the cdk-nag packs as they appear in the validation report. */
-export const NAG_PACKS = ['AwsSolutions', 'Serverless'] as const;
+export const NAG_PACKS = ['AwsSolutions', 'Serverless', RAPPORTFLODE_PACK] as const;
+
+export interface NagChecksOptions {
+  /** The stage the app is built for (`buildApp(...).config.stage`); the project's own pack needs it. */
+  readonly stage: StageName;
+}
 
 /**
- * Registers the AwsSolutions and Serverless packs on every stack of the app. cdk-nag 3 runs as a CDK
- * policy-validation plugin: an unacknowledged error makes `app.synth()` throw; acknowledgements are
- * `Validations.of(resource).acknowledge({ id, reason })` on the specific resource.
+ * Registers the AwsSolutions and Serverless packs and the project's own pack (infra/nag-rules.ts) on every
+ * stack of the app. cdk-nag 3 runs as a CDK policy-validation plugin: an unacknowledged error makes
+ * `app.synth()` throw; acknowledgements are `Validations.of(resource).acknowledge({ id, reason })` on the
+ * specific resource.
  */
-export function addNagChecks(app: App | Stage): void {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+export function addNagChecks(app: App | Stage, opts: NagChecksOptions): void {
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new ServerlessChecks(app),
+    new RapportflodeChecks(app, { stage: opts.stage }),
+  );
 }
 
 const reportSchema = z.object({

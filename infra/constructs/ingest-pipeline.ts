@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { ARKIV_PREFIX, INKORG_PREFIX, INKORG_PREFIXES } from '../../events/storage-layout.js';
 import { objectCreatedPattern } from '../../events/s3-object-created.js';
+import { DEFAULT_LIMITS } from '../../functions/extraction/limits.js';
+import { declareWorstCaseSeconds } from '../nag-rules.js';
 import { AppFunction } from './app-function.js';
 import {
   SecureQueue,
@@ -26,6 +28,17 @@ import { OCR_MODULES } from './bundle-settings.js';
 export const INGEST_NODE_OPTIONS = ['--expose-gc'];
 
 export const INGEST_TIMEOUT = Duration.minutes(10);
+
+/** SQS messages per ingest invocation; the handler processes them one after another. */
+export const INGEST_BATCH_SIZE = 5;
+
+/**
+ * Longest legitimate ingest invocation: every message a mail with the most attachments we read, each using its
+ * whole per-document extraction budget (functions/extraction: documents are read one after another, each with
+ * its own Deadline). Checked against the timeout by cdk-nag (Rapportflode-Lambda2).
+ */
+export const INGEST_WORST_CASE_SECONDS =
+  (INGEST_BATCH_SIZE * DEFAULT_LIMITS.maxAttachments * DEFAULT_LIMITS.timeBudgetMs) / 1000;
 
 export interface IngestPipelineProps {
   readonly config: StageConfig;
@@ -96,7 +109,7 @@ export class IngestPipeline extends Construct {
     });
     this.ingest.function.addEventSource(
       new sources.SqsEventSource(this.queue, {
-        batchSize: 5,
+        batchSize: INGEST_BATCH_SIZE,
         maxBatchingWindow: Duration.seconds(5),
         reportBatchItemFailures: true,
         // Bounded so a burst of scanned PDFs cannot exhaust the account's concurrency.
@@ -104,6 +117,15 @@ export class IngestPipeline extends Construct {
       }),
     );
     this.ingest.acknowledgeSynchronous('the SQS event source mapping');
+    declareWorstCaseSeconds(this.ingest.function, INGEST_WORST_CASE_SECONDS);
+    Validations.of(this.ingest.function).acknowledge({
+      id: 'Rapportflode-Lambda2',
+      reason:
+        `open in issue 14: worst case ${INGEST_BATCH_SIZE} messages × ${DEFAULT_LIMITS.maxAttachments} attachments × ` +
+        `${DEFAULT_LIMITS.timeBudgetMs / 1000} s = ${INGEST_WORST_CASE_SECONDS} s against a ` +
+        `${INGEST_TIMEOUT.toSeconds()} s timeout (Lambda allows at most 900 s); the budget must become per mail ` +
+        'or per invocation, or attachments must be extracted as separate work items.',
+    });
     Validations.of(this.ingest.function).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',
       reason:

@@ -58,6 +58,10 @@ export class Reconciliation extends Construct {
     );
     this.reconcile.allow(['sqs:SendMessage'], [props.ingestQueue.queueArn]);
     Validations.of(this.reconcile.function).acknowledge({
+      id: 'Rapportflode-Lambda1',
+      reason: 'fixed by the records-store change (issue 14)',
+    });
+    Validations.of(this.reconcile.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Asynchronous failures go to an on-failure destination (ReconcileDlq), which supersedes a DLQ.',
     });
