@@ -1,13 +1,16 @@
 import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { tracer } from '../runtime/tracer.js';
+import { securityHeaders } from '../runtime/security-headers.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { DocumentStore } from '../../domain/diarium/ports.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
 import { recordDecision, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
 import {
-  SECURITY_HEADERS,
+  PAGE_HEADERS,
   alreadyDecidedPage,
   decisionPage,
   messagePage,
@@ -17,9 +20,8 @@ import {
 const httpEventSchema = z.object({
   requestContext: z.object({ http: z.object({ method: z.string() }) }),
   pathParameters: z.record(z.string(), z.string().optional()).optional(),
-  headers: z.record(z.string(), z.string().optional()).optional(),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().optional(),
+  // An object once @middy/http-urlencode-body-parser has read a form; any other body is left as it came.
+  body: z.unknown(),
 });
 
 const formSchema = z.object({
@@ -39,8 +41,17 @@ export interface BeslutDeps {
   log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
 }
 
+/**
+ * A GET has no form: without a form content type the body is left alone instead of answered with 415. Typed as taking
+ * any event: middy narrows the handler's event to a middleware's, and the handler takes `unknown` and parses it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const formBody: middy.MiddlewareObj<any> = httpUrlencodeBodyParser({
+  disableContentTypeError: true,
+});
+
 function page(statusCode: number, body: string, method: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: SECURITY_HEADERS, body: method === 'HEAD' ? '' : body };
+  return { statusCode, headers: { ...PAGE_HEADERS }, body: method === 'HEAD' ? '' : body };
 }
 
 const notFound = (m: string) =>
@@ -117,7 +128,7 @@ export function makeHandler(deps: BeslutDeps) {
     if (method !== 'POST') {
       return {
         statusCode: 405,
-        headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD, POST' },
+        headers: { ...PAGE_HEADERS, allow: 'GET, HEAD, POST' },
         body: messagePage('Otillåten metod', 'Använd formuläret på sidan.'),
       };
     }
@@ -132,12 +143,8 @@ export function makeHandler(deps: BeslutDeps) {
         method,
       );
 
-    const raw = ev.body
-      ? ev.isBase64Encoded
-        ? Buffer.from(ev.body, 'base64').toString('utf8')
-        : ev.body
-      : '';
-    const form = formSchema.safeParse(Object.fromEntries(new URLSearchParams(raw)));
+    // Not a form (another content type: the body is still a string), a field missing or given twice: 400.
+    const form = formSchema.safeParse(ev.body ?? {});
     if (!form.success || !safeEqual(form.data.csrf, view.lank.csrf)) {
       deps.log('warn', 'Ogiltigt formulär för beslut', { lank: logId });
       return page(
@@ -174,5 +181,9 @@ export function makeHandler(deps: BeslutDeps) {
     if (res.orsak === 'utgangen')
       return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig.'), method);
     return closedConflict(method);
-  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
+  })
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(httpHeaderNormalizer())
+    .use(formBody)
+    .use(securityHeaders());
 }
