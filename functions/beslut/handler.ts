@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { tracer } from '../runtime/tracer.js';
 import { loadConfig, schemas } from '../runtime/config.js';
 import { buildGranskningDeps } from '../runtime/granskning-deps.js';
@@ -8,11 +9,12 @@ import { domainLog, makeLogger } from '../runtime/logger.js';
 import { makeHandler } from './make-handler.js';
 
 const config = loadConfig(schemas.beslut);
+const logger = makeLogger('beslut');
 export const handler = makeHandler({
   // beslut never mails: the workflow's later steps do.
   granskning: buildGranskningDeps(config, {
     callback: new SfnWorkflow(tracer.captureAWSv3Client(new SFNClient({})), null),
   }),
   store: new S3LinkSigner(config.INBOUND_BUCKET, config.AWS_REGION, config.AWS_ENDPOINT_URL_S3),
-  log: domainLog(makeLogger('beslut')),
-});
+  log: domainLog(logger),
+}).use(injectLambdaContext(logger));

@@ -21,7 +21,7 @@ const httpEventSchema = z.object({
   requestContext: z.object({ http: z.object({ method: z.string() }) }),
   pathParameters: z.record(z.string(), z.string().optional()).optional(),
   // An object once @middy/http-urlencode-body-parser has read a form; any other body is left as it came.
-  body: z.unknown(),
+  body: z.unknown().optional(),
 });
 
 const formSchema = z.object({

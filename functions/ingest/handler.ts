@@ -11,9 +11,11 @@ import { reportExtractor } from '../extraction/report-extractor.js';
 import { domainLog, makeLogger } from '../runtime/logger.js';
 import { makeHandler } from './make-handler.js';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
 
 const metrics = new Metrics({ namespace: 'Rapportflode' });
+const logger = makeLogger('ingest');
 
 export function buildDeps(
   env: Record<string, string | undefined> = process.env,
@@ -34,7 +36,9 @@ export function buildDeps(
     extractor: reportExtractor,
     config: { serie: config.DIARIUM_SERIE, kansliEmail: config.KANSLI_EMAIL },
     clock: () => new Date(),
-    log: domainLog(makeLogger('ingest')),
+    log: domainLog(logger),
+    // Flushed at once rather than by logMetrics: that warns "No application metrics" on every invocation without
+    // one, and most ingest invocations record none (only a quarantine does).
     metric: (name, value) => {
       metrics.addMetric(name, MetricUnit.Count, value);
       metrics.publishStoredMetrics();
@@ -42,4 +46,4 @@ export function buildDeps(
   };
 }
 
-export const handler = makeHandler(buildDeps());
+export const handler = makeHandler(buildDeps()).use(injectLambdaContext(logger));

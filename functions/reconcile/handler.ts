@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { tracer } from '../runtime/tracer.js';
 import { loadConfig, schemas } from '../runtime/config.js';
 import { makeDocumentClient } from '../adapters/dynamo-client.js';
@@ -13,6 +15,7 @@ import { makeHandler } from './make-handler.js';
 const config = loadConfig(schemas.reconcile);
 const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 const metrics = new Metrics({ namespace: 'Rapportflode' });
+const logger = makeLogger('reconcile');
 const repo = new DynamoDiariumRepository(makeDocumentClient(), {
   tableName: config.TABLE_NAME,
   serie: config.DIARIUM_SERIE,
@@ -22,7 +25,7 @@ export const handler = makeHandler({
   store: new S3DocumentStore(makeS3Client(), config.INBOUND_BUCKET),
   repo,
   clock: () => new Date(),
-  log: domainLog(makeLogger('reconcile')),
+  log: domainLog(logger),
   // The same event shape S3 → EventBridge delivers, so the ingest cannot tell a re-drive from the original.
   redrive: async (o) => {
     const body = s3ObjectCreatedSchema.parse({
@@ -45,8 +48,10 @@ export const handler = makeHandler({
       new SendMessageCommand({ QueueUrl: config.INGEST_QUEUE_URL, MessageBody: JSON.stringify(body) }),
     );
   },
+  // Published by logMetrics when the invocation ends (every run records ReconciliationFindings).
   metric: (name, value) => {
     metrics.addMetric(name, MetricUnit.Count, value);
-    metrics.publishStoredMetrics();
   },
-});
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));
