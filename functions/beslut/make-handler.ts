@@ -76,6 +76,8 @@ const closedConflict = (m: string) =>
   );
 
 /**
+ * The method switch stays inline: one path and three methods, which @middy/http-router would only wrap.
+ *
  * GET and HEAD only read (mail scanners and link previews open links on their own);
  * POST, with the page's CSRF value, records the decision exactly once.
  */
