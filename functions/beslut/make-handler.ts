@@ -1,6 +1,9 @@
 import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { tracer } from '../runtime/tracer.js';
+import { securityHeaders } from '../runtime/security-headers.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { DocumentLinks } from '../../domain/diarium/ports.js';
@@ -8,7 +11,7 @@ import type { Log } from '../../domain/log.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
 import { recordBeslut, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
 import {
-  SECURITY_HEADERS,
+  PAGE_HEADERS,
   alreadyDecidedPage,
   beslutPage,
   messagePage,
@@ -18,9 +21,8 @@ import {
 const httpEventSchema = z.object({
   requestContext: z.object({ http: z.object({ method: z.string() }) }),
   pathParameters: z.record(z.string(), z.string().optional()).optional(),
-  headers: z.record(z.string(), z.string().optional()).optional(),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().optional(),
+  // An object once @middy/http-urlencode-body-parser has read a form; any other body is left as it came.
+  body: z.unknown().optional(),
 });
 
 const formSchema = z.object({
@@ -40,8 +42,17 @@ export interface BeslutDeps {
   log: Log;
 }
 
+/**
+ * A GET has no form: without a form content type the body is left alone instead of answered with 415. Typed as taking
+ * any event: middy narrows the handler's event to a middleware's, and the handler takes `unknown` and parses it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const formBody: middy.MiddlewareObj<any> = httpUrlencodeBodyParser({
+  disableContentTypeError: true,
+});
+
 function page(statusCode: number, body: string, method: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: SECURITY_HEADERS, body: method === 'HEAD' ? '' : body };
+  return { statusCode, headers: { ...PAGE_HEADERS }, body: method === 'HEAD' ? '' : body };
 }
 
 const notFound = (m: string) =>
@@ -66,6 +77,8 @@ const closedConflict = (m: string) =>
   );
 
 /**
+ * The method switch stays inline: one path and three methods, which @middy/http-router would only wrap.
+ *
  * GET and HEAD only read (mail scanners and link previews open links on their own);
  * POST, with the page's CSRF value, records the decision exactly once.
  */
@@ -114,7 +127,7 @@ export function makeHandler(deps: BeslutDeps) {
     if (method !== 'POST') {
       return {
         statusCode: 405,
-        headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD, POST' },
+        headers: { ...PAGE_HEADERS, allow: 'GET, HEAD, POST' },
         body: messagePage('Otillåten metod', 'Använd formuläret på sidan.'),
       };
     }
@@ -129,12 +142,8 @@ export function makeHandler(deps: BeslutDeps) {
         method,
       );
 
-    const raw = ev.body
-      ? ev.isBase64Encoded
-        ? Buffer.from(ev.body, 'base64').toString('utf8')
-        : ev.body
-      : '';
-    const form = formSchema.safeParse(Object.fromEntries(new URLSearchParams(raw)));
+    // Not a form (another content type: the body is still a string), a field missing or given twice: 400.
+    const form = formSchema.safeParse(ev.body ?? {});
     if (!form.success || !safeEqual(form.data.csrf, view.lank.csrf)) {
       deps.log('warn', 'Ogiltigt formulär för beslut', { lank: logId });
       return page(
@@ -171,5 +180,9 @@ export function makeHandler(deps: BeslutDeps) {
     if (res.orsak === 'utgangen')
       return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig.'), method);
     return closedConflict(method);
-  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
+  })
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(httpHeaderNormalizer())
+    .use(formBody)
+    .use(securityHeaders());
 }

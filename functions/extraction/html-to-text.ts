@@ -2,50 +2,12 @@
  * Markup (HTML from mail or mammoth, ODF XML) to plain text in reading order. Paragraphs become
  * lines; a table row whose cells are single lines becomes `| a | b |` (the flattened form the
  * report parser knows), other rows give each cell's lines in order.
+ *
+ * Tokenizing and entity decoding are htmlparser2's (html-to-text would bring selderee and dom-serializer
+ * and formats tables its own way); the layout below stays ours because the report parser reads that
+ * table form.
  */
-
-const NAMED: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  ndash: '–',
-  mdash: '—',
-  hellip: '…',
-  aring: 'å',
-  auml: 'ä',
-  ouml: 'ö',
-  Aring: 'Å',
-  Auml: 'Ä',
-  Ouml: 'Ö',
-  eacute: 'é',
-  Eacute: 'É',
-  uuml: 'ü',
-  Uuml: 'Ü',
-  rsquo: '’',
-  lsquo: '‘',
-  rdquo: '”',
-  ldquo: '“',
-  bull: '•',
-  shy: '',
-  zwnj: '',
-  copy: '©',
-  euro: '€',
-};
-
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
-    if (e.startsWith('#x') || e.startsWith('#X')) return safeCodePoint(parseInt(e.slice(2), 16)) ?? m;
-    if (e.startsWith('#')) return safeCodePoint(parseInt(e.slice(1), 10)) ?? m;
-    return NAMED[e] ?? m;
-  });
-}
-
-function safeCodePoint(n: number): string | undefined {
-  return Number.isInteger(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
-}
+import { Parser } from 'htmlparser2';
 
 /** Stands for a space that must survive whitespace collapsing (ODF <text:s/>); replaced at the end. */
 const KEPT_SPACE = '\uE000';
@@ -138,33 +100,25 @@ function rowLines(row: string[][]): string[] {
   return cells.flatMap((c) => (c.length > 0 ? [...c, ''] : []));
 }
 
-function markupToText(markup: string, roles: Record<string, Role>, preserveSpace: boolean): string {
-  const cleaned = markup.replace(/<!--[\s\S]*?-->/g, '').replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
+function markupToText(markup: string, roles: Record<string, Role>, xmlMode: boolean): string {
   const root: Context = { lines: [], para: '' };
   const ctxStack: Context[] = [root];
   const tables: TableState[] = [];
   let skipDepth = 0;
   let skipTag = '';
-  const tagRe = /<\/?([a-zA-Z][\w:.-]*)([^>]*)>|<[!?][^>]*>/g;
-  let last = 0;
   const ctx = (): Context => ctxStack[ctxStack.length - 1]!;
-  const text = (s: string): void => {
-    if (skipDepth > 0 || !s) return;
-    const decoded = decodeEntities(preserveSpace ? s : s.replace(/\s+/g, ' '));
-    ctx().para += decoded;
-  };
-  for (let m = tagRe.exec(cleaned); m; m = tagRe.exec(cleaned)) {
-    text(cleaned.slice(last, m.index));
-    last = tagRe.lastIndex;
-    const rawName = m[1];
-    if (!rawName) continue;
-    const name = roles === HTML_ROLES ? rawName.toLowerCase() : rawName;
-    const closing = m[0].startsWith('</');
-    const selfClosing = m[0].endsWith('/>');
+
+  /** One tag as written in the source: implied opens and closes (HTML's error recovery) are not seen here. */
+  const tag = (
+    name: string,
+    closing: boolean,
+    selfClosing: boolean,
+    attribs: Record<string, string>,
+  ): void => {
     const role = roles[name] ?? 'inline';
     if (skipDepth > 0) {
       if (name === skipTag) skipDepth += closing ? -1 : selfClosing ? 0 : 1;
-      continue;
+      return;
     }
     switch (role) {
       case 'skip':
@@ -183,8 +137,8 @@ function markupToText(markup: string, roles: Record<string, Role>, preserveSpace
         ctx().para += '\t';
         break;
       case 'space': {
-        const c = /text:c="(\d+)"/.exec(m[2] ?? '');
-        ctx().para += KEPT_SPACE.repeat(Math.min(100, Number(c?.[1] ?? '1')));
+        const c = /^\d+$/.exec(attribs['text:c'] ?? '');
+        ctx().para += KEPT_SPACE.repeat(Math.min(100, Number(c?.[0] ?? '1')));
         break;
       }
       case 'table':
@@ -228,8 +182,27 @@ function markupToText(markup: string, roles: Record<string, Role>, preserveSpace
       case 'inline':
         break;
     }
-  }
-  text(cleaned.slice(last));
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs, isImplied) {
+        // `</br>` and a stray `</p>` arrive as an implied open plus an explicit close: the close counts.
+        if (isImplied) return;
+        tag(name, false, markup.charCodeAt(parser.endIndex - 1) === 0x2f /* "/>" */, attribs);
+      },
+      onclosetag(name, isImplied) {
+        // A self-closing tag's close is implied, and so are those HTML adds on its own (void elements, `<p>` closed
+        // by the next `<p>`): the written form decides, as it did for the layout the parser expects.
+        if (!isImplied) tag(name, true, false, {});
+      },
+      ontext(s) {
+        if (skipDepth === 0 && s) ctx().para += s.replace(/\s+/g, ' ');
+      },
+    },
+    { xmlMode, decodeEntities: true, recognizeSelfClosing: true, recognizeCDATA: true },
+  );
+  parser.end(markup);
   while (ctxStack.length > 1) {
     const c = ctxStack.pop()!;
     flush(c);
@@ -249,5 +222,5 @@ export function htmlToText(html: string): string {
 export function odfToText(xml: string): string {
   // In ODF, whitespace in text collapses like HTML's; runs of spaces are written as <text:s c="n"/>.
   const body = /<office:body[\s>][\s\S]*<\/office:body>/.exec(xml)?.[0] ?? xml;
-  return markupToText(body, ODF_ROLES, false);
+  return markupToText(body, ODF_ROLES, true);
 }

@@ -27,7 +27,7 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractionLimits): 
   return htmlToText(result.value);
 }
 
-/** .odt: content.xml read with our own markup walker (no XML parser, so no entity expansion). */
+/** .odt: content.xml read with htmlparser2's tokenizer (no DTD processing, so no entity expansion). */
 export function extractOdt(bytes: Uint8Array, limits: ExtractionLimits): string {
   const { xml } = openZip(bytes, limits);
   const content = xml.get('content.xml');

@@ -1,7 +1,9 @@
 import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { tracer } from '../runtime/tracer.js';
 import type { SQSBatchResponse } from 'aws-lambda';
+import * as z from 'zod';
 import {
   processIncoming,
   type IncomingObject,
@@ -33,27 +35,34 @@ export function incomingObject(s3: S3ObjectCreated): IncomingObject {
     : { ...base, kalla: 'uppladdning', filnamn: key.split('/').pop() ?? key };
 }
 
+type IngestRecord = z.infer<typeof ingestSqsEventSchema>['Records'][number];
+
 /**
  * SQS batch of S3 "Object Created" events. A failing record is reported back alone (partial batch response),
  * so SQS redelivers just that one and, after five tries, parks it in the DLQ.
  */
 export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome, key: string) => void) {
+  const processRecord = async (record: IngestRecord): Promise<void> => {
+    try {
+      const incoming = incomingObject(s3ObjectCreatedSchema.parse(JSON.parse(record.body)));
+      const outcome = await processIncoming(deps, incoming);
+      onOutcome?.(outcome, incoming.key);
+    } catch (err) {
+      deps.log('error', 'Kunde inte behandla inkommande objekt; försöker igen', {
+        messageId: record.messageId,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      });
+      throw err;
+    }
+  };
   return middy(async (event: unknown): Promise<SQSBatchResponse> => {
     const batch = ingestSqsEventSchema.parse(event);
-    const failures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of batch.Records) {
-      try {
-        const incoming = incomingObject(s3ObjectCreatedSchema.parse(JSON.parse(record.body)));
-        const outcome = await processIncoming(deps, incoming);
-        onOutcome?.(outcome, incoming.key);
-      } catch (err) {
-        deps.log('error', 'Kunde inte behandla inkommande objekt; försöker igen', {
-          messageId: record.messageId,
-          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-        });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures: failures };
+    // A processor per invocation: it keeps the batch's state, and the local stack runs invocations side by side.
+    return processPartialResponse(batch, processRecord, new BatchProcessor(EventType.SQS), {
+      // One record after the other, as SQS delivered them; a batch whose every record failed is answered like any
+      // other (each listed as failed) rather than thrown, so the failures stay per item.
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
   }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

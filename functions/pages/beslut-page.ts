@@ -14,13 +14,13 @@ footer{margin-top:3rem;font-size:.85rem;color:#555}`;
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
-/** No scripts at all, only our own inline style by hash; forms post back to ourselves. */
-export const SECURITY_HEADERS: Record<string, string> = {
+/**
+ * The page's own headers; the generic security headers come from runtime/security-headers.ts, which explains why
+ * the CSP is written out here. No scripts at all, only our own inline style by hash; forms post back to ourselves.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
   'x-robots-tag': 'noindex, nofollow',
   'content-security-policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
 };

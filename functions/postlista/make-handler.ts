@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { tracer } from '../runtime/tracer.js';
+import { securityHeaders } from '../runtime/security-headers.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
@@ -14,13 +15,12 @@ const eventSchema = z.object({
   queryStringParameters: z.record(z.string(), z.string().optional()).optional(),
 });
 
-const HEADERS = {
+/** The page's own headers; the generic security headers come from runtime/security-headers.ts (why the CSP is here). */
+const HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'public, max-age=60',
   'content-security-policy':
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
 };
 
 const DAY = 86_400_000;
@@ -31,7 +31,8 @@ const MAX_DAYS = 366;
 export function makeHandler(deps: { repo: DiariumReader; clock: () => Date }) {
   return middy(async (event: unknown): Promise<APIGatewayProxyStructuredResultV2> => {
     const q = querySchema.safeParse(eventSchema.parse(event).queryStringParameters ?? {});
-    if (!q.success) return { statusCode: 400, headers: HEADERS, body: '<p>Ange datum som ÅÅÅÅ-MM-DD.</p>' };
+    if (!q.success)
+      return { statusCode: 400, headers: { ...HEADERS }, body: '<p>Ange datum som ÅÅÅÅ-MM-DD.</p>' };
     // "Today" is the Swedish date: between 22:00/23:00 UTC and midnight the UTC date is yesterday's.
     const today = ankomstdatum(deps.clock().toISOString());
     const till = q.data.till ?? today;
@@ -40,7 +41,7 @@ export function makeHandler(deps: { repo: DiariumReader; clock: () => Date }) {
     if (Number.isNaN(span) || span < 0 || span > MAX_DAYS) {
       return {
         statusCode: 400,
-        headers: HEADERS,
+        headers: { ...HEADERS },
         body: `<p>Välj ett intervall på högst ${MAX_DAYS} dagar, med från-datum före till-datum.</p>`,
       };
     }
@@ -54,6 +55,8 @@ export function makeHandler(deps: { repo: DiariumReader; clock: () => Date }) {
 <table><thead><tr><th>Diarienummer</th><th>Ankomstdatum</th><th>Ärende</th><th>Avser</th><th>Avsändare</th><th>Status</th></tr></thead><tbody>
 ${rows.map((r) => `<tr><td>${e(r.diarienummer)}</td><td>${e(r.ankomstdatum)}</td><td>${e(r.arendemening)}</td><td>${e(r.avser)}</td><td>${e(r.avsandare)}</td><td>${e(r.status)}</td></tr>`).join('\n')}
 </tbody></table><p>${rows.length} handlingar.</p></body></html>`;
-    return { statusCode: 200, headers: HEADERS, body };
-  }).use(captureLambdaHandler(tracer, { captureResponse: false }));
+    return { statusCode: 200, headers: { ...HEADERS }, body };
+  })
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(securityHeaders());
 }

@@ -46,6 +46,6 @@ export function buildDeps(env: ConfigRecord): Parameters<typeof makeHandler>[0] 
         new SendMessageCommand({ QueueUrl: config.INGEST_QUEUE_URL, MessageBody: JSON.stringify(body) }),
       );
     },
-    metric: countMetric(config),
+    metric: countMetric(config, 'at-end'),
   };
 }
