@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SERIE } from '../../domain/defaults.js';
 import { parseInsatsregister, sparaInsatsregister } from '../../domain/diarium/insatsregister.js';
-import { openCliDiarium, type CliIo } from './diarium/main.js';
+import { openCliDiarium, type CliIo } from './diarium/io.js';
 
 const HJALP = `Läs in insatsregistret (upsert per id; inget tas bort):
 
