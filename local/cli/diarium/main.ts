@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { EX_USAGE, parseCliArgs } from '../args.js';
 import { COMMON_HELP, type DiariumCommand } from './command.js';
 import { exportCsv } from './commands/export.js';
@@ -12,13 +12,10 @@ import { show } from './commands/show.js';
 import { verifiera } from './commands/verifiera.js';
 import type { CliIo } from './io.js';
 
-// The API the tests and insatser:import use.
+// What the tests use from the tool, besides runDiariumCli and COMMANDS.
 export type { CliIo } from './io.js';
-export { CLI_DEFAULTS, isConnectionError, openCliDiarium, type CliDiarium } from './io.js';
-export { listRad, type ListRad } from './commands/list.js';
-export { csvRader } from './commands/export.js';
+export type { ListRad } from './commands/list.js';
 export { safeFileName } from './commands/filer.js';
-export { avsandareText, verifieringText } from './format.js';
 
 export const COMMANDS: readonly DiariumCommand[] = [
   list,
@@ -42,7 +39,7 @@ npm run diarium -- <kommando> --help visar kommandots alla flaggor.
 
 ${COMMON_HELP}`;
 
-export function findCommand(name: string): DiariumCommand | undefined {
+function findCommand(name: string): DiariumCommand | undefined {
   return COMMANDS.find((c) => c.name === name || c.aliases.includes(name));
 }
 
@@ -53,7 +50,9 @@ export function findCommand(name: string): DiariumCommand | undefined {
 export async function runDiariumCli(argv: string[], io: CliIo): Promise<number> {
   // Lenient first pass, only to find the command: its own flags are checked strictly by the command, so
   // that a mistake is reported against that command's --help.
-  const allOptions = Object.assign({}, ...COMMANDS.map((c) => c.options)) as DiariumCommand['options'];
+  const allOptions: ParseArgsOptionsConfig = Object.fromEntries(
+    COMMANDS.flatMap((c) => Object.entries(c.options)),
+  );
   const { values, positionals } = parseArgs({
     args: argv,
     options: allOptions,
