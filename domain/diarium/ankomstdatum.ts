@@ -1,7 +1,7 @@
 /**
  * Swedish local time. The formatters are made on first use: the first Intl.DateTimeFormat of a process loads
- * ICU's calendar and time zone data (about 20 ms), which functions that never show a date should not pay at
- * cold start.
+ * ICU's calendar and time zone data, a cost functions that never show a date should not pay at cold start
+ * (docs/performance.md, Module init).
  */
 function lazyFormatter(options: Intl.DateTimeFormatOptions): () => Intl.DateTimeFormat {
   let formatter: Intl.DateTimeFormat | undefined;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the granskning's four use cases share GranskningDeps and the mail helpers.
 import { createHash } from 'node:crypto';
 import type {
   ArendeLog,

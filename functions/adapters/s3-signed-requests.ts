@@ -112,7 +112,7 @@ export class S3LinkSigner implements DocumentLinks {
 
 /**
  * Files a small document in the inbound bucket with one SigV4-signed PUT, for a function that writes a file now
- * and then and would otherwise carry the whole S3 client (+0.15 MB and ~25 ms of cold start) for it. Conditional
+ * and then and would otherwise carry the whole S3 client, in its bundle and cold start, for it. Conditional
  * (If-None-Match) like S3DocumentStore.put: the keys are content-addressed, so an existing object already holds
  * these bytes.
  */

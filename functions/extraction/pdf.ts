@@ -95,9 +95,9 @@ async function decodedImage(page: PdfPage, args: unknown): Promise<Raster | null
 /**
  * The first pass over one page: its text layer, whether it is a scan, and (when asked) the scan as a greyscale
  * PNG for the OCR. A helper of its own so that the page's decoded image (about 100 MB for an A4 page scanned at
- * 600 dpi) lives only in this frame: kept in a local of extractPdf, V8 held it in the suspended async function
- * all through the OCR stage (heap snapshot). With releaseDecodedImages below, an 8-page 600 dpi scan peaks at
- * 438 MB instead of 545 MB.
+ * 600 dpi) lives only in this frame: a local of extractPdf would stay reachable from the suspended async
+ * function all through the OCR stage. Together with releaseDecodedImages below this bounds a scan's peak
+ * memory (figures in docs/performance.md).
  */
 async function readPage(
   unpdf: Unpdf,
@@ -266,8 +266,8 @@ function ocrScale(width: number, height: number, pageLongSidePt: number): number
 }
 
 /**
- * A scanned page is usually one full-page image. Taking that image directly is ~5× faster than
- * rendering the page with pdf.js on Node (measured: 0.2 s against 4.1 s). Null when the page is not
+ * A scanned page is usually one full-page image. That image is taken directly, since rendering the page with
+ * pdf.js on Node costs many times more (docs/performance.md). Null when the page is not
  * like that (several or small images): then it is rendered.
  */
 function scanPng(images: Awaited<ReturnType<typeof pageImages>>, page: PdfPage): Uint8Array | null {

@@ -8,10 +8,10 @@ import { DEFAULT_BESLUT_POLICY, DEFAULT_SERIE } from '../../domain/defaults.js';
  * "Email receiving endpoints" (https://docs.aws.amazon.com/general/latest/gr/ses.html#ses_inbound_endpoints),
  * as copied in a January 2024 snapshot: us-east-1, us-east-2, us-west-2, ap-southeast-3, ap-southeast-1,
  * ap-southeast-2, ap-northeast-1, ca-central-1, eu-central-1, eu-west-1, eu-west-2.
- * Older lists (2021) had only us-east-1, us-west-2 and eu-west-1; eu-north-1 (Stockholm) was listed as
- * "not supported". Some 2025 projects point MX records at inbound-smtp.eu-north-1, but that could not be
- * verified against the AWS table from here, so it is deliberately NOT in this list: add a region only after
- * checking the table above (receipt rules created in a non-receiving region deploy fine and never get mail).
+ * eu-north-1 (Stockholm) is not in that table. Some projects point MX records at inbound-smtp.eu-north-1, but
+ * that could not be verified against the AWS table from here, so it is deliberately NOT in this list: add a
+ * region only after checking the table above (receipt rules created in a non-receiving region deploy fine and
+ * never get mail).
  */
 export const SES_RECEIVING_REGIONS = [
   'us-east-1',

@@ -15,7 +15,7 @@ export const ESM_REQUIRE_BANNER =
  * (child_process, http2); and ESM's import of a built-in reads all its exports, which makes `node:http` load
  * undici for its lazy `WebSocket` getter. Aliased to a CommonJS shim (functions/runtime/builtins/) that calls
  * `process.getBuiltinModule`, a built-in loads when the code that needs it first runs, and never through
- * ESM. Measured: 30–40 ms less module init per function (docs/performance.md).
+ * ESM, so no function pays at cold start for built-ins it does not use (figures in docs/performance.md).
  */
 export const LAZY_BUILTINS = [
   'async_hooks',

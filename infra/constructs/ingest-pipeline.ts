@@ -23,7 +23,8 @@ import { OCR_MODULES } from './bundle-settings.js';
 
 /**
  * `gc` for the OCR path: the decoded scans of the first pass are freed before the OCR workers start
- * (functions/extraction/pdf.ts), which keeps an 8-page 600 dpi scan under 512 MB instead of 545 MB.
+ * (functions/extraction/pdf.ts), which keeps a 600 dpi scan within the peak-memory budget in
+ * docs/performance.md.
  */
 export const INGEST_NODE_OPTIONS = ['--expose-gc'];
 
@@ -91,7 +92,7 @@ export class IngestPipeline extends Construct {
     this.ingest = new AppFunction(this, 'IngestFunction', {
       entry: 'functions/ingest/handler.ts',
       description: 'Registers inbound mail and uploads as handlingar (MIME, text extraction, OCR)',
-      // OCR of scanned reports: ~5 s a page on one core; more memory buys more cores.
+      // OCR of scanned reports is CPU-bound: more memory buys more cores.
       memorySize: 3008,
       timeout: INGEST_TIMEOUT,
       logRetention: props.logRetention,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DEFAULT_SERIE } from '../../domain/defaults.js';
 import { parseInsatsregister, sparaInsatsregister } from '../../domain/diarium/insatsregister.js';
-import { openCliDiarium, type CliIo } from './diarium/main.js';
+import { EX_USAGE, parseCliArgs } from './args.js';
+import { CLI_DEFAULTS, openCliDiarium, type CliIo } from './diarium/io.js';
 
 const HJALP = `Läs in insatsregistret (upsert per id; inget tas bort):
 
@@ -13,34 +13,42 @@ const HJALP = `Läs in insatsregistret (upsert per id; inget tas bort):
 Kolumner (svenska rubriker går bra): id, namn (Insatsens namn), organisation (Huvudman/Insatsägare),
 arende (Ärende/Diarienummer, t.ex. SFG 21-3), beviljadeMedel (Beviljade medel, t.ex. "2 458 000 kr").
 CSV med komma eller semikolon, UTF-8 (med eller utan BOM).
---skapa-arenden lägger upp ärenden som registret nämner men som inte finns i diariet (vid flytt från ett
-äldre diarium); annars rapporteras de, och rapporter för insatsen får ett nytt ärende.
---endpoint/--table som för npm run diarium.`;
+
+  --skapa-arenden  lägg upp ärenden som registret nämner men som inte finns i diariet (vid flytt från
+                   ett äldre diarium); annars rapporteras de, och rapporter för insatsen får ett nytt ärende
+  --av NAMN        vem som lägger upp ärendena med --skapa-arenden (i ärendets logg;
+                   standard insatser:import)
+  --endpoint URL   DynamoDB (standard ${CLI_DEFAULTS.endpoint} eller AWS_ENDPOINT_URL_DYNAMODB)
+  --table NAMN     tabell (standard ${CLI_DEFAULTS.table} eller TABLE_NAME)
+  --serie SERIE    diarieserie (standard SFG eller DIARIUM_SERIE)
+  -h, --help       visa den här hjälpen`;
 
 export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'>): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'skapa-arenden': { type: 'boolean' },
-        av: { type: 'string' },
-        endpoint: { type: 'string' },
-        table: { type: 'string' },
-        serie: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    io.err(`${err instanceof Error ? err.message : String(err)}\n\n${HJALP}`);
-    return 64;
+  const parsed = parseCliArgs(
+    argv,
+    {
+      'skapa-arenden': { type: 'boolean' },
+      av: { type: 'string' },
+      endpoint: { type: 'string' },
+      table: { type: 'string' },
+      serie: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'npm run insatser:import --',
+  );
+  if (!parsed.ok) {
+    io.err(parsed.message);
+    return EX_USAGE;
   }
-  const { values: v, positionals } = parsed;
-  const file = positionals[0];
-  if (!file || v.help) {
+  const { values: v, positionals } = parsed.args;
+  if (v.help) {
     io.out(HJALP);
-    return file ? 0 : 64;
+    return 0;
+  }
+  const file = positionals[0];
+  if (!file) {
+    io.out(HJALP);
+    return EX_USAGE;
   }
   const format = /\.json$/i.test(file) ? 'json' : /\.(csv|txt)$/i.test(file) ? 'csv' : null;
   if (!format) {

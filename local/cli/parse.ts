@@ -1,75 +1,114 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
 import { formatSummarySv, readSlutrapport } from '../../domain/slutrapport/index.js';
 import type { ExtractionProblem } from '../../domain/extraction/types.js';
 import { reportExtractor } from '../../functions/extraction/report-extractor.js';
+import { EX_USAGE, parseCliArgs } from './args.js';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { json: { type: 'boolean', default: false }, idag: { type: 'string' } },
-});
-const file = positionals[0];
-if (!file) {
-  console.error(
-    'Användning: npm run --silent parse -- <fil.eml|fil.pdf|fil.docx|fil.odt|fil.txt> [--json] [--idag ÅÅÅÅ-MM-DD]',
+const ANVANDNING =
+  'Användning: npm run --silent parse -- <fil.eml|fil.pdf|fil.docx|fil.odt|fil.txt> [--json] [--idag ÅÅÅÅ-MM-DD]';
+
+export const HJALP = `${ANVANDNING}
+
+Läser en slutrapport precis som systemet gör när den kommer in: text ur e-post, PDF (med OCR för
+skannade sidor), Word eller text, och därefter rapportens fält, fel och varningar. Ur ett .eml väljs
+rapporten bland bilagorna och brödtexten som vid mottagningen. Slutkod 1 om rapporten inte går att läsa.
+
+  --json             resultatet som JSON (status, kalla, rapport, fel, varningar, personnummer)
+  --idag ÅÅÅÅ-MM-DD  dagens datum för datumkontrollerna (standard: i dag)
+  -h, --help         visa den här hjälpen`;
+
+export interface ParseCliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  clock: () => Date;
+}
+
+export async function runParseCli(argv: string[], io: ParseCliIo): Promise<number> {
+  const parsed = parseCliArgs(
+    argv,
+    { json: { type: 'boolean' }, idag: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    'npm run parse --',
   );
-  process.exit(2);
-}
-let bytes: Buffer;
-try {
-  bytes = readFileSync(file);
-} catch {
-  console.error(`Filen ${file} kunde inte läsas.`);
-  process.exit(2);
-}
-const fil = path.basename(file);
-const idag = values.idag ?? ankomstdatum(new Date().toISOString());
+  if (!parsed.ok) {
+    io.err(parsed.message);
+    return EX_USAGE;
+  }
+  const { values, positionals } = parsed.args;
+  if (values.help) {
+    io.out(HJALP);
+    return 0;
+  }
+  const file = positionals[0];
+  if (!file) {
+    io.err(ANVANDNING);
+    return 2;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    io.err(`Filen ${file} kunde inte läsas.`);
+    return 2;
+  }
+  const fil = path.basename(file);
+  const idag = values.idag ?? ankomstdatum(io.clock().toISOString());
 
-// An .eml is read exactly as the ingest reads a mail: the report is picked among attachments and the body.
-let text: string | null = null;
-let format: string | null = null;
-let avsandare: string | undefined;
-let problems: ExtractionProblem[] = [];
-if (/\.eml$/i.test(fil)) {
-  const mail = await reportExtractor.extractMail(bytes);
-  text = mail.report?.text ?? null;
-  format = mail.report?.format ?? null;
-  avsandare = mail.from?.address;
-  problems = mail.problems;
-} else {
-  const doc = await reportExtractor.extractDocument(bytes, fil);
-  text = doc.text;
-  format = doc.format;
-  problems = doc.problems;
+  // An .eml is read exactly as the ingest reads a mail: the report is picked among attachments and the body.
+  let text: string | null = null;
+  let format: string | null = null;
+  let avsandare: string | undefined;
+  let problems: ExtractionProblem[] = [];
+  if (/\.eml$/i.test(fil)) {
+    const mail = await reportExtractor.extractMail(bytes);
+    text = mail.report?.text ?? null;
+    format = mail.report?.format ?? null;
+    avsandare = mail.from?.address;
+    problems = mail.problems;
+  } else {
+    const doc = await reportExtractor.extractDocument(bytes, fil);
+    text = doc.text;
+    format = doc.format;
+    problems = doc.problems;
+  }
+
+  const result = readSlutrapport(text, { idag });
+  const fel = [
+    ...problems.map((p) => ({ kod: p.kod, falt: 'dokument', meddelande: p.meddelande })),
+    ...result.fel,
+  ];
+  const status = result.status;
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          status,
+          kalla: { fil, format: format ?? 'okant', ...(avsandare ? { avsandare } : {}) },
+          rapport: result.rapport,
+          fel,
+          varningar: result.varningar,
+          personnummer: result.personnummer.map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    io.out(`Fil: ${fil} (${format ?? 'okänt format'})${avsandare ? `, från ${avsandare}` : ''}`);
+    for (const p of problems) io.out(`Problem med filen: ${p.meddelande}`);
+    io.out(formatSummarySv(result));
+  }
+  return status === 'olasbar' ? 1 : 0;
 }
 
-const result = readSlutrapport(text, { idag });
-const fel = [
-  ...problems.map((p) => ({ kod: p.kod, falt: 'dokument', meddelande: p.meddelande })),
-  ...result.fel,
-];
-const status = result.status;
-if (values.json) {
-  console.log(
-    JSON.stringify(
-      {
-        status,
-        kalla: { fil, format: format ?? 'okant', ...(avsandare ? { avsandare } : {}) },
-        rapport: result.rapport,
-        fel,
-        varningar: result.varningar,
-        personnummer: result.personnummer.map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
-      },
-      null,
-      2,
-    ),
-  );
-} else {
-  console.log(`Fil: ${fil} (${format ?? 'okänt format'})${avsandare ? `, från ${avsandare}` : ''}`);
-  for (const p of problems) console.log(`Problem med filen: ${p.meddelande}`);
-  console.log(formatSummarySv(result));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const code = await runParseCli(process.argv.slice(2), {
+    out: (t) => console.log(t),
+    err: (t) => console.error(t),
+    clock: () => new Date(),
+  });
+  // OCR workers and pdf.js may keep handles open; the answer is printed, so end here.
+  process.exit(code);
 }
-// OCR workers and pdf.js may keep handles open; the answer is printed, so end here.
-process.exit(status === 'olasbar' ? 1 : 0);

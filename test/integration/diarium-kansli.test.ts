@@ -520,7 +520,7 @@ describe('the kansli CLI and the register import', () => {
     expect(
       await runDiariumCli(
         [
-          'andra-ankomst',
+          'korrigera-ankomstdatum',
           a.handling.diarienummer,
           '--tid',
           '2026-02-01T23:30:00+01:00',
@@ -579,7 +579,7 @@ describe('the kansli CLI and the register import', () => {
       const t = io();
       const code = await runDiariumCli(
         [
-          'slapp',
+          'frige',
           o.handling.diarienummer,
           '--av',
           'Anna Kanslist',

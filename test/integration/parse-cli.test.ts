@@ -119,3 +119,31 @@ describe('npm run parse -- <file> --json', () => {
     expect(out.rapport?.insatsnamn).toBeTruthy();
   });
 });
+
+describe('the kansli’s tools as processes', () => {
+  const exited = z.object({ code: z.number(), stdout: z.string(), stderr: z.string() });
+  async function cli(script: string, args: string[]) {
+    return run(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, script), ...args], {
+      cwd: root,
+      timeout: 60_000,
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (err: unknown) => exited.parse(err),
+    );
+  }
+
+  it('answers parse --help and submit --help with Swedish help and exit code 0', async () => {
+    for (const script of ['local/cli/parse.ts', 'local/cli/submit.ts']) {
+      const r = await cli(script, ['--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Användning: npm run');
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it('answers an unknown flag with one Swedish line and exit code 64, never a stack trace', async () => {
+    const r = await cli('local/cli/submit.ts', ['rapport.pdf', '--okand']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toBe('Okänd flagga --okand. Se npm run submit -- --help.\n');
+  });
+});
