@@ -139,7 +139,8 @@ export function startAwsApiServer(opts: {
       if (target.startsWith('AWSStepFunctions.'))
         return stepFunctionsCall(opts.sfn(), target.split('.').pop() ?? '', body);
       if (target === 'AWSEvents.PutEvents') return putEvents(body, opts.rules(), opts.log);
-      if (target === 'AmazonSQS.SendMessage') return sqsSendMessage(body, opts.queues?.() ?? new Map());
+      if (target === 'AmazonSQS.SendMessage')
+        return sqsSendMessage(body, opts.queues?.() ?? new Map<string, LocalQueue>());
       return unknownOperation(`Okänd operation ${target}`);
     } catch (err) {
       if (err instanceof TaskError) return { status: 400, body: { __type: err.code, message: err.message } };
