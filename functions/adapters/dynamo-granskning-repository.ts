@@ -140,8 +140,9 @@ export class DynamoGranskningRepository implements GranskningRepository {
               TableName: this.table,
               Key: keys.lank(ersatter),
               UpdateExpression: 'SET giltigTill = :nu',
-              // A link that is gone (its TTL) has nothing left to revoke; a used one means an answer.
-              ConditionExpression: 'attribute_not_exists(pk) OR anvand = :null',
+              // Used means the member answered. (attribute_exists: an Update must not create a stub item; a link
+              // already removed by its TTL belongs to a granskning long over.)
+              ConditionExpression: 'attribute_exists(pk) AND anvand = :null',
               ExpressionAttributeValues: { ':nu': new Date(0).toISOString(), ':null': null },
             },
           },
