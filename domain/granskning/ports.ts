@@ -12,7 +12,18 @@ export interface GranskningRepository {
   /** Keeps the workflow's current task token server-side (never in a URL, mail or log). */
   setTaskToken(id: string, token: string, steg: Steg): Promise<void>;
   getTaskToken(id: string): Promise<string | null>;
-  putLinks(links: Lank[], ttlEpochSeconds: number): Promise<void>;
+  /**
+   * Stores a member's link of one step, once: the slot (granskning, step, member) names the link's hash, and
+   * both are written together. With `ersatter` (the hash the slot holds), the slot moves to the new link and
+   * the old one is revoked in the same write, unless it was used: `anvand` (the member has answered).
+   * `finns` when the slot already holds a link (another hash than `ersatter`).
+   */
+  putMemberLink(
+    steg: string,
+    lank: Lank,
+    ttlEpochSeconds: number,
+    ersatter: string | null,
+  ): Promise<{ typ: 'skapad' } | { typ: 'finns'; hash: string } | { typ: 'anvand' }>;
   getLink(hash: string): Promise<Lank | null>;
   /** Marks the link used and stores the decision atomically; a link is used once. */
   recordBeslut(link: Lank, beslut: Beslut, nu: string): Promise<RecordBeslutResult>;
@@ -22,8 +33,6 @@ export interface GranskningRepository {
   listOpen(): Promise<Granskning[]>;
   /** Records that a side effect (a mail, a status change) is done; false when it already was (conditional write). */
   markUtfort(id: string, steg: string): Promise<boolean>;
-  /** Records several side effects as done in one write (already recorded ones stay). */
-  markUtfortAlla(id: string, steg: string[]): Promise<void>;
 }
 
 export interface WorkflowCallback {

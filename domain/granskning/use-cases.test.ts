@@ -7,6 +7,7 @@ import type { GranskningRepository } from './ports.js';
 import type { Beslut, Granskning, Lank } from './types.js';
 import { arkivKey } from '../../events/storage-layout.js';
 import { finalizeGranskning, runGranskningStep, type GranskningDeps } from './use-cases.js';
+import { hashLinkId } from './links.js';
 
 const handling: Handling = {
   ...newHandling(1, {
@@ -32,15 +33,34 @@ const beslut: Beslut = {
 };
 
 /** An in-memory granskning store with the conditional semantics of the DynamoDB one. */
-function memoryGranskningar(g: Granskning, givnaBeslut: Beslut[]): GranskningRepository & { g: Granskning } {
+function memoryGranskningar(
+  g: Granskning,
+  givnaBeslut: Beslut[],
+): GranskningRepository & { g: Granskning; links: Map<string, Lank>; slots: Map<string, string> } {
+  const links = new Map<string, Lank>();
+  const slots = new Map<string, string>();
   const repo = {
     g,
+    links,
+    slots,
     create: () => Promise.resolve(false),
     get: () => Promise.resolve(structuredClone(repo.g)),
     setTaskToken: () => Promise.resolve(),
     getTaskToken: () => Promise.resolve(null),
-    putLinks: () => Promise.resolve(),
-    getLink: () => Promise.resolve(null as Lank | null),
+    putMemberLink: (steg: string, lank: Lank, _ttl: number, ersatter: string | null) => {
+      const slot = `${lank.granskningId}#${steg}#${lank.granskareId}`;
+      const held = slots.get(slot);
+      if (held !== undefined && held !== ersatter)
+        return Promise.resolve({ typ: 'finns' as const, hash: held });
+      if (held === undefined && ersatter !== null) throw new Error('slot saknas');
+      const old = ersatter === null ? undefined : links.get(ersatter);
+      if (old?.anvand) return Promise.resolve({ typ: 'anvand' as const });
+      if (old) links.set(old.hash, { ...old, giltigTill: new Date(0).toISOString() });
+      links.set(lank.hash, lank);
+      slots.set(slot, lank.hash);
+      return Promise.resolve({ typ: 'skapad' as const });
+    },
+    getLink: (hash: string) => Promise.resolve(links.get(hash) ?? null),
     recordBeslut: () => Promise.resolve({ ok: true as const }),
     listBeslut: () => Promise.resolve(givnaBeslut),
     close: (_id: string, utfall: Granskning['utfall'] & string, nu: string) => {
@@ -53,10 +73,6 @@ function memoryGranskningar(g: Granskning, givnaBeslut: Beslut[]): GranskningRep
       if (repo.g.utfort?.includes(steg)) return Promise.resolve(false);
       repo.g = { ...repo.g, utfort: [...(repo.g.utfort ?? []), steg] };
       return Promise.resolve(true);
-    },
-    markUtfortAlla: (_id: string, steg: string[]) => {
-      repo.g = { ...repo.g, utfort: [...new Set([...(repo.g.utfort ?? []), ...steg])] };
-      return Promise.resolve();
     },
   };
   return repo;
@@ -264,7 +280,7 @@ describe('runGranskningStep', () => {
       'anna@exempelby.example',
       'cecilia@exempelby.example',
     ]);
-    expect(s.granskningar.g.utfort).toEqual(['notifiera:mail:anna', 'notifiera:mail:cecilia']);
+    expect(s.granskningar.g.utfort?.sort()).toEqual(['notifiera:mail:anna', 'notifiera:mail:cecilia']);
     expect(s.log).toHaveLength(0);
 
     s.unreachable.clear();
@@ -275,5 +291,64 @@ describe('runGranskningStep', () => {
       'cecilia@exempelby.example',
     ]);
     expect(s.log.map((l) => l.handelse)).toEqual(['granskning-startad', 'arende-status']);
+  });
+
+  const stepInput = {
+    diarienummer: handling.diarienummer,
+    arende: handling.arende,
+    granskningId: 'SFG-26-4-1',
+  };
+  const linkIn = (m: OutgoingMail) => /\/beslut\/(\S+)/.exec(m.text)?.[1] ?? '';
+
+  it('a replay after the mails were marked sent creates no link and sends nothing', async () => {
+    const s = setup({}, []);
+    s.deps.config.beredningsgrupp = grupp;
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-1', stepInput);
+    expect(s.sent).toHaveLength(3);
+    const links = new Map(s.granskningar.links);
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-2', stepInput);
+    expect(s.sent).toHaveLength(3);
+    expect(s.granskningar.links).toEqual(links);
+  });
+
+  it('a crash between a send and its mark: the replay mails that member a fresh link and revokes the old', async () => {
+    const s = setup({}, []);
+    s.deps.config.beredningsgrupp = grupp;
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-1', stepInput);
+    // As if the process died after SES accepted bo's mail but before it was marked sent.
+    s.granskningar.g = {
+      ...s.granskningar.g,
+      utfort: s.granskningar.g.utfort?.filter((u) => u !== 'notifiera:mail:bo'),
+    };
+    const first = s.sent.find((m) => m.to[0] === 'bo@exempelby.example')!;
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-2', stepInput);
+    const toBo = s.sent.filter((m) => m.to[0] === 'bo@exempelby.example');
+    expect(s.sent).toHaveLength(4);
+    expect(toBo).toHaveLength(2);
+    const oldLink = s.granskningar.links.get(hashLinkId(linkIn(first)))!;
+    const newLink = s.granskningar.links.get(hashLinkId(linkIn(toBo[1]!)))!;
+    expect(oldLink.giltigTill).toBe('1970-01-01T00:00:00.000Z');
+    expect(newLink.giltigTill > '2026').toBe(true);
+    expect([...s.granskningar.slots.values()]).toHaveLength(3);
+    expect(s.granskningar.g.utfort).toContain('notifiera:mail:bo');
+  });
+
+  it('a member who already answered with the old link is not mailed again by the replay', async () => {
+    const s = setup({}, []);
+    s.deps.config.beredningsgrupp = grupp;
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-1', stepInput);
+    s.granskningar.g = {
+      ...s.granskningar.g,
+      utfort: s.granskningar.g.utfort?.filter((u) => u !== 'notifiera:mail:bo'),
+    };
+    for (const [h, l] of s.granskningar.links) {
+      if (l.granskareId === 'bo') s.granskningar.links.set(h, { ...l, anvand: '2026-03-03T10:00:00.000Z' });
+    }
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-2', stepInput);
+    expect(s.sent).toHaveLength(3);
+    expect(s.granskningar.g.utfort).toContain('notifiera:mail:bo');
   });
 });

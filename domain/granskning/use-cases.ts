@@ -58,9 +58,15 @@ function recipient(g: Granskare): { namn: string; epost: string } {
 }
 
 /**
- * Mails each member a new personal link. A member already mailed in this step (a retried or replayed Lambda)
- * is skipped. The mails go out together and the sent ones are marked in one write, also when another failed;
- * only a Lambda dying between the sends and that write repeats them (a second link, as valid as the first).
+ * Mails each member a personal link, exactly once per step across retries, replays and crashes.
+ *
+ * Per member: the link is stored (hashed) in its slot (granskning, step, member) before the mail leaves, so no
+ * mailed link is unknown to the server, and the mail is marked sent right after SES accepts it. A replay skips
+ * every member marked sent and never makes a second link for them. The one window left is a process dying
+ * between SES accepting a mail and that mark (SES has no idempotency key): the member's slot then holds a link
+ * whose secret is gone (only its hash is stored), so the replay mails a fresh link to that member only and
+ * revokes the old one in the same write; at worst that member gets the mail twice, and only the newer link
+ * works. A member who already answered with the old link gets nothing more.
  */
 async function mailLinks(
   deps: GranskningDeps,
@@ -75,48 +81,44 @@ async function mailLinks(
   if (members.length === 0) return;
   const now = deps.clock();
   const giltigTill = new Date(now.getTime() + deps.config.linkTtlSeconds * 1000).toISOString();
-  const links: { id: string; lank: Lank; member: Granskare }[] = members.map((member) => {
+  const ttl = Math.floor(Date.parse(giltigTill) / 1000) + 86_400;
+
+  const mailOne = async (member: Granskare): Promise<void> => {
     const id = newLinkId();
-    return {
-      id,
-      member,
-      lank: {
-        hash: hashLinkId(id),
-        granskningId: granskning.id,
-        granskareId: member.id,
-        namn: recipient(member).namn,
-        organisation: member.organisation,
-        giltigTill,
-        csrf: newCsrfToken(),
-        anvand: null,
-      },
+    const lank: Lank = {
+      hash: hashLinkId(id),
+      granskningId: granskning.id,
+      granskareId: member.id,
+      namn: recipient(member).namn,
+      organisation: member.organisation,
+      giltigTill,
+      csrf: newCsrfToken(),
+      anvand: null,
     };
-  });
-  // Links are stored (hashed) before any mail leaves, so no mailed link can be unknown to the server.
-  await deps.granskningar.putLinks(
-    links.map((l) => l.lank),
-    Math.floor(Date.parse(giltigTill) / 1000) + 86_400,
-  );
-  const sent = await Promise.allSettled(
-    links.map((l) =>
-      deps.mailer.send(
-        granskningsMail({
-          till: recipient(l.member),
-          handling,
-          insatsnamn: slutrapport(handling)?.insatsnamn ?? handling.beskrivning,
-          organisation: slutrapport(handling)?.organisation ?? handling.avsandare.organisation ?? '–',
-          url: `${deps.config.publicBaseUrl.replace(/\/$/, '')}/beslut/${l.id}`,
-          giltigTill,
-          paminnelse,
-        }),
-      ),
-    ),
-  );
-  await deps.granskningar.markUtfortAlla(
-    granskning.id,
-    links.filter((_, i) => sent[i]?.status === 'fulfilled').map((l) => `${steg}:mail:${l.member.id}`),
-  );
-  const failed = sent.find((r) => r.status === 'rejected');
+    let stored = await deps.granskningar.putMemberLink(steg, lank, ttl, null);
+    // An earlier attempt stored a link but did not mark its mail sent: replace it (see above).
+    if (stored.typ === 'finns') stored = await deps.granskningar.putMemberLink(steg, lank, ttl, stored.hash);
+    if (stored.typ === 'finns') throw new Error(`Länken för ${member.id} byttes samtidigt; försök igen`);
+    if (stored.typ === 'anvand') {
+      await deps.granskningar.markUtfort(granskning.id, `${steg}:mail:${member.id}`);
+      return;
+    }
+    await deps.mailer.send(
+      granskningsMail({
+        till: recipient(member),
+        handling,
+        insatsnamn: slutrapport(handling)?.insatsnamn ?? handling.beskrivning,
+        organisation: slutrapport(handling)?.organisation ?? handling.avsandare.organisation ?? '–',
+        url: `${deps.config.publicBaseUrl.replace(/\/$/, '')}/beslut/${id}`,
+        giltigTill,
+        paminnelse,
+      }),
+    );
+    await deps.granskningar.markUtfort(granskning.id, `${steg}:mail:${member.id}`);
+  };
+  // Each member on their own: one failing mail neither holds back nor repeats the others'.
+  const results = await Promise.allSettled(members.map(mailOne));
+  const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
 }
 

@@ -54,4 +54,22 @@ describe('reconciliation', () => {
     expect(redriven).toEqual(['raw/borttappad', 'uppladdat/fil.docx']);
     expect(result).toEqual({ granskade: 3, saknade: ['raw/borttappad', 'uppladdat/fil.docx'] });
   });
+
+  it('with grace 0 and no window (a start-up pass) re-drives also what arrived just before, and the old', async () => {
+    const redriven: string[] = [];
+    await reconcile(
+      {
+        store,
+        repo,
+        redrive: (o) => {
+          redriven.push(o.key);
+          return Promise.resolve();
+        },
+        clock: () => now,
+        log: () => undefined,
+      },
+      { windowHours: Number.POSITIVE_INFINITY, graceMinutes: 0 },
+    );
+    expect(redriven).toEqual(['raw/borttappad', 'raw/pa-vag', 'raw/gammal', 'uppladdat/fil.docx']);
+  });
 });

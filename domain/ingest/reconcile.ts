@@ -20,7 +20,8 @@ export interface ReconcileResult {
 /**
  * Finds stored mail and uploads that have no registration (a lost event, a handler that kept failing) and
  * re-drives them. Objects younger than `graceMinutes` are still on their way; older than `windowHours` were
- * covered by earlier runs.
+ * covered by earlier runs. A pass at a process's start-up uses grace 0 with the clock at the start: nothing
+ * stored before it can be in flight any more, so mail that arrived just before a crash is not hidden.
  */
 export async function reconcile(
   deps: ReconcileDeps,

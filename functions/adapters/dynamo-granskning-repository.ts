@@ -103,20 +103,68 @@ export class DynamoGranskningRepository implements GranskningRepository {
     return typeof t === 'string' ? t : null;
   }
 
-  /** All links of a step in one transaction (a beredningsgrupp is far below its 100 items). */
-  async putLinks(links: Lank[], ttlEpochSeconds: number): Promise<void> {
-    for (let i = 0; i < links.length; i += 100) {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: links.slice(i, i + 100).map((l) => ({
+  /**
+   * The link and its slot in one transaction, each conditional: the slot (granskning, step, member) is created
+   * once, or moved from `ersatter` to the new link while the old link is revoked (expired now, so it shows as
+   * such) on condition that it is unused.
+   */
+  async putMemberLink(
+    steg: string,
+    lank: Lank,
+    ttlEpochSeconds: number,
+    ersatter: string | null,
+  ): Promise<{ typ: 'skapad' } | { typ: 'finns'; hash: string } | { typ: 'anvand' }> {
+    const slot = keys.lankPlats(lank.granskningId, steg, lank.granskareId);
+    const putLink = {
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.lank(lank.hash), typ: 'lank', ...lank, ttl: ttlEpochSeconds },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    const slotItem = { ...slot, typ: 'lankplats', hash: lank.hash, ttl: ttlEpochSeconds };
+    const items = ersatter
+      ? [
+          putLink,
+          {
             Put: {
               TableName: this.table,
-              Item: { ...keys.lank(l.hash), typ: 'lank', ...l, ttl: ttlEpochSeconds },
-              ConditionExpression: 'attribute_not_exists(pk)',
+              Item: slotItem,
+              ConditionExpression: '#h = :gammal',
+              ExpressionAttributeNames: { '#h': 'hash' },
+              ExpressionAttributeValues: { ':gammal': ersatter },
             },
-          })),
-        }),
+          },
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.lank(ersatter),
+              UpdateExpression: 'SET giltigTill = :nu',
+              // Used means the member answered. (attribute_exists: an Update must not create a stub item; a link
+              // already removed by its TTL belongs to a granskning long over.)
+              ConditionExpression: 'attribute_exists(pk) AND anvand = :null',
+              ExpressionAttributeValues: { ':nu': new Date(0).toISOString(), ':null': null },
+            },
+          },
+        ]
+      : [
+          putLink,
+          { Put: { TableName: this.table, Item: slotItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return { typ: 'skapad' };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const [, slotReason, oldReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
+      if (oldReason === 'ConditionalCheckFailed') return { typ: 'anvand' };
+      if (slotReason !== 'ConditionalCheckFailed') throw err;
+      const r = await this.db.send(
+        new GetCommand({ TableName: this.table, Key: slot, ConsistentRead: true }),
       );
+      const hash: unknown = r.Item?.['hash'];
+      if (typeof hash !== 'string') throw err;
+      return { typ: 'finns', hash };
     }
   }
 
@@ -232,19 +280,6 @@ export class DynamoGranskningRepository implements GranskningRepository {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
-  }
-
-  async markUtfortAlla(id: string, steg: string[]): Promise<void> {
-    if (steg.length === 0) return;
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.granskning(id),
-        UpdateExpression: 'ADD utfort :s',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':s': new Set(steg) },
-      }),
-    );
   }
 
   async listOpen(): Promise<Granskning[]> {

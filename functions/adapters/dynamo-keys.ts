@@ -22,6 +22,11 @@ export const keys = {
     sk: `B#${granskareId}`,
   }),
   lank: (hash: string) => ({ pk: `LANK#${hash}`, sk: 'L' }),
+  /** Which link a member was given in one step of a granskning: written with the link, so it is made once. */
+  lankPlats: (granskningId: string, steg: string, granskareId: string) => ({
+    pk: `GRANSKNING#${granskningId}`,
+    sk: `LP#${steg}#${granskareId}`,
+  }),
   diariumPartition: (serie: string, ankomstdatum: string) => `DIARIUM#${serie}#${ankomstdatum.slice(0, 4)}`,
 };
 

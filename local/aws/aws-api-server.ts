@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TaskError, type LocalStepFunctions } from './step-functions.js';
@@ -99,14 +100,38 @@ function putEvents(body: Record<string, unknown>, rules: EventRule[], log: Log):
   return { status: 200, body: { FailedEntryCount: 0, Entries: results } };
 }
 
+/** A local queue: takes a message body, hands back its message id. */
+export type LocalQueue = (body: string) => string;
+
 /**
- * A small endpoint speaking the Step Functions (JSON 1.0) and EventBridge (JSON 1.1) APIs,
- * so handlers use the real SDK clients with an SFN / EventBridge endpoint pointing here.
+ * SQS SendMessage (JSON 1.0, as the SDK speaks it since 2023): the body goes to the local queue its QueueUrl
+ * names. The MD5 of the body is returned because the SDK checks it (a mismatch fails the send).
+ */
+function sqsSendMessage(body: Record<string, unknown>, queues: Map<string, LocalQueue>): Reply {
+  const url = str(body['QueueUrl'], '');
+  const queue = queues.get(url);
+  if (!queue) {
+    return {
+      status: 400,
+      body: { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: `Kön ${url} finns inte lokalt` },
+    };
+  }
+  const messageBody = str(body['MessageBody'], '');
+  const messageId = queue(messageBody);
+  const md5 = createHash('md5').update(messageBody, 'utf8').digest('hex');
+  return { status: 200, body: { MessageId: messageId, MD5OfMessageBody: md5 } };
+}
+
+/**
+ * A small endpoint speaking the Step Functions (JSON 1.0), EventBridge (JSON 1.1) and SQS SendMessage
+ * (JSON 1.0) APIs, so handlers use the real SDK clients with their endpoint pointing here.
  */
 export function startAwsApiServer(opts: {
   port: number;
   sfn: () => LocalStepFunctions;
   rules: () => EventRule[];
+  /** Queue URL → local queue (the reconcile's re-drive reaches the ingest queue this way). */
+  queues?: () => Map<string, LocalQueue>;
   log: Log;
 }): Promise<http.Server & { port: number }> {
   const call = (target: string, body: Record<string, unknown>): Reply => {
@@ -114,6 +139,8 @@ export function startAwsApiServer(opts: {
       if (target.startsWith('AWSStepFunctions.'))
         return stepFunctionsCall(opts.sfn(), target.split('.').pop() ?? '', body);
       if (target === 'AWSEvents.PutEvents') return putEvents(body, opts.rules(), opts.log);
+      if (target === 'AmazonSQS.SendMessage')
+        return sqsSendMessage(body, opts.queues?.() ?? new Map<string, LocalQueue>());
       return unknownOperation(`Okänd operation ${target}`);
     } catch (err) {
       if (err instanceof TaskError) return { status: 400, body: { __type: err.code, message: err.message } };

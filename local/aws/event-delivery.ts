@@ -75,6 +75,18 @@ export function objectCreatedEvent(rec: S3Record): Record<string, unknown> {
   };
 }
 
+/** The object key an ingest message is about (for the dead-letter log); the ingest itself validates the body. */
+function objectKeyOf(body: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return '?';
+  }
+  const parsed = z.object({ detail: z.object({ object: z.object({ key: z.string() }) }) }).safeParse(json);
+  return parsed.success ? parsed.data.detail.object.key : '?';
+}
+
 interface Message {
   messageId: string;
   body: string;
@@ -92,15 +104,19 @@ export class IngestQueue {
 
   constructor(
     private readonly ingest: LocalFunctions['ingest'],
-    private readonly opts: { concurrency: number; dlqFile: string; log: Log },
+    private readonly opts: { concurrency: number; dlqFile: string; log: Log; paused?: boolean },
   ) {}
 
-  send(key: string, body: string): void {
-    this.queue.push({ messageId: randomBytes(8).toString('hex'), body, attempts: 0, key });
+  send(key: string, body: string): string {
+    const messageId = randomBytes(8).toString('hex');
+    this.queue.push({ messageId, body, attempts: 0, key });
     this.pump();
+    return messageId;
   }
 
   private pump(): void {
+    // Paused (tests): messages wait in memory and are lost with the process, as on a crash before the ingest.
+    if (this.opts.paused) return;
     while (this.active < this.opts.concurrency && this.queue.length > 0) {
       const msg = this.queue.shift()!;
       this.active++;
@@ -144,6 +160,9 @@ export async function startEventDelivery(opts: {
   s3: LocalS3;
   dataDir: string;
   ingestConcurrency: number;
+  /** The ingest queue's URL as the functions' config names it (the reconcile's SendMessage target). */
+  ingestQueueUrl: string;
+  ingestPaused?: boolean;
   log: Log;
   defer: Defer;
 }): Promise<string> {
@@ -151,15 +170,24 @@ export async function startEventDelivery(opts: {
   const rules = appBusRules(serviceTemplate, fns.startGranskning);
   const { port } = opts.reservation;
   await opts.reservation.release();
-  const awsApi = await startAwsApiServer({ port, sfn: () => sfn, rules: () => rules, log });
-  opts.defer(() => new Promise<void>((r) => awsApi.close(() => r())));
-
-  const s3Pattern = s3RulePattern(serviceTemplate, opts.s3.bucket);
   const queue = new IngestQueue(fns.ingest, {
     concurrency: opts.ingestConcurrency,
     dlqFile: path.join(opts.dataDir, 'ingest-dlq.jsonl'),
     log,
+    ...(opts.ingestPaused ? { paused: true } : {}),
   });
+  // What reaches the queue through the SQS API (the reconcile's re-drive) is the same event as S3's.
+  const queues = new Map([[opts.ingestQueueUrl, (body: string) => queue.send(objectKeyOf(body), body)]]);
+  const awsApi = await startAwsApiServer({
+    port,
+    sfn: () => sfn,
+    rules: () => rules,
+    queues: () => queues,
+    log,
+  });
+  opts.defer(() => new Promise<void>((r) => awsApi.close(() => r())));
+
+  const s3Pattern = s3RulePattern(serviceTemplate, opts.s3.bucket);
   opts.s3.onObjectEvent((records) => {
     for (const rec of records) {
       if (!rec.eventName.startsWith('ObjectCreated')) continue;

@@ -9,6 +9,8 @@ import { buildDeps as ingestDeps } from '../../functions/ingest/deps.js';
 import { makeHandler as ingestHandler } from '../../functions/ingest/make-handler.js';
 import { buildDeps as postlistaDeps } from '../../functions/postlista/deps.js';
 import { makeHandler as postlistaHandler } from '../../functions/postlista/make-handler.js';
+import { buildDeps as reconcileDeps } from '../../functions/reconcile/deps.js';
+import { makeHandler as reconcileHandler } from '../../functions/reconcile/make-handler.js';
 import { buildDeps as startDeps } from '../../functions/start-granskning/deps.js';
 import { makeHandler as startHandler } from '../../functions/start-granskning/make-handler.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
@@ -16,6 +18,9 @@ import type { IngestStatus, LocalStackOptions } from './options.js';
 import type { StageConfig } from './synth.js';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:Granskning';
+
+/** The ingest queue's URL on the local AWS API endpoint (SQS's own form: account id, queue name). */
+export const ingestQueueUrl = (awsEndpoint: string) => `${awsEndpoint}/000000000000/rapportflode-ingest`;
 
 /**
  * The functions' config record: what the stage config gives the Lambdas on AWS, with the local endpoints and
@@ -44,6 +49,7 @@ export function functionConfig(
     AWS_ENDPOINT_URL_SESV2: at.ses,
     AWS_ENDPOINT_URL_SFN: at.aws,
     AWS_ENDPOINT_URL_EVENTBRIDGE: at.aws,
+    AWS_ENDPOINT_URL_SQS: at.aws,
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
     // Metrics go to CloudWatch as EMF log lines on AWS; locally they would only clutter the terminal.
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -60,7 +66,7 @@ export function functionConfig(
     BEREDNINGSGRUPP_FRANVARANDE: (opts.franvarande ?? c.franvarande).join(','),
     LINK_TTL_SECONDS: String(c.linkTtlSeconds),
     STATE_MACHINE_ARN,
-    INGEST_QUEUE_URL: 'lokal',
+    INGEST_QUEUE_URL: ingestQueueUrl(at.aws),
   };
 }
 
@@ -84,6 +90,7 @@ export function buildFunctions(config: Record<string, string>) {
     finalize: finalizeHandler(finalizeDeps(config)),
     beslut: beslutHandler(beslutDeps(config)),
     postlista: postlistaHandler(postlistaDeps(config)),
+    reconcile: reconcileHandler(reconcileDeps(config)),
   };
   return { fns, outcomes };
 }

@@ -16,6 +16,13 @@ export interface LocalStackOptions {
   fresh?: boolean;
   log?: Log;
   ingestConcurrency?: number;
+  /**
+   * Tests: the ingest queue takes messages but never delivers them, so stopping the stack loses them as a
+   * crash between SMTP's 250 and the ingest would (the next start's reconciliation must re-drive them).
+   */
+  ingestPaused?: boolean;
+  /** How often the reconciliation runs (ms; default one minute, 0 = only the pass at start-up). */
+  reconcileIntervalMs?: number;
   /** Concurrent granskning starts (the notify step runs inside them). */
   granskningConcurrency?: number;
 }

@@ -1,16 +1,18 @@
 import type { Log } from '../../domain/log.js';
+import type { ReconcileResult } from '../../domain/ingest/reconcile.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AwsClientConfig, AwsService } from '../../functions/runtime/aws-clients.js';
 import { awsClientConfig } from '../../functions/runtime/aws-clients.js';
 import { startDynamoDb } from './dynamodb.js';
 import { startEventDelivery } from './event-delivery.js';
-import { STATE_MACHINE_ARN, buildFunctions, functionConfig } from './functions.js';
+import { STATE_MACHINE_ARN, buildFunctions, functionConfig, ingestQueueUrl } from './functions.js';
 import { startGranskningWorkflow } from './granskning-workflow.js';
 import { startHttpStandIn } from './http-api.js';
 import { Stoppers, type Defer } from './lifecycle.js';
 import type { IngestStatus, LocalStackOptions } from './options.js';
 import { portsOf, reservePorts, type Service } from './ports.js';
+import { startReconciliation } from './reconciliation.js';
 import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
 import { startSmtpInbound } from './smtp-inbound.js';
@@ -31,6 +33,8 @@ export interface LocalStack {
   /** Ingest outcome per stored object key (raw/<id>, uppladdat/<name>). */
   outcomes: Map<string, IngestStatus>;
   sfn: LocalStepFunctions;
+  /** The start-up reconciliation pass (stored objects without a registration re-driven); null if it failed. */
+  reconciled: Promise<ReconcileResult | null>;
   /** DynamoDB Local's Java process (the benchmarks read its CPU time). */
   dynamodbPid: number | null;
   stop(): Promise<void>;
@@ -112,6 +116,16 @@ async function compose(
     s3,
     dataDir,
     ingestConcurrency: opts.ingestConcurrency ?? 4,
+    ingestQueueUrl: ingestQueueUrl(urls.aws),
+    ...(opts.ingestPaused ? { ingestPaused: true } : {}),
+    log,
+    defer,
+  });
+  // Before SMTP and uploads open: the start-up pass covers exactly what was stored before this process.
+  const reconciliation = startReconciliation({
+    config: env,
+    fns,
+    intervalMs: opts.reconcileIntervalMs ?? 60_000,
     log,
     defer,
   });
@@ -134,6 +148,7 @@ async function compose(
     table: ddb.table,
     outcomes,
     sfn,
+    reconciled: reconciliation.startup,
     dynamodbPid: ddb.pid,
     async stop() {
       // Waiting tasks and their timers first, so nothing acts on (or journals to) services being closed.
