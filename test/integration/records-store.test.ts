@@ -10,7 +10,9 @@ import {
   S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../local/aws/stack.js';
+import { makeDocumentClient } from '../../functions/adapters/dynamo-client.js';
 import { makeS3Client } from '../../functions/adapters/s3-document-store.js';
 import { syntheticReportDocx } from '../support/synthetic-report.js';
 import { sendMail, waitForOutcome } from '../support/local-helpers.js';
@@ -63,6 +65,16 @@ describe('the records store', () => {
     }
     const head = await s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: key }));
     expect(head.ObjectLockMode).toBe('GOVERNANCE');
+  });
+
+  it('writes no diarium record with a ttl: only link items expire (the table TTL is on `ttl`)', async () => {
+    const db = makeDocumentClient(stack.clientConfig('DYNAMODB'));
+    const { Items = [] } = await db.send(new ScanCommand({ TableName: stack.table }));
+    const typer = new Set(Items.map((i) => String(i['typ'])));
+    // The mail above made a handling, its ärende, log entries and counters.
+    expect(typer.size).toBeGreaterThan(2);
+    const expiring = Items.filter((i) => i['ttl'] !== undefined).map((i) => String(i['typ']));
+    expect(expiring.filter((typ) => typ !== 'lank')).toEqual([]);
   });
 
   it('refuses, like S3, a PutObject with Object Lock parameters but no checksum header', async () => {
