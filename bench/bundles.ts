@@ -38,6 +38,7 @@ const ENV: Record<string, string> = {
   ]),
   BESLUT_POLICY: JSON.stringify({ typ: 'forsta' }),
   LINK_TTL_SECONDS: '1209600',
+  RETENTION_DAYS: '3653',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-north-1:000000000000:stateMachine:Granskning',
   INGEST_QUEUE_URL: 'https://sqs.eu-north-1.amazonaws.com/000000000000/ingest',
 };

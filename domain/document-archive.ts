@@ -26,4 +26,16 @@ export interface IncomingLister {
   /** Every object that arrived in an inbox, with when it was stored. */
   listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]>;
 }
-export type DocumentArchive = DocumentFiler & IncomingLister;
+/** A stored object as the event (or a read) named it; `versionId` null means the current version. */
+export interface ObjectRef {
+  key: string;
+  versionId: string | null;
+}
+export interface RecordRetention {
+  /**
+   * Puts an object that arrived without retention (raw mail written by SES, a kansli upload) under the records
+   * retention. Idempotent: a retention already in place is kept if it runs longer.
+   */
+  retain(object: ObjectRef): Promise<void>;
+}
+export type DocumentArchive = DocumentFiler & IncomingLister & RecordRetention;

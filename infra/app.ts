@@ -4,7 +4,15 @@ import { buildApp } from './build-app.js';
 import { addNagChecks, unacknowledgedNagFindings } from './nag.js';
 
 const bundlingContext = process.env['RAPPORTFLODE_BUNDLING'];
-const { app, config } = buildApp({ bundling: bundlingContext !== 'false' });
+// prod refuses to synthesize without an alarm recipient: `ALARM_EMAIL=… npm run synth`, or with the CDK CLI
+// `-c config='{"alarmEmail":"…"}'` (which takes precedence). RAPPORTFLODE_STAGE=lokal synthesizes the lokal stage.
+const alarmEmail = process.env['ALARM_EMAIL'];
+const stage = process.env['RAPPORTFLODE_STAGE'];
+const { app, config } = buildApp({
+  bundling: bundlingContext !== 'false',
+  ...(stage ? { stage } : {}),
+  ...(alarmEmail ? { context: { config: { alarmEmail } } } : {}),
+});
 addNagChecks(app, { stage: config.stage });
 
 // An unacknowledged cdk-nag error makes synth() throw (exit code 1); warnings are checked below.

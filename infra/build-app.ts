@@ -75,7 +75,12 @@ export function buildApp(opts: BuildAppOptions = {}): BuiltApp {
     description: 'Rapportflöde: functions, queues, granskning state machine, HTTP API, alarms',
     env,
     config,
-    data: { table: stateful.table, bucket: stateful.inboundBucket, key: stateful.key },
+    data: {
+      table: stateful.table,
+      bucket: stateful.inboundBucket,
+      key: stateful.key,
+      retentionDays: config.objectLockRetentionDays,
+    },
   });
   service.addStackDependency(stateful);
   Tags.of(app).add('app', 'rapportflode');

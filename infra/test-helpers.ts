@@ -15,6 +15,9 @@ export interface Synthesized {
   serviceJson: Record<string, unknown>;
 }
 
+/** The configuration overrides the tests synthesize with unless they give their own (`config` context). */
+export const TEST_CONFIG = { alarmEmail: 'kansli@finsamgavleborg.se' };
+
 /** Synthesizes the app without bundling into a temporary directory. */
 export function synthesize(opts: BuildAppOptions = {}): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapportflode-infra-'));
@@ -23,7 +26,8 @@ export function synthesize(opts: BuildAppOptions = {}): Synthesized {
     bundling: false,
     outdir,
     ...opts,
-    context: { 'aws:cdk:enable-path-metadata': true, ...opts.context },
+    // prod refuses to synthesize without an alarm recipient (infra/config/stages.ts).
+    context: { 'aws:cdk:enable-path-metadata': true, config: TEST_CONFIG, ...opts.context },
   });
   const { stateful, service } = built;
   const statefulTemplate = Template.fromStack(stateful);

@@ -23,7 +23,7 @@ import { karantanMail, kvittensMail } from '../mail/templates.js';
 import { resolveArende } from './resolve-arende.js';
 import { KvittensPendingError } from '../diarium/errors.js';
 import { sha256, sourceKeyFor } from './source-key.js';
-import type { DocumentFiler } from '../document-archive.js';
+import type { DocumentFiler, RecordRetention } from '../document-archive.js';
 import type { Log } from '../log.js';
 import { assessReceipt, receiptFlaggor, type Mottagningskontroll } from './receipt-assessment.js';
 
@@ -43,7 +43,7 @@ export type IncomingObject =
 
 export interface IngestDeps {
   repo: HandlingRegistry & KvittensClaims & DiariumReader & InsatsRegister;
-  store: DocumentReader & DocumentFiler;
+  store: DocumentReader & DocumentFiler & RecordRetention;
   mailer: MailSender;
   events: EventPublisher;
   extractor: ReportExtractor;
@@ -138,6 +138,8 @@ async function read(
 /** Register first, judge second: every object that arrives becomes a handling, whatever its content. */
 export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Promise<IngestOutcome> {
   const stored = await deps.store.get(obj.key);
+  // Retention first, before anything that can fail: SES and uploads write without it (no default retention).
+  await deps.store.retain({ key: obj.key, versionId: obj.versionId ?? stored.versionId });
   const raw = stored.bytes;
   const sourceKey = sourceKeyFor(obj.kalla, raw);
 

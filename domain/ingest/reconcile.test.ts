@@ -18,6 +18,7 @@ const objects = new Map<string, { inkorg: Inkorg; bytes: Uint8Array; lastModifie
   ],
 ]);
 
+const retained: string[] = [];
 const store: ReconcileDeps['store'] = {
   listIncoming: (inkorg) =>
     Promise.resolve(
@@ -26,6 +27,10 @@ const store: ReconcileDeps['store'] = {
         .map(([key, o]) => ({ key, lastModified: o.lastModified })),
     ),
   get: (key) => Promise.resolve({ key, bytes: objects.get(key)!.bytes, versionId: null }),
+  retain: (o) => {
+    retained.push(o.key);
+    return Promise.resolve();
+  },
 };
 const registered = new Set([sourceKeyFor('epost', objects.get('raw/registrerad')!.bytes)]);
 const unused = () => Promise.reject(new Error('not used by reconcile'));
@@ -53,6 +58,8 @@ describe('reconciliation', () => {
     );
     expect(redriven).toEqual(['raw/borttappad', 'uppladdat/fil.docx']);
     expect(result).toEqual({ granskade: 3, saknade: ['raw/borttappad', 'uppladdat/fil.docx'] });
+    // What it re-drives is put under retention first, even if its ingest keeps failing.
+    expect(retained).toEqual(['raw/borttappad', 'uppladdat/fil.docx']);
   });
 
   it('with grace 0 and no window (a start-up pass) re-drives also what arrived just before, and the old', async () => {

@@ -1,10 +1,10 @@
 import type { DocumentReader, HandlingRegistry } from '../diarium/ports.js';
-import { INKORGAR, type IncomingLister } from '../document-archive.js';
+import { INKORGAR, type IncomingLister, type RecordRetention } from '../document-archive.js';
 import type { Log } from '../log.js';
 import { sourceKeyFor } from './source-key.js';
 
 export interface ReconcileDeps {
-  store: DocumentReader & IncomingLister;
+  store: DocumentReader & IncomingLister & RecordRetention;
   repo: HandlingRegistry;
   /** Puts the object back on the ingest queue, as its S3 event would have. */
   redrive: (object: { key: string; lastModified: string }) => Promise<void>;
@@ -37,10 +37,13 @@ export async function reconcile(
       const t = Date.parse(o.lastModified);
       if (t < from || t > until) continue;
       granskade++;
-      const { bytes } = await deps.store.get(o.key);
+      const { bytes, versionId } = await deps.store.get(o.key);
+      // A registered object was retained by its ingest (retention comes before registration).
       if (await deps.repo.findBySource(sourceKeyFor(inkorg, bytes))) continue;
       saknade.push(o.key);
       deps.log('warn', 'Objekt utan registrering; skickas till ingest igen', { nyckel: o.key });
+      // Retained here too, so an object whose ingest keeps failing is still kept for the retention period.
+      await deps.store.retain({ key: o.key, versionId });
       await deps.redrive(o);
     }
   }

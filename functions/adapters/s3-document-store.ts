@@ -1,7 +1,9 @@
 import {
   GetObjectCommand,
+  GetObjectRetentionCommand,
   paginateListObjectsV2,
   PutObjectCommand,
+  PutObjectRetentionCommand,
   S3Client,
   NoSuchKey,
 } from '@aws-sdk/client-s3';
@@ -9,9 +11,16 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { tracer } from '../runtime/tracer.js';
 import type { AwsClientConfig } from '../runtime/aws-clients.js';
 import type { DocumentStore, StoredObject } from '../../domain/diarium/ports.js';
-import type { Arkiv, ArkivDokument, DocumentArchive, Inkorg } from '../../domain/document-archive.js';
+import type {
+  Arkiv,
+  ArkivDokument,
+  DocumentArchive,
+  Inkorg,
+  ObjectRef,
+} from '../../domain/document-archive.js';
 import { StorageError } from '../../domain/diarium/errors.js';
 import { INKORG_PREFIX, arkivKey } from '../../events/storage-layout.js';
+import { LOCK_MODE, checksumSha256, retainUntil, type RetentionPolicy } from './s3-retention.js';
 
 export function makeS3Client(aws: AwsClientConfig = {}): S3Client {
   return tracer.captureAWSv3Client(
@@ -29,7 +38,14 @@ export class S3DocumentStore implements DocumentStore, DocumentArchive {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
+    /** Without it the store only reads (the kansli's CLI): writes and retain refuse, nothing unlocked is stored. */
+    private readonly retention?: RetentionPolicy,
   ) {}
+
+  private policy(key: string): RetentionPolicy {
+    if (!this.retention) throw new StorageError(`Ingen bevarandetid konfigurerad; lagrar inte ${key}`);
+    return this.retention;
+  }
 
   async get(key: string): Promise<StoredObject> {
     try {
@@ -50,6 +66,7 @@ export class S3DocumentStore implements DocumentStore, DocumentArchive {
   ): Promise<void> {
     // Keys are content-addressed: if the object exists it already holds these bytes. A conditional put
     // (If-None-Match) keeps retries from piling up versions, and needs no s3:ListBucket to tell "missing" from "denied".
+    const policy = this.policy(key);
     try {
       await this.s3.send(
         new PutObjectCommand({
@@ -59,6 +76,11 @@ export class S3DocumentStore implements DocumentStore, DocumentArchive {
           ContentType: contentType,
           Metadata: metadata,
           IfNoneMatch: '*',
+          ObjectLockMode: LOCK_MODE,
+          ObjectLockRetainUntilDate: retainUntil(policy),
+          // S3 requires a checksum with Object Lock parameters; given here, so the SDK computes none itself.
+          ChecksumAlgorithm: 'SHA256',
+          ChecksumSHA256: checksumSha256(bytes),
         }),
       );
     } catch (err) {
@@ -75,6 +97,44 @@ export class S3DocumentStore implements DocumentStore, DocumentArchive {
     const key = arkivKey(arkiv, d.sha256, d.filnamn);
     await this.put(key, d.bytes, d.contentType, { sha256: d.sha256 });
     return key;
+  }
+
+  async retain(object: ObjectRef): Promise<void> {
+    const until = retainUntil(this.policy(object.key));
+    const version = object.versionId === null ? {} : { VersionId: object.versionId };
+    try {
+      const current = await this.currentRetention(object);
+      // Governance retention can be extended but not shortened (that needs the bypass the bucket policy denies).
+      if (current !== null && current.getTime() >= until.getTime()) return;
+      await this.s3.send(
+        new PutObjectRetentionCommand({
+          Bucket: this.bucket,
+          Key: object.key,
+          ...version,
+          Retention: { Mode: LOCK_MODE, RetainUntilDate: until },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof StorageError) throw err;
+      throw new StorageError(`Kunde inte sätta bevarandetid på ${object.key}`, { cause: err });
+    }
+  }
+
+  /** The object's retain-until date, or null when it has none. */
+  private async currentRetention(object: ObjectRef): Promise<Date | null> {
+    try {
+      const r = await this.s3.send(
+        new GetObjectRetentionCommand({
+          Bucket: this.bucket,
+          Key: object.key,
+          ...(object.versionId === null ? {} : { VersionId: object.versionId }),
+        }),
+      );
+      return r.Retention?.RetainUntilDate ?? null;
+    } catch (err) {
+      if (err instanceof Error && err.name === 'NoSuchObjectLockConfiguration') return null;
+      throw err;
+    }
   }
 
   listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]> {

@@ -10,6 +10,7 @@ import { S3SignedWriter } from './s3-signed-requests.js';
 let server: Server;
 let endpoint: string;
 let status = 200;
+const retention = { days: 3653, clock: () => new Date('2026-11-30T10:00:00.000Z') };
 const seen: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer }[] = [];
 
 beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('S3SignedWriter', () => {
   it('sends one SigV4-signed, conditional PUT with the payload hash and the metadata', async () => {
     status = 200;
     const body = new TextEncoder().encode('BESLUT\nBeredningsgruppen godkänner slutrapporten.\n');
-    await new S3SignedWriter('inkorg', 'eu-north-1', endpoint).put(
+    await new S3SignedWriter('inkorg', 'eu-north-1', endpoint, retention).put(
       'handlingar/abc/Beslut SFG 26-4.1.txt',
       body,
       'text/plain; charset=utf-8',
@@ -61,8 +62,31 @@ describe('S3SignedWriter', () => {
     );
   });
 
+  it('puts the object under governance retention with a SHA-256 checksum, all signed (S3 requires the checksum with lock headers)', async () => {
+    status = 200;
+    const body = new TextEncoder().encode('BESLUT\n');
+    await new S3SignedWriter('inkorg', 'eu-north-1', endpoint, retention).put(
+      'handlingar/abc/Beslut.txt',
+      body,
+      'text/plain',
+    );
+    const req = seen.at(-1)!;
+    expect(req.headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+    // Ten years (3653 days) after the clock's now.
+    expect(req.headers['x-amz-object-lock-retain-until-date']).toBe('2036-11-30T10:00:00.000Z');
+    expect(req.headers['x-amz-checksum-sha256']).toBe(createHash('sha256').update(body).digest('base64'));
+    const signedHeaders = /SignedHeaders=([^,]+)/.exec(req.headers.authorization ?? '')?.[1]?.split(';');
+    expect(signedHeaders).toEqual(
+      expect.arrayContaining([
+        'x-amz-object-lock-mode',
+        'x-amz-object-lock-retain-until-date',
+        'x-amz-checksum-sha256',
+      ]),
+    );
+  });
+
   it('takes an object that already exists (412) as stored, and any other refusal as a StorageError', async () => {
-    const writer = new S3SignedWriter('inkorg', 'eu-north-1', endpoint);
+    const writer = new S3SignedWriter('inkorg', 'eu-north-1', endpoint, retention);
     status = 412;
     await expect(
       writer.put('handlingar/a/x.txt', new Uint8Array([1]), 'text/plain'),

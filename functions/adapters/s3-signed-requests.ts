@@ -8,6 +8,7 @@ import type { DocumentLinks } from '../../domain/diarium/ports.js';
 import type { Arkiv, ArkivDokument, DocumentFiler } from '../../domain/document-archive.js';
 import { arkivKey } from '../../events/storage-layout.js';
 import { StorageError } from '../../domain/diarium/errors.js';
+import { LOCK_MODE, checksumSha256, retainUntil, type RetentionPolicy } from './s3-retention.js';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 
@@ -123,6 +124,7 @@ export class S3SignedWriter implements DocumentFiler {
     bucket: string,
     region: string,
     endpoint: string | undefined,
+    private readonly retention: RetentionPolicy,
     credentials?: AwsCredentialIdentity,
   ) {
     this.location = new S3Location(bucket, region, endpoint, credentials);
@@ -153,6 +155,11 @@ export class S3SignedWriter implements DocumentFiler {
         'content-length': String(body.length),
         'if-none-match': '*',
         'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+        // Per-object Object Lock (the bucket has no default retention); S3 then requires a checksum header.
+        'x-amz-object-lock-mode': LOCK_MODE,
+        'x-amz-object-lock-retain-until-date': retainUntil(this.retention).toISOString(),
+        'x-amz-sdk-checksum-algorithm': 'SHA256',
+        'x-amz-checksum-sha256': checksumSha256(body),
         ...Object.fromEntries(Object.entries(metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
       },
       body,

@@ -18,6 +18,7 @@ export function buildDeps(env: ConfigRecord): GranskningDeps {
       config.INBOUND_BUCKET,
       config.AWS_REGION,
       config.AWS_ENDPOINT_URL_S3,
+      { days: config.RETENTION_DAYS },
       credentialsOf(config),
     ),
   });

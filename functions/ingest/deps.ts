@@ -24,7 +24,9 @@ export function buildDeps(env: ConfigRecord, sink?: EventSink): IngestDeps {
   const eventBridge = () => new EventBridgeClient(awsClientConfig(config, 'EVENTBRIDGE'));
   return {
     repo,
-    store: new S3DocumentStore(makeS3Client(awsClientConfig(config, 'S3')), config.INBOUND_BUCKET),
+    store: new S3DocumentStore(makeS3Client(awsClientConfig(config, 'S3')), config.INBOUND_BUCKET, {
+      days: config.RETENTION_DAYS,
+    }),
     mailer: new SesMailSender(tracer.captureAWSv3Client(ses), config.MAIL_FROM),
     events: new AppEventPublisher(
       sink ?? eventBridgeSink(tracer.captureAWSv3Client(eventBridge()), config.EVENT_BUS_NAME),

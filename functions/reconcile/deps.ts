@@ -20,7 +20,9 @@ export function buildDeps(env: ConfigRecord): Parameters<typeof makeHandler>[0] 
     serie: config.DIARIUM_SERIE,
   });
   return {
-    store: new S3DocumentStore(makeS3Client(awsClientConfig(config, 'S3')), config.INBOUND_BUCKET),
+    store: new S3DocumentStore(makeS3Client(awsClientConfig(config, 'S3')), config.INBOUND_BUCKET, {
+      days: config.RETENTION_DAYS,
+    }),
     repo,
     clock: () => new Date(),
     log: domainLog(makeLogger('reconcile', config)),

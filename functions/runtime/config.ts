@@ -81,6 +81,12 @@ const base = {
     .default(DEFAULT_SERIE),
 };
 
+/**
+ * Object Lock retention (days) of what the function writes or retains: the stage's objectLockRetentionDays.
+ * Required, with no default: a function that writes records must not guess how long they are kept.
+ */
+const retention = { RETENTION_DAYS: z.coerce.number().int().min(1).max(36500) };
+
 export const schemas = {
   ingest: z.object({
     ...base,
@@ -88,6 +94,7 @@ export const schemas = {
     EVENT_BUS_NAME: z.string().min(1),
     MAIL_FROM: z.string().min(3),
     KANSLI_EMAIL: z.email(),
+    ...retention,
   }),
   startGranskning: z.object({ ...base, STATE_MACHINE_ARN: z.string().min(1) }),
   granskningTask: z.object({
@@ -121,6 +128,7 @@ export const schemas = {
     // As for beslut: the document writer signs its own request, without an S3 client.
     AWS_REGION: z.string().min(1),
     BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
+    ...retention,
   }),
   beslut: z.object({
     ...base,
@@ -130,7 +138,12 @@ export const schemas = {
     BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
   }),
   postlista: z.object({ ...base }),
-  reconcile: z.object({ ...base, INBOUND_BUCKET: z.string().min(1), INGEST_QUEUE_URL: z.string().min(1) }),
+  reconcile: z.object({
+    ...base,
+    INBOUND_BUCKET: z.string().min(1),
+    INGEST_QUEUE_URL: z.string().min(1),
+    ...retention,
+  }),
 };
 
 export class ConfigError extends Error {

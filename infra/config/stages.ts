@@ -83,6 +83,8 @@ export const stageConfigSchema = z
     linkTtlSeconds: seconds,
     diariumSerie: z.string().regex(/^[A-ZÅÄÖ]{2,6}$/),
     objectLockRetentionDays: z.number().int().min(1).max(36500),
+    /** Days AWS Backup keeps each daily backup of the diarium table (also the vault lock's minimum retention). */
+    backupRetentionDays: z.number().int().min(1).max(36500),
     logRetentionDays: z.union([
       z.literal(30),
       z.literal(60),
@@ -98,6 +100,16 @@ export const stageConfigSchema = z
     publicBaseUrl: z.url({ protocol: /^https$/ }).optional(),
   })
   .superRefine((config, ctx) => {
+    // Alarms (DLQs, KMS key tampering, SES reputation) that reach nobody are no alarms.
+    if (config.stage === 'prod' && config.alarmEmail === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alarmEmail'],
+        message:
+          'prod kräver alarmEmail (mottagare av larmen): ange den med -c config=\'{"alarmEmail":"kansli@…"}\' ' +
+          '(docs/deploy.md), eller syntetisera stage lokal',
+      });
+    }
     if (!(SES_RECEIVING_REGIONS as readonly string[]).includes(config.region)) {
       ctx.addIssue({
         code: 'custom',
@@ -184,6 +196,7 @@ export const STAGES: Record<StageName, unknown> = {
     granskning: { svarstid: 300, paminnelse: 120, eskalering: 120 },
     linkTtlSeconds: 3600,
     objectLockRetentionDays: 1,
+    backupRetentionDays: 7,
     logRetentionDays: 30,
   },
   prod: {
@@ -194,6 +207,8 @@ export const STAGES: Record<StageName, unknown> = {
     linkTtlSeconds: 30 * DAY,
     // Governance-mode retention: long enough to cover the archive's review, shorter than forever.
     objectLockRetentionDays: 3653,
+    // AWS Backup's daily backups, beside the table's 35 days of point-in-time recovery.
+    backupRetentionDays: 35,
     logRetentionDays: 365,
   },
 };

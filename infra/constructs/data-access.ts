@@ -12,6 +12,8 @@ export interface DataResources {
   readonly table: dynamodb.Table;
   readonly bucket: s3.Bucket;
   readonly key: kms.Key;
+  /** Object Lock retention (days) of every record: the stage's objectLockRetentionDays. */
+  readonly retentionDays: number;
 }
 
 const TABLE_READ = [
@@ -61,8 +63,24 @@ export function grantObjectWrite(
   reason: string,
 ): void {
   const resources = prefixes.map((prefix) => data.bucket.arnForObjects(`${prefix}*`));
-  fn.allow(['s3:PutObject'], resources);
+  // Every write carries its own Object Lock retention, which S3 authorizes as s3:PutObjectRetention.
+  fn.allow(['s3:PutObject', 's3:PutObjectRetention'], resources);
   fn.allow(['kms:GenerateDataKey', 'kms:Decrypt'], [data.key.keyArn]);
+  fn.function.addEnvironment(RETENTION_DAYS, String(data.retentionDays));
+  acknowledgePrefixWildcards(fn, data, prefixes, reason);
+}
+
+/** The functions' setting for the retention of what they write or retain (functions/runtime/config.ts). */
+export const RETENTION_DAYS = 'RETENTION_DAYS';
+
+/**
+ * Put objects that arrived without retention (SES's raw mail, kansli uploads) under the records retention:
+ * read it, and extend it (shortening governance retention needs the bypass the bucket policy denies).
+ */
+export function grantRetain(fn: AppFunction, data: DataResources, prefixes: string[], reason: string): void {
+  const resources = prefixes.map((prefix) => data.bucket.arnForObjects(`${prefix}*`));
+  fn.allow(['s3:GetObjectRetention', 's3:PutObjectRetention'], resources);
+  fn.function.addEnvironment(RETENTION_DAYS, String(data.retentionDays));
   acknowledgePrefixWildcards(fn, data, prefixes, reason);
 }
 

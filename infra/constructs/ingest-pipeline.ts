@@ -15,6 +15,7 @@ import {
   SecureQueue,
   grantObjectRead,
   grantObjectWrite,
+  grantRetain,
   grantSendMail,
   grantTableReadWrite,
 } from './data-access.js';
@@ -139,6 +140,12 @@ export class IngestPipeline extends Construct {
       data,
       [...INKORG_PREFIXES],
       'ingest reads the received mail and the uploads it registers.',
+    );
+    grantRetain(
+      this.ingest,
+      data,
+      [...INKORG_PREFIXES],
+      'ingest puts received mail and uploads under Object Lock retention before reading them.',
     );
     grantObjectWrite(
       this.ingest,

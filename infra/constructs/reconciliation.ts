@@ -7,7 +7,13 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INKORG_PREFIXES } from '../../events/storage-layout.js';
 import { AppFunction } from './app-function.js';
-import { SecureQueue, grantListPrefixes, grantObjectRead, grantTableRead } from './data-access.js';
+import {
+  SecureQueue,
+  grantListPrefixes,
+  grantObjectRead,
+  grantRetain,
+  grantTableRead,
+} from './data-access.js';
 import type { DataResources } from './data-access.js';
 
 export interface ReconciliationProps {
@@ -39,8 +45,8 @@ export class Reconciliation extends Construct {
       logRetention: props.logRetention,
       onFailure: new destinations.SqsDestination(this.dlq),
       retryAttempts: 2,
-      // One run at a time: overlapping runs would re-drive the same objects twice.
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency (it fails to deploy in a new account, Rapportflode-Lambda1): overlapping runs are
+      // harmless, a twice re-driven object is registered once (idempotency key) and retain only ever extends.
       environment: {
         TABLE_NAME: data.table.tableName,
         INBOUND_BUCKET: data.bucket.bucketName,
@@ -56,11 +62,13 @@ export class Reconciliation extends Construct {
       [...INKORG_PREFIXES],
       'reconcile reads unregistered mail and uploads to compute their idempotency key.',
     );
+    grantRetain(
+      this.reconcile,
+      data,
+      [...INKORG_PREFIXES],
+      'reconcile puts what it re-drives under Object Lock retention.',
+    );
     this.reconcile.allow(['sqs:SendMessage'], [props.ingestQueue.queueArn]);
-    Validations.of(this.reconcile.function).acknowledge({
-      id: 'Rapportflode-Lambda1',
-      reason: 'fixed by the records-store change (issue 14)',
-    });
     Validations.of(this.reconcile.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Asynchronous failures go to an on-failure destination (ReconcileDlq), which supersedes a DLQ.',

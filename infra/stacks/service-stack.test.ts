@@ -200,7 +200,8 @@ describe('durable ingest path', () => {
 
   it('every EventBridge rule target has a dead-letter queue and a retry policy', () => {
     const rules = resourcesOfType(s.serviceJson, 'AWS::Events::Rule');
-    expect(rules.length).toBe(4);
+    // Ingest, two granskning starts, the hourly reconciliation and the data-key tampering rule.
+    expect(rules.length).toBe(5);
     for (const [id, rule] of rules) {
       for (const target of rule.Properties?.['Targets'] as Record<string, unknown>[]) {
         expect(target['DeadLetterConfig'], id).toBeDefined();
@@ -289,15 +290,32 @@ describe('least privilege', () => {
       JSON.stringify(s3.filter((st) => actionsOf(st).some((a) => a.startsWith(prefix))).flatMap(resourcesOf));
     expect(byAction('s3:Get')).toMatch(/\/raw\/\*.*\/uppladdat\/\*/);
     expect(byAction('s3:Get')).not.toMatch(/handlingar|karantan/);
-    expect(byAction('s3:Put')).toMatch(/\/handlingar\/\*.*\/karantan\/\*/);
-    expect(byAction('s3:Put')).not.toMatch(/raw|uppladdat/);
+    expect(byAction('s3:PutObject')).toMatch(/\/handlingar\/\*.*\/karantan\/\*/);
+    // The inboxes only get retention (the first thing the ingest does with an arrival), never a write.
+    const putObject = s3.filter((st) => actionsOf(st).includes('s3:PutObject'));
+    expect(JSON.stringify(putObject.flatMap(resourcesOf))).not.toMatch(/raw|uppladdat/);
+    const retain = s3.filter(
+      (st) => !actionsOf(st).includes('s3:PutObject') && actionsOf(st).includes('s3:PutObjectRetention'),
+    );
+    expect(retain.flatMap(actionsOf).sort()).toEqual(['s3:GetObjectRetention', 's3:PutObjectRetention']);
+    expect(JSON.stringify(retain.flatMap(resourcesOf))).toMatch(/\/raw\/\*.*\/uppladdat\/\*/);
+  });
+
+  it('functions that write or retain records get the retention days; no function may bypass governance', () => {
+    for (const name of ['ingest', 'granskningFinalize', 'reconcile']) {
+      const props = resources(s.serviceJson)[logicalId(fns()[name]!.function)]!.Properties!;
+      const env = (props['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(env['RETENTION_DAYS'], name).toBe(String(s.built.config.objectLockRetentionDays));
+    }
+    expect(allStatements().flatMap(actionsOf)).not.toContain('s3:BypassGovernanceRetention');
   });
 
   it('granskning-finalize writes its decision documents to handlingar/ and reads nothing from the bucket', () => {
     const s3 = statementsOf(fns()['granskningFinalize']!).filter((st) =>
       actionsOf(st).some((a) => a.startsWith('s3:')),
     );
-    expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    // A decision document is written with its own Object Lock retention (s3:PutObjectRetention).
+    expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject', 's3:PutObjectRetention']);
     const put = JSON.stringify(s3.flatMap(resourcesOf));
     expect(put).toMatch(/\/handlingar\/\*/);
     expect(put).not.toMatch(/raw|uppladdat|karantan/);
@@ -314,9 +332,10 @@ describe('least privilege', () => {
     }));
     expect(send).toHaveLength(2);
     expect(send).toEqual(expect.arrayContaining(expected));
+    // Retention only, on what it re-drives.
     expect(
       st.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:Put') || a.startsWith('s3:Put')),
-    ).toEqual([]);
+    ).toEqual(['s3:PutObjectRetention']);
   });
 
   it('mail is sent from the domain identity only', () => {
@@ -411,7 +430,51 @@ describe('alarms', () => {
     for (const dlq of dlqs) {
       expect(watched.some((d) => d.includes(logicalId(dlq)))).toBe(true);
     }
-    expect(watched.length).toBe(4);
+    // The four above plus the data-key tampering rule's delivery DLQ.
+    expect(watched.length).toBe(5);
+  });
+
+  it('watches throttles of every function, the ingest queue age and the SES reputation', () => {
+    const byMetric = (name: string) => alarms().filter((a) => a['MetricName'] === name);
+    expect(byMetric('Throttles')).toHaveLength(Object.keys(fns()).length);
+    expect(only(byMetric('ApproximateAgeOfOldestMessage'))).toMatchObject({
+      Threshold: 1800,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(s.built.service.ingest.queue), 'QueueName'] },
+        },
+      ],
+    });
+    expect(only(byMetric('Reputation.BounceRate'))).toMatchObject({
+      Namespace: 'AWS/SES',
+      Threshold: 0.05,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(only(byMetric('Reputation.ComplaintRate'))).toMatchObject({
+      Namespace: 'AWS/SES',
+      Threshold: 0.001,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    s.service.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('sends any ScheduleKeyDeletion, DisableKey or PutKeyPolicy on the data key to the alarm topic', () => {
+    const rule = resources(s.serviceJson)[
+      logicalId(s.built.service.monitoring.node.findChild('DataKeyTampering'))
+    ]!;
+    expect(rule.Properties?.['EventPattern']).toEqual({
+      source: ['aws.kms'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['kms.amazonaws.com'],
+        eventName: ['ScheduleKeyDeletion', 'DisableKey', 'PutKeyPolicy'],
+        resources: { ARN: [{ 'Fn::ImportValue': expect.stringContaining('DataKey') as unknown }] },
+      },
+    });
+    const target = only(rule.Properties?.['Targets'] as Record<string, unknown>[]);
+    expect(target['Arn']).toEqual({ Ref: logicalId(s.built.service.monitoring.topic) });
   });
 
   it('watches errors of every function, failed and timed-out executions and the custom metrics', () => {

@@ -83,9 +83,19 @@ export class ServiceStack extends Stack {
       Postlista: this.api.postlista,
       Reconcile: this.reconciliation.reconcile,
     };
-    for (const [name, fn] of Object.entries(functions)) this.monitoring.lambdaErrors(name, fn.function);
+    for (const [name, fn] of Object.entries(functions)) {
+      this.monitoring.lambdaErrors(name, fn.function);
+      this.monitoring.lambdaThrottles(name, fn.function);
+    }
     this.monitoring.stateMachine(this.granskning.stateMachine);
     this.monitoring.customMetrics();
+    this.monitoring.queueAge('IngestQueue', this.ingest.queue);
+    this.monitoring.sesReputation();
+    this.monitoring.keyTampering(data.key);
+    this.monitoring.functionsWidgets(
+      Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.function])),
+    );
+    this.monitoring.dlqWidget(dlqs);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: this.granskning.stateMachine.stateMachineArn });

@@ -72,14 +72,14 @@ describe('inbound bucket', () => {
       resourcesOfType(s.statefulJson, 'AWS::S3::Bucket').filter(([id]) => id.startsWith('InboundBucket')),
     )[1];
 
-  it('is versioned with Object Lock in GOVERNANCE mode for the configured days', () => {
+  it('is versioned with Object Lock enabled and NO default retention (SES refuses a bucket with one)', () => {
     const props = inbound().Properties ?? {};
     expect(props['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
     expect(props['ObjectLockEnabled']).toBe(true);
-    expect(props['ObjectLockConfiguration']).toEqual({
-      ObjectLockEnabled: 'Enabled',
-      Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: s.built.config.objectLockRetentionDays } },
-    });
+    const lock = props['ObjectLockConfiguration'] as Record<string, unknown> | undefined;
+    // Either no configuration block or one without a Rule: retention is set per object.
+    expect(lock?.['Rule']).toBeUndefined();
+    expect(JSON.stringify(props)).not.toContain('DefaultRetention');
   });
 
   it('encrypts with SSE-KMS under the data key and a bucket key', () => {
@@ -146,6 +146,48 @@ describe('inbound bucket', () => {
     });
   });
 
+  it('denies bypassing governance, changing the lock or lifecycle and deleting versions to all but the break-glass role', () => {
+    const bucketId = logicalId(s.built.stateful.inboundBucket);
+    const roleId = logicalId(s.built.stateful.guard.breakGlassRole);
+    const policy = only(
+      resourcesOfType(s.statefulJson, 'AWS::S3::BucketPolicy').filter(
+        ([, p]) => JSON.stringify(p.Properties?.['Bucket']) === JSON.stringify({ Ref: bucketId }),
+      ),
+    )[1];
+    const statements = (policy.Properties?.['PolicyDocument'] as { Statement: Record<string, unknown>[] })
+      .Statement;
+    const guard = only(statements.filter((st) => st['Sid'] === 'DenyLockChangesExceptBreakGlass'));
+    expect(guard).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [roleId, 'Arn'] } } },
+    });
+    expect([...(guard['Action'] as string[])].sort()).toEqual([
+      's3:BypassGovernanceRetention',
+      's3:DeleteObjectVersion',
+      's3:PutBucketObjectLockConfiguration',
+      's3:PutLifecycleConfiguration',
+    ]);
+    expect(JSON.stringify(guard['Resource'])).toContain('/*');
+  });
+
+  it('has a break-glass role only the account can assume, with MFA', () => {
+    const role = resourcesOfType(s.statefulJson, 'AWS::IAM::Role').find(
+      ([id]) => id === logicalId(s.built.stateful.guard.breakGlassRole),
+    )?.[1];
+    const trust = role?.Properties?.['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] };
+    expect(only(trust.Statement)).toMatchObject({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      Principal: {
+        AWS: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']],
+        },
+      },
+    });
+  });
+
   it('lets SES use the key only through S3 for this account', () => {
     s.stateful.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -204,6 +246,41 @@ describe('SES receipt rule', () => {
       ),
     )[0];
     expect(rule.DependsOn).toContain(policyId);
+  });
+});
+
+describe('backup of the diarium table', () => {
+  it('backs the table up daily into a vault locked in compliance mode in prod, kept the configured days', () => {
+    const days = s.built.config.backupRetentionDays;
+    expect(days).toBe(35);
+    s.stateful.hasResourceProperties('AWS::Backup::BackupVault', {
+      // changeableFor ≥ 3 days: compliance mode, immutable after the cooling-off.
+      LockConfiguration: { MinRetentionDays: days, ChangeableForDays: 3 },
+      AccessPolicy: Match.anyValue(),
+    });
+    s.stateful.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+    s.stateful.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          Match.objectLike({
+            ScheduleExpression: 'cron(0 3 * * ? *)',
+            Lifecycle: { DeleteAfterDays: days },
+          }),
+        ],
+      },
+    });
+    const tableId = logicalId(s.built.stateful.table);
+    s.stateful.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': [tableId, 'Arn'] }] }),
+    });
+  });
+
+  it('uses a governance-mode vault lock (no changeableFor) in lokal', () => {
+    const lokal = synthesize({ stage: 'lokal' });
+    const vault = only(resourcesOfType(lokal.statefulJson, 'AWS::Backup::BackupVault'))[1];
+    expect(vault.Properties?.['LockConfiguration']).toEqual({
+      MinRetentionDays: lokal.built.config.backupRetentionDays,
+    });
   });
 });
 

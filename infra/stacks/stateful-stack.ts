@@ -8,6 +8,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { INKORG_PREFIX } from '../../events/storage-layout.js';
+import { RecordsGuard } from '../constructs/records-guard.js';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -24,6 +25,7 @@ export class StatefulStack extends Stack {
   readonly inboundBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
   readonly receiptRuleSet: ses.ReceiptRuleSet;
+  readonly guard: RecordsGuard;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -76,11 +78,11 @@ export class StatefulStack extends Stack {
 
     this.inboundBucket = new s3.Bucket(this, 'InboundBucket', {
       versioned: true,
+      // Object Lock WITHOUT a default retention: SES does not deliver into a bucket with one. Every object gets
+      // explicit governance retention instead: our writes carry it, SES's raw mail and uploads get it from the
+      // ingest (PutObjectRetention). Governance, not compliance: a misplaced personnummer must remain erasable
+      // by the break-glass role (RecordsGuard).
       objectLockEnabled: true,
-      // Governance, not compliance: a misplaced personnummer must remain erasable by a privileged role.
-      objectLockDefaultRetention: s3.ObjectLockRetention.governance(
-        Duration.days(config.objectLockRetentionDays),
-      ),
       // SSE-KMS as the bucket default. SES's own "KMS" option is client-side encryption the JS SDK cannot read.
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
@@ -150,9 +152,12 @@ export class StatefulStack extends Stack {
     // SES checks that it may write when the rule is created.
     if (bucketPolicyResult.policyDependable) rule.node.addDependency(bucketPolicyResult.policyDependable);
     rule.node.addDependency(this.key);
-    Validations.of(rule).acknowledge({
-      id: 'Rapportflode-SES1',
-      reason: 'fixed by the records-store change (issue 14)',
+
+    this.guard = new RecordsGuard(this, 'RecordsGuard', {
+      config,
+      bucket: this.inboundBucket,
+      table: this.table,
+      key: this.key,
     });
 
     new CfnOutput(this, 'ReceiptRuleSetName', {
@@ -160,6 +165,10 @@ export class StatefulStack extends Stack {
       description: 'Activate with: aws ses set-active-receipt-rule-set --rule-set-name <this value>',
     });
     new CfnOutput(this, 'InboundBucketName', { value: this.inboundBucket.bucketName });
+    new CfnOutput(this, 'BreakGlassRoleArn', {
+      value: this.guard.breakGlassRole.roleArn,
+      description: 'Assume with MFA only for a recorded gallring or correction decision (docs/deploy.md)',
+    });
     new CfnOutput(this, 'DiariumTableName', { value: this.table.tableName });
     new CfnOutput(this, 'MxRecord', { value: `10 inbound-smtp.${this.region}.amazonaws.com` });
   }

@@ -65,6 +65,7 @@ export function functionConfig(
     BESLUT_POLICY: JSON.stringify(opts.beslutPolicy ?? c.beslutPolicy),
     BEREDNINGSGRUPP_FRANVARANDE: (opts.franvarande ?? c.franvarande).join(','),
     LINK_TTL_SECONDS: String(c.linkTtlSeconds),
+    RETENTION_DAYS: String(c.objectLockRetentionDays),
     STATE_MACHINE_ARN,
     INGEST_QUEUE_URL: ingestQueueUrl(at.aws),
   };

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 import type { Defer } from './lifecycle.js';
-import { waitFor, type Reservation } from './ports.js';
+import { reservePort, waitFor, type Reservation } from './ports.js';
+import { startObjectLockFront, type ObjectLockFront } from './s3-object-lock.js';
 
 export const BUCKET = 'rapportflode-inbound';
 
@@ -17,10 +18,15 @@ export interface LocalS3 {
   endpoint: string;
   bucket: string;
   client: S3Client;
+  /** The Object Lock retention the local S3 keeps for an object (s3rver has none; see s3-object-lock.ts). */
+  retention: ObjectLockFront['retention'];
   onObjectEvent(cb: (records: S3Record[]) => void): void;
 }
 
-/** s3rver on disk with the inbound bucket; its object events feed the same path as S3's EventBridge events. */
+/**
+ * s3rver on disk with the inbound bucket, behind the Object Lock front on the reserved port; s3rver's object
+ * events feed the same path as S3's EventBridge events.
+ */
 export async function startS3(opts: {
   reservation: Reservation;
   dataDir: string;
@@ -34,10 +40,11 @@ export async function startS3(opts: {
       on(ev: 'event', cb: (e: { Records: S3Record[] }) => void): void;
     };
   };
-  const { port } = opts.reservation;
-  await opts.reservation.release();
+  // s3rver on a port of its own; the reserved (public) port is the front's.
+  const inner = await reservePort(undefined);
+  await inner.release();
   const s3rver = new S3rver({
-    port,
+    port: inner.port,
     address: '127.0.0.1',
     directory: path.join(opts.dataDir, 's3'),
     silent: true,
@@ -45,6 +52,14 @@ export async function startS3(opts: {
   });
   await s3rver.run();
   opts.defer(() => s3rver.close());
+  const { port } = opts.reservation;
+  await opts.reservation.release();
+  const front = await startObjectLockFront({
+    port,
+    upstream: { host: '127.0.0.1', port: inner.port },
+    dir: path.join(opts.dataDir, 's3-object-lock'),
+  });
+  opts.defer(() => front.close());
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     endpoint,
@@ -66,6 +81,7 @@ export async function startS3(opts: {
     endpoint,
     bucket: BUCKET,
     client,
+    retention: (bucket, key) => front.retention(bucket, key),
     onObjectEvent: (cb) => s3rver.on('event', (e) => cb(e.Records)),
   };
 }

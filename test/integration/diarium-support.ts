@@ -139,6 +139,7 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
       objects.set(key, d.bytes);
       return Promise.resolve(key);
     },
+    retain: () => Promise.resolve(),
     listIncoming: (inkorg) =>
       Promise.resolve(
         [...objects.keys()]
