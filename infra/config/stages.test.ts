@@ -26,6 +26,11 @@ describe('stage configuration', () => {
     expect(() => loadStageConfig('prod', { linkTtlSeconds: 3600 })).toThrow(/linkTtlSeconds/);
   });
 
+  it('refuses a Reply-To the receipt rule does not receive for', () => {
+    expect(() => loadStageConfig('prod', { replyTo: 'noreply@finsamgavleborg.se' })).toThrow(/replyTo/);
+    expect(loadStageConfig('prod').recipients).toContain(loadStageConfig('prod').replyTo);
+  });
+
   it('refuses malformed values', () => {
     expect(() => loadStageConfig('prod', { mailFrom: 'Rapportflöde <inte en adress>' })).toThrow(/mailFrom/);
     expect(() => loadStageConfig('prod', { logRetentionDays: 17 })).toThrow(/logRetentionDays/);

@@ -60,6 +60,7 @@ export class GranskningWorkflow extends Construct {
       environment: {
         TABLE_NAME: data.table.tableName,
         MAIL_FROM: config.mailFrom,
+        MAIL_REPLY_TO: config.replyTo,
         PUBLIC_BASE_URL: props.publicBaseUrl,
         BEREDNINGSGRUPP: JSON.stringify(config.beredningsgrupp),
         BEREDNINGSGRUPP_FRANVARANDE: config.franvarande.join(','),
@@ -85,6 +86,7 @@ export class GranskningWorkflow extends Construct {
         TABLE_NAME: data.table.tableName,
         INBOUND_BUCKET: data.bucket.bucketName,
         MAIL_FROM: config.mailFrom,
+        MAIL_REPLY_TO: config.replyTo,
         KANSLI_EMAIL: config.kansliEmail,
         DIARIUM_SERIE: config.diariumSerie,
         BESLUT_POLICY: JSON.stringify(config.beslutPolicy),

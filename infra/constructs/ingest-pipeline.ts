@@ -102,6 +102,7 @@ export class IngestPipeline extends Construct {
         INBOUND_BUCKET: data.bucket.bucketName,
         EVENT_BUS_NAME: props.appBus.eventBusName,
         MAIL_FROM: config.mailFrom,
+        MAIL_REPLY_TO: config.replyTo,
         KANSLI_EMAIL: config.kansliEmail,
         DIARIUM_SERIE: config.diariumSerie,
         PUBLIC_BASE_URL: props.publicBaseUrl,

@@ -84,6 +84,7 @@ describe('functions', () => {
         'INBOUND_BUCKET',
         'EVENT_BUS_NAME',
         'MAIL_FROM',
+        'MAIL_REPLY_TO',
         'KANSLI_EMAIL',
         'DIARIUM_SERIE',
         'PUBLIC_BASE_URL',
@@ -94,6 +95,7 @@ describe('functions', () => {
       expect.arrayContaining([
         'TABLE_NAME',
         'MAIL_FROM',
+        'MAIL_REPLY_TO',
         'PUBLIC_BASE_URL',
         'BEREDNINGSGRUPP',
         'FORBUNDSCHEF_EMAIL',
