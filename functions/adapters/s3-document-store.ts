@@ -11,7 +11,7 @@ import type { AwsClientConfig } from '../runtime/aws-clients.js';
 import type { DocumentStore, StoredObject } from '../../domain/diarium/ports.js';
 import type { Arkiv, ArkivDokument, DocumentArchive, Inkorg } from '../../domain/document-archive.js';
 import { StorageError } from '../../domain/diarium/errors.js';
-import { INKORG_PREFIX, arkivKey } from '../../events/storage-layout.js';
+import { INKORG_PREFIX, arkivKey, isSesSetupNotification } from '../../events/storage-layout.js';
 
 export function makeS3Client(aws: AwsClientConfig = {}): S3Client {
   return tracer.captureAWSv3Client(
@@ -78,7 +78,8 @@ export class S3DocumentStore implements DocumentStore, DocumentArchive {
   }
 
   listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]> {
-    return this.list(INKORG_PREFIX[inkorg]);
+    // SES's setup object is no handling: reconciliation must not re-drive it every hour.
+    return this.list(INKORG_PREFIX[inkorg]).then((os) => os.filter((o) => !isSesSetupNotification(o.key)));
   }
 
   presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {
