@@ -11,6 +11,11 @@ type Block =
   | { fakta: [string, string][] }
   | { lank: { text: string; url: string } };
 
+/** Names from a report in a subject line: a 2 500-character insatsnamn must not make a 2 500-character subject. */
+function kort(s: string, max = 120): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -104,7 +109,7 @@ export function granskningsMail(args: {
   return render(
     [args.till.epost],
     markeratAmne(
-      `${args.paminnelse ? 'Påminnelse: ' : ''}Granskning av slutrapport ${h.diarienummer} – ${args.insatsnamn}`,
+      `${args.paminnelse ? 'Påminnelse: ' : ''}Granskning av slutrapport ${h.diarienummer} – ${kort(args.insatsnamn)}`,
       h.arende,
     ),
     [
@@ -139,7 +144,7 @@ export function eskaleringsMail(args: {
   return render(
     [args.till],
     markeratAmne(
-      `Granskning utan svar: ${args.handling.diarienummer} – ${args.insatsnamn}`,
+      `Granskning utan svar: ${args.handling.diarienummer} – ${kort(args.insatsnamn)}`,
       args.handling.arende,
     ),
     [

@@ -30,7 +30,6 @@ describe('encodeMailbox', () => {
     expect(encoded).toMatch(
       /^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=( =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=)* <noreply@finsamgavleborg\.se>$/,
     );
-    // eslint-disable-next-line no-control-regex
     expect(encoded).toMatch(/^[\x20-\x7e]+$/);
     expect(decode(encoded)).toBe('Samordningsförbund Gävleborg');
   });

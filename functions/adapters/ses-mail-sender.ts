@@ -44,7 +44,6 @@ export function encodeMailbox(mailbox: string): string {
   const name = (m[1] ?? '').replace(/^"(.*)"$/, '$1').trim();
   const address = m[2]!.trim();
   if (!name) return address;
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(name)) {
     const quoted = /[()<>[\]:;@\\,."]/.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : name;
     return `${quoted} <${address}>`;
