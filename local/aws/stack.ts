@@ -13,7 +13,7 @@ import type { IngestStatus, LocalStackOptions } from './options.js';
 import { portsOf, reservePorts, type Service } from './ports.js';
 import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
-import { startSmtpInbound } from './smtp-inbound.js';
+import { receiptRecipients, startSmtpInbound } from './smtp-inbound.js';
 import type { LocalStepFunctions } from './step-functions.js';
 import { synthesize } from './synth.js';
 
@@ -120,6 +120,7 @@ async function compose(
     reservation: reserved.smtp,
     s3: s3.client,
     bucket: s3.bucket,
+    recipients: receiptRecipients(templates.stateful),
     defer,
   });
 
