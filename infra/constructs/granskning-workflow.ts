@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { MailSending } from './mail-sending.js';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -32,6 +33,8 @@ export interface GranskningWorkflowProps {
   readonly deliveryDlq: sqs.IQueue;
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
+  /** The SES configuration set every send names (bounces and complaints). */
+  readonly mail: MailSending;
 }
 
 /**
@@ -61,6 +64,7 @@ export class GranskningWorkflow extends Construct {
         TABLE_NAME: data.table.tableName,
         MAIL_FROM: config.mailFrom,
         MAIL_REPLY_TO: config.replyTo,
+        ...props.mail.environment,
         PUBLIC_BASE_URL: props.publicBaseUrl,
         BEREDNINGSGRUPP: JSON.stringify(config.beredningsgrupp),
         BEREDNINGSGRUPP_FRANVARANDE: config.franvarande.join(','),
@@ -73,7 +77,7 @@ export class GranskningWorkflow extends Construct {
       },
     });
     grantTableReadWrite(this.task, data);
-    grantSendMail(this.task, config.domain);
+    props.mail.grantSend(this.task, config.domain);
     this.task.acknowledgeSynchronous('Step Functions (lambda:invoke.waitForTaskToken)');
 
     this.finalize = new AppFunction(this, 'GranskningFinalizeFunction', {
@@ -87,6 +91,7 @@ export class GranskningWorkflow extends Construct {
         INBOUND_BUCKET: data.bucket.bucketName,
         MAIL_FROM: config.mailFrom,
         MAIL_REPLY_TO: config.replyTo,
+        ...props.mail.environment,
         KANSLI_EMAIL: config.kansliEmail,
         DIARIUM_SERIE: config.diariumSerie,
         BESLUT_POLICY: JSON.stringify(config.beslutPolicy),
@@ -99,7 +104,7 @@ export class GranskningWorkflow extends Construct {
       [ARKIV_PREFIX.beslut],
       'finalize files the decision document of a granskning among the handlingar.',
     );
-    grantSendMail(this.finalize, config.domain);
+    props.mail.grantSend(this.finalize, config.domain);
     this.finalize.acknowledgeSynchronous('Step Functions (lambda:invoke)');
 
     const misslyckades = new sfn.Fail(this, GRANSKNING_STATES.misslyckades, {

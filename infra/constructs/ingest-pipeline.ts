@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import type { MailSending } from './mail-sending.js';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -48,6 +49,8 @@ export interface IngestPipelineProps {
   readonly deliveryDlq: sqs.IQueue;
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
+  /** The SES configuration set every send names (bounces and complaints). */
+  readonly mail: MailSending;
 }
 
 /**
@@ -103,6 +106,7 @@ export class IngestPipeline extends Construct {
         EVENT_BUS_NAME: props.appBus.eventBusName,
         MAIL_FROM: config.mailFrom,
         MAIL_REPLY_TO: config.replyTo,
+        ...props.mail.environment,
         KANSLI_EMAIL: config.kansliEmail,
         DIARIUM_SERIE: config.diariumSerie,
         PUBLIC_BASE_URL: props.publicBaseUrl,
@@ -147,6 +151,6 @@ export class IngestPipeline extends Construct {
       'ingest stores attachments per handling and quarantines virus-flagged mail.',
     );
     props.appBus.grantPutEventsTo(this.ingest.function);
-    grantSendMail(this.ingest, config.domain);
+    props.mail.grantSend(this.ingest, config.domain);
   }
 }

@@ -329,6 +329,27 @@ describe('least privilege', () => {
     }
   });
 
+  it('every mail goes through the configuration set, which publishes bounces and complaints', () => {
+    const [id, set] = only(resourcesOfType(s.serviceJson, 'AWS::SES::ConfigurationSet'));
+    expect(set.Properties?.['ReputationOptions']).toEqual({ ReputationMetricsEnabled: true });
+    const [, dest] = only(resourcesOfType(s.serviceJson, 'AWS::SES::ConfigurationSetEventDestination'));
+    expect(dest.Properties?.['ConfigurationSetName']).toEqual({ Ref: id });
+    const d = dest.Properties?.['EventDestination'] as Record<string, unknown>;
+    expect(d['MatchingEventTypes']).toEqual(['bounce', 'complaint']);
+    expect(JSON.stringify(d['EventBridgeDestination'])).toContain(':event-bus/default');
+    const senders = {
+      ingest: fns()['ingest']!,
+      task: fns()['granskningTask']!,
+      finalize: fns()['granskningFinalize']!,
+    };
+    for (const [name, fn] of Object.entries(senders)) {
+      expect(envOf(fn)['SES_CONFIGURATION_SET'], name).toEqual({ Ref: id });
+      expect(envOf(fn)['MAIL_REPLY_TO'], name).toBe('kontakt@finsamgavleborg.se');
+      const ses = statementsOf(fn).filter((st) => actionsOf(st).includes('ses:SendEmail'));
+      expect(JSON.stringify(ses.flatMap(resourcesOf)), name).toContain(':configuration-set/');
+    }
+  });
+
   it('no function role carries an AWS managed policy', () => {
     for (const fn of Object.values(fns())) {
       const role = resources(s.serviceJson)[logicalId(fn.role)]!;
