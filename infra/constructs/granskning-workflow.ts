@@ -12,7 +12,7 @@ import type { StageConfig } from '../config/stages.js';
 import { ARKIV_PREFIX } from '../../events/storage-layout.js';
 import { granskningBegardPattern, startarGranskningPattern } from '../../events/handling-diarieford.js';
 import { AppFunction } from './app-function.js';
-import { SecureQueue, grantObjectWrite, grantSendMail, grantTableReadWrite } from './data-access.js';
+import { SecureQueue, grantObjectWrite, grantTableReadWrite } from './data-access.js';
 import type { DataResources } from './data-access.js';
 
 /** State names: the local runner maps its task handlers by these (a contract). */

@@ -12,13 +12,7 @@ import { objectCreatedPattern } from '../../events/s3-object-created.js';
 import { DEFAULT_LIMITS } from '../../functions/extraction/limits.js';
 import { declareWorstCaseSeconds } from '../nag-rules.js';
 import { AppFunction } from './app-function.js';
-import {
-  SecureQueue,
-  grantObjectRead,
-  grantObjectWrite,
-  grantSendMail,
-  grantTableReadWrite,
-} from './data-access.js';
+import { SecureQueue, grantObjectRead, grantObjectWrite, grantTableReadWrite } from './data-access.js';
 import type { DataResources } from './data-access.js';
 import { OCR_MODULES } from './bundle-settings.js';
 
