@@ -30,6 +30,7 @@ const ENV: Record<string, string> = {
   INBOUND_BUCKET: 'rapportflode-inbound',
   EVENT_BUS_NAME: 'rapportflode',
   MAIL_FROM: 'Samordningsförbund Gävleborg <kontakt@finsamgavleborg.se>',
+  MAIL_REPLY_TO: 'kontakt@finsamgavleborg.se',
   KANSLI_EMAIL: 'kontakt@finsamgavleborg.se',
   FORBUNDSCHEF_EMAIL: 'forbundschef@finsamgavleborg.se',
   PUBLIC_BASE_URL: 'https://granskning.finsamgavleborg.se',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INKORG_PREFIXES, arkivKey, inkorgOf, rawMailKey } from './storage-layout.js';
+import { INKORG_PREFIXES, arkivKey, inkorgOf, isSesSetupNotification, rawMailKey } from './storage-layout.js';
 
 describe('the inbound bucket layout', () => {
   it('tells mail from uploads by key, and takes none of its own filed documents', () => {
@@ -16,5 +16,10 @@ describe('the inbound bucket layout', () => {
 
   it('has the inboxes the event rule and the reconciliation read', () => {
     expect(INKORG_PREFIXES).toEqual(['raw/', 'uppladdat/']);
+  });
+
+  it("recognises SES's setup notification object under the rule's prefix", () => {
+    expect(isSesSetupNotification(rawMailKey('AMAZON_SES_SETUP_NOTIFICATION'))).toBe(true);
+    expect(isSesSetupNotification(rawMailKey('abc123'))).toBe(false);
   });
 });

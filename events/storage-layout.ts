@@ -39,6 +39,16 @@ export function inkorgOf(key: string): Inkorg | null {
   return null;
 }
 
+/**
+ * SES writes one object named so under the S3 action's prefix when a receipt rule with that action is created:
+ * a test message of SES's own, not mail anyone sent. It must never become a handling in the diarium.
+ */
+export const SES_SETUP_NOTIFICATION = 'AMAZON_SES_SETUP_NOTIFICATION';
+
+export function isSesSetupNotification(key: string): boolean {
+  return key.endsWith(SES_SETUP_NOTIFICATION);
+}
+
 /** The content-addressed key of a filed document: one key per content and name, so a retry rewrites nothing. */
 export function arkivKey(arkiv: Arkiv, sha256: string, filnamn: string): string {
   return `${ARKIV_PREFIX[arkiv]}${sha256}/${filnamn}`;

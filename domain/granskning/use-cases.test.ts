@@ -239,8 +239,8 @@ describe('finalizeGranskning', () => {
     const res = await finalizeGranskning(s.deps, input('inget-beslut'));
     expect(res.utfall).toBe('godkand');
     expect(s.sent.map((m) => m.subject)).toEqual([
-      'Slutrapport godkänd – SFG 26-4.1',
-      'Slutrapport godkänd – SFG 26-4.1',
+      'Slutrapport godkänd – SFG 26-4.1 [Dnr SFG 26-4]',
+      'Slutrapport godkänd – SFG 26-4.1 [Dnr SFG 26-4]',
     ]);
     expect(s.registered[0]?.rapport).toMatchObject({ typ: 'beslut', utfall: 'godkand', beslut: [beslut] });
   });

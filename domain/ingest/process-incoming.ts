@@ -19,7 +19,7 @@ import type {
 } from '../extraction/types.js';
 import type { ReportExtractor } from './ports.js';
 import { readSlutrapport, maskPersonnummer, type SlutrapportResult } from '../slutrapport/index.js';
-import { karantanMail, kvittensMail } from '../mail/templates.js';
+import { karantanMail, kvarhallenMail, kvittensMail } from '../mail/templates.js';
 import { resolveArende } from './resolve-arende.js';
 import { KvittensPendingError } from '../diarium/errors.js';
 import { sha256, sourceKeyFor } from './source-key.js';
@@ -57,7 +57,8 @@ export interface IngestDeps {
 export interface IngestOutcome {
   handling: Handling;
   skapad: boolean;
-  kvittens: 'skickad' | 'redan-skickad' | 'ingen-mottagare' | 'karantan';
+  /** `kvarhallen`: flagged as spam, so the kansli was told instead of the sender being answered. */
+  kvittens: 'skickad' | 'redan-skickad' | 'ingen-mottagare' | 'karantan' | 'kvarhallen';
 }
 
 /** File names come from senders: keep letters (å/ä/ö too), digits, dot, dash; never a path. */
@@ -287,6 +288,15 @@ async function finish(
     });
     await sendOnce(deps, handling, alert, claimed);
     kvittens = 'karantan';
+  } else if (r.kontroll.spam) {
+    // No automatic answer to mail that failed the spam verdict (backscatter): the kansli is told instead.
+    const notice = kvarhallenMail({
+      till: deps.config.kansliEmail,
+      handling,
+      avsandare: handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare ?? 'okänd avsändare',
+    });
+    await sendOnce(deps, handling, notice, claimed);
+    kvittens = 'kvarhallen';
   } else {
     // A DMARC failure means the From: address may be forged: the receipt goes to the kansli, not to it.
     const spoofable = r.kontroll.dmarcFail;

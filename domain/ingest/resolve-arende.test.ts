@@ -63,6 +63,16 @@ describe('which ärende a handling belongs to', () => {
     });
   });
 
+  it('files a reply to our mail in the ärende its subject marking names, before other quoted numbers', async () => {
+    const r = await resolveArende(repo(['SFG 25-3', 'SFG 26-12']), {
+      ...input,
+      texter: ['SV: Ang. SFG 25-3 – Kvittens SFG 26-12.1: slutrapport mottagen [Dnr SFG 26-12]', null],
+      insatsnamn: 'Trisam 2.0',
+      organisation: 'Sandvikens kommun',
+    });
+    expect(r).toMatchObject({ grund: 'svar', target: { typ: 'befintligt', diarienummer: 'SFG 26-12' } });
+  });
+
   it('ignores a quoted diarienummer that does not exist and falls back to the register', async () => {
     const r = await resolveArende(repo(['SFG 21-6']), {
       ...input,

@@ -1,6 +1,7 @@
 import { findDiarienummer, formatArende } from '../diarium/diarienummer.js';
 import type { ArendeTarget, DiariumReader, InsatsRegister } from '../diarium/ports.js';
 import type { Insats } from '../diarium/types.js';
+import { arendeIMarkering } from '../mail/amnesmarkning.js';
 
 /** Lower-case, no diacritics, single spaces: "Trisam 2.0 – Sandvikens Kommun" ≈ "trisam 2.0 sandvikens kommun". */
 export function normalize(s: string): string {
@@ -76,18 +77,25 @@ export interface ResolveInput {
 
 export interface Resolution {
   target: ArendeTarget;
-  grund: 'diarienummer' | 'insatsregister' | 'tidigare-arende' | 'nytt';
+  /** `svar`: a reply to a mail we sent, recognised by the `[Dnr …]` marking of its subject. */
+  grund: 'svar' | 'diarienummer' | 'insatsregister' | 'tidigare-arende' | 'nytt';
   insats: Insats | null;
 }
 
 /**
- * Which ärende a new handling belongs to: a diarienummer the sender quoted, then the insats register,
- * then an earlier ärende for the same insats, else a new ärende.
+ * Which ärende a new handling belongs to: the ärende marked in a reply to our mail, a diarienummer the sender
+ * quoted, then the insats register, then an earlier ärende for the same insats, else a new ärende.
  */
 export async function resolveArende(
   repo: DiariumReader & InsatsRegister,
   input: ResolveInput,
 ): Promise<Resolution> {
+  // Our own marking first: a reply may quote other numbers (an earlier year's report) before it.
+  for (const text of input.texter) {
+    const dnr = text ? arendeIMarkering(text, input.serie) : null;
+    if (dnr && (await repo.getArende(dnr)))
+      return { target: { typ: 'befintligt', diarienummer: dnr }, grund: 'svar', insats: null };
+  }
   for (const text of input.texter) {
     if (!text) continue;
     const found = findDiarienummer(text, input.serie);

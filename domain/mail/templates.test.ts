@@ -52,7 +52,8 @@ describe('mails to senders and reviewers', () => {
     const m = kvittensMail(handling, 'asa@ockelbo.example', { problem: [] });
     expect(m.subject).toContain('Komplettering behövs');
     expect(m.text).toContain('Avsnitt 8 Uppgiftslämnare saknas: ange datum och namn.');
-    expect(m.text).toContain('diarienumret SFG 26-4 i ämnesraden');
+    expect(m.text).toContain('behåll ämnesraden (den innehåller diarienumret SFG 26-4)');
+    expect(m.subject).toMatch(/ \[Dnr SFG 26-4\]$/);
     expect(m.text).toContain(`rapport.docx (${'ab'.repeat(32)})`);
     expect(m.text).toContain('Mottagen:     2026-11-23 23:59');
   });

@@ -2,6 +2,7 @@ import type { OutgoingMail } from '../diarium/ports.js';
 import type { Handling } from '../diarium/types.js';
 import type { Beslut } from '../granskning/types.js';
 import { svenskTidpunkt } from '../diarium/ankomstdatum.js';
+import { markeratAmne } from './amnesmarkning.js';
 
 /** A mail as blocks, rendered both as plain text and as simple HTML (no images, no tracking). */
 type Block =
@@ -9,6 +10,11 @@ type Block =
   | { lista: string[] }
   | { fakta: [string, string][] }
   | { lank: { text: string; url: string } };
+
+/** Names from a report in a subject line: a 2 500-character insatsnamn must not make a 2 500-character subject. */
+function kort(s: string, max = 120): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -76,7 +82,7 @@ export function kvittensMail(h: Handling, to: string, extra: { problem: string[]
     blocks.push({ p: 'Det här behöver kompletteras:' });
     blocks.push({ lista: missing.length > 0 ? missing : ['Rapporten kunde inte läsas.'] });
     blocks.push({
-      p: `Svara på det här mejlet med diarienumret ${h.arende} i ämnesraden och bifoga den kompletterade rapporten (Word, PDF eller OpenDocument), eller klistra in den i mejlet.`,
+      p: `Svara på det här mejlet och behåll ämnesraden (den innehåller diarienumret ${h.arende}). Bifoga den kompletterade rapporten (Word, PDF eller OpenDocument), eller klistra in den i mejlet.`,
     });
   }
   if (h.varningar.length > 0) {
@@ -87,7 +93,7 @@ export function kvittensMail(h: Handling, to: string, extra: { problem: string[]
     h.bedomning === 'komplett'
       ? `Kvittens ${h.diarienummer}: slutrapport mottagen`
       : `Komplettering behövs – ${h.diarienummer}: slutrapport mottagen men ${h.bedomning === 'olasbar' ? 'kunde inte läsas' : 'är inte komplett'}`;
-  return render([to], subject, blocks);
+  return render([to], markeratAmne(subject, h.arende), blocks);
 }
 
 export function granskningsMail(args: {
@@ -102,7 +108,10 @@ export function granskningsMail(args: {
   const { handling: h } = args;
   return render(
     [args.till.epost],
-    `${args.paminnelse ? 'Påminnelse: ' : ''}Granskning av slutrapport ${h.diarienummer} – ${args.insatsnamn}`,
+    markeratAmne(
+      `${args.paminnelse ? 'Påminnelse: ' : ''}Granskning av slutrapport ${h.diarienummer} – ${kort(args.insatsnamn)}`,
+      h.arende,
+    ),
     [
       { p: `Hej ${args.till.namn}!` },
       {
@@ -132,15 +141,22 @@ export function eskaleringsMail(args: {
   insatsnamn: string;
   ejBesvarat: string[];
 }): OutgoingMail {
-  return render([args.till], `Granskning utan svar: ${args.handling.diarienummer} – ${args.insatsnamn}`, [
-    { p: 'Hej!' },
-    {
-      p: `Granskningen av slutrapporten ${args.handling.diarienummer} (${args.insatsnamn}) har inte fått tillräckligt många svar trots påminnelse.`,
-    },
-    { p: 'Följande har inte svarat:' },
-    { lista: args.ejBesvarat.length > 0 ? args.ejBesvarat : ['(alla har svarat)'] },
-    { p: 'Kontakta dem eller avgör ärendet i diariet.' },
-  ]);
+  return render(
+    [args.till],
+    markeratAmne(
+      `Granskning utan svar: ${args.handling.diarienummer} – ${kort(args.insatsnamn)}`,
+      args.handling.arende,
+    ),
+    [
+      { p: 'Hej!' },
+      {
+        p: `Granskningen av slutrapporten ${args.handling.diarienummer} (${args.insatsnamn}) har inte fått tillräckligt många svar trots påminnelse.`,
+      },
+      { p: 'Följande har inte svarat:' },
+      { lista: args.ejBesvarat.length > 0 ? args.ejBesvarat : ['(alla har svarat)'] },
+      { p: 'Kontakta dem eller avgör ärendet i diariet.' },
+    ],
+  );
 }
 
 export function utfallMail(args: {
@@ -160,7 +176,7 @@ export function utfallMail(args: {
     ...(args.beslutsdiarienummer ? [['Beslut', args.beslutsdiarienummer] as [string, string]] : []),
   ];
   if (args.utfall === 'godkand') {
-    return render(args.till, `Slutrapport godkänd – ${h.diarienummer}`, [
+    return render(args.till, markeratAmne(`Slutrapport godkänd – ${h.diarienummer}`, h.arende), [
       { p: 'Hej!' },
       { p: `Beredningsgruppen har godkänt slutrapporten för ${args.insatsnamn}.` },
       { fakta },
@@ -171,7 +187,7 @@ export function utfallMail(args: {
     const kommentarer = args.beslut
       .filter((b) => b.utfall === 'komplettering' && b.kommentar)
       .map((b) => `${b.namn}, ${b.organisation}: ${b.kommentar ?? ''}`);
-    return render(args.till, `Komplettering begärd – ${h.arende}`, [
+    return render(args.till, markeratAmne(`Komplettering begärd – ${h.arende}`, h.arende), [
       { p: 'Hej!' },
       {
         p: `Beredningsgruppen har granskat slutrapporten för ${args.insatsnamn} och ber er komplettera den.`,
@@ -180,11 +196,11 @@ export function utfallMail(args: {
       { p: 'Beredningsgruppens synpunkter:' },
       { lista: kommentarer.length > 0 ? kommentarer : ['(inga kommentarer lämnades)'] },
       {
-        p: `Svara på det här mejlet med diarienumret ${h.arende} i ämnesraden och bifoga den kompletterade rapporten. Den diarieförs i samma ärende och granskas på nytt.`,
+        p: `Svara på det här mejlet och behåll ämnesraden (den innehåller diarienumret ${h.arende}). Bifoga den kompletterade rapporten. Den diarieförs i samma ärende och granskas på nytt.`,
       },
     ]);
   }
-  return render(args.till, `Granskning avslutad utan beslut – ${h.diarienummer}`, [
+  return render(args.till, markeratAmne(`Granskning avslutad utan beslut – ${h.diarienummer}`, h.arende), [
     { p: 'Hej!' },
     {
       p: `Granskningen av slutrapporten ${h.diarienummer} (${args.insatsnamn}) avslutades utan beslut eftersom beredningsgruppen inte svarade i tid. Kansliet tar ärendet vidare.`,
@@ -194,11 +210,43 @@ export function utfallMail(args: {
 }
 
 export function karantanMail(args: { till: string; handling: Handling; avsandare: string }): OutgoingMail {
-  return render([args.till], `Karantän: misstänkt skadlig kod i ${args.handling.diarienummer}`, [
-    { p: 'Hej!' },
-    {
-      p: `Ett inkommande mejl från ${args.avsandare} flaggades av virusskanningen. Det har diarieförts som ${args.handling.diarienummer} och lagts i karantän. Filerna skickas inte vidare.`,
-    },
-    { p: 'Granska handlingen i diariet innan något öppnas.' },
-  ]);
+  return render(
+    [args.till],
+    markeratAmne(`Karantän: misstänkt skadlig kod i ${args.handling.diarienummer}`, args.handling.arende),
+    [
+      { p: 'Hej!' },
+      {
+        p: `Ett inkommande mejl från ${args.avsandare} flaggades av virusskanningen. Det har diarieförts som ${args.handling.diarienummer} och lagts i karantän. Filerna skickas inte vidare.`,
+      },
+      { p: 'Granska handlingen i diariet innan något öppnas.' },
+    ],
+  );
+}
+
+/**
+ * The kansli's notice for mail SES flagged as spam: registered (every incoming mail is an allmän handling) but
+ * not answered, since an automatic reply to a forged sender is backscatter.
+ */
+export function kvarhallenMail(args: { till: string; handling: Handling; avsandare: string }): OutgoingMail {
+  const h = args.handling;
+  return render(
+    [args.till],
+    markeratAmne(`Kvarhållet: mejl flaggat som skräppost – ${h.diarienummer}`, h.arende),
+    [
+      { p: 'Hej!' },
+      {
+        p: `Ett inkommande mejl från ${args.avsandare} flaggades som skräppost av mottagningskontrollen. Det har diarieförts som ${h.diarienummer} men ingen kvittens har skickats, eftersom avsändaradressen kan vara förfalskad.`,
+      },
+      {
+        fakta: [
+          ['Diarienummer', h.diarienummer],
+          ['Ankomstdatum', h.ankomstdatum],
+          ['Avser', h.beskrivning],
+        ],
+      },
+      {
+        p: 'Granska handlingen i diariet. Är mejlet äkta: skicka kvittensen till avsändaren och, om rapporten är komplett, släpp den till granskning (npm run diarium -- slapp).',
+      },
+    ],
+  );
 }

@@ -19,7 +19,7 @@ import type {
   ObjectRef,
 } from '../../domain/document-archive.js';
 import { StorageError } from '../../domain/diarium/errors.js';
-import { INKORG_PREFIX, arkivKey } from '../../events/storage-layout.js';
+import { INKORG_PREFIX, arkivKey, isSesSetupNotification } from '../../events/storage-layout.js';
 import { LOCK_MODE, checksumSha256, retainUntil, type RetentionPolicy } from './s3-retention.js';
 
 export function makeS3Client(aws: AwsClientConfig = {}): S3Client {
@@ -138,7 +138,8 @@ export class S3DocumentStore implements DocumentStore, DocumentArchive {
   }
 
   listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]> {
-    return this.list(INKORG_PREFIX[inkorg]);
+    // SES's setup object is no handling: reconciliation must not re-drive it every hour.
+    return this.list(INKORG_PREFIX[inkorg]).then((os) => os.filter((o) => !isSesSetupNotification(o.key)));
   }
 
   presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {

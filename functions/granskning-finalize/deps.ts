@@ -1,6 +1,6 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { tracer } from '../runtime/tracer.js';
-import { loadConfig, schemas, type ConfigRecord } from '../runtime/config.js';
+import { loadConfig, mailOptions, schemas, type ConfigRecord } from '../runtime/config.js';
 import { awsClientConfig, credentialsOf } from '../runtime/aws-clients.js';
 import { buildGranskningDeps } from '../runtime/granskning-deps.js';
 import { SesMailSender } from '../adapters/ses-mail-sender.js';
@@ -12,7 +12,7 @@ export function buildDeps(env: ConfigRecord): GranskningDeps {
   const config = loadConfig(schemas.finalize, env);
   const ses = tracer.captureAWSv3Client(new SESv2Client(awsClientConfig(config, 'SESV2')));
   return buildGranskningDeps(config, {
-    mailer: new SesMailSender(ses, config.MAIL_FROM),
+    mailer: new SesMailSender(ses, mailOptions(config)),
     // The decision document is filed next to the handlingar's other files.
     documents: new S3SignedWriter(
       config.INBOUND_BUCKET,

@@ -1,7 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tracer } from '../runtime/tracer.js';
-import { loadConfig, schemas, type ConfigRecord } from '../runtime/config.js';
+import { loadConfig, mailOptions, schemas, type ConfigRecord } from '../runtime/config.js';
 import { awsClientConfig } from '../runtime/aws-clients.js';
 import { buildGranskningDeps } from '../runtime/granskning-deps.js';
 import { SesMailSender } from '../adapters/ses-mail-sender.js';
@@ -14,7 +14,7 @@ export function buildDeps(env: ConfigRecord): GranskningDeps {
   const ses = tracer.captureAWSv3Client(new SESv2Client(awsClientConfig(config, 'SESV2')));
   const sfn = tracer.captureAWSv3Client(new SFNClient(awsClientConfig(config, 'SFN')));
   return buildGranskningDeps(config, {
-    mailer: new SesMailSender(ses, config.MAIL_FROM),
+    mailer: new SesMailSender(ses, mailOptions(config)),
     // A decision reached while the previous wait timed out is handed to the new task at once.
     callback: new SfnWorkflow(sfn, null),
   });

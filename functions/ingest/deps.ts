@@ -1,7 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { tracer } from '../runtime/tracer.js';
-import { loadConfig, schemas, type ConfigRecord } from '../runtime/config.js';
+import { loadConfig, mailOptions, schemas, type ConfigRecord } from '../runtime/config.js';
 import { awsClientConfig } from '../runtime/aws-clients.js';
 import { countMetric } from '../runtime/metrics.js';
 import { makeDocumentClient } from '../adapters/dynamo-client.js';
@@ -27,7 +27,7 @@ export function buildDeps(env: ConfigRecord, sink?: EventSink): IngestDeps {
     store: new S3DocumentStore(makeS3Client(awsClientConfig(config, 'S3')), config.INBOUND_BUCKET, {
       days: config.RETENTION_DAYS,
     }),
-    mailer: new SesMailSender(tracer.captureAWSv3Client(ses), config.MAIL_FROM),
+    mailer: new SesMailSender(tracer.captureAWSv3Client(ses), mailOptions(config)),
     events: new AppEventPublisher(
       sink ?? eventBridgeSink(tracer.captureAWSv3Client(eventBridge()), config.EVENT_BUS_NAME),
     ),

@@ -19,6 +19,7 @@ const event = (key: string) =>
 function deps(logged: unknown[]): IngestDeps {
   return {
     store: {
+      retain: () => Promise.resolve(),
       get: (key: string) =>
         key === 'raw/saknas'
           ? Promise.reject(new Error('NoSuchKey'))

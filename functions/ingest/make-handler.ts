@@ -16,7 +16,7 @@ import {
   s3ObjectCreatedSchema,
   type S3ObjectCreated,
 } from '../../events/s3-object-created.js';
-import { inkorgOf } from '../../events/storage-layout.js';
+import { inkorgOf, isSesSetupNotification } from '../../events/storage-layout.js';
 
 /** What arrived, read off the storage layout: the domain is told mail or upload, it never looks at the key. */
 export function incomingObject(s3: S3ObjectCreated): IncomingObject {
@@ -44,7 +44,13 @@ type IngestRecord = z.infer<typeof ingestSqsEventSchema>['Records'][number];
 export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome, key: string) => void) {
   const processRecord = async (record: IngestRecord): Promise<void> => {
     try {
-      const incoming = incomingObject(s3ObjectCreatedSchema.parse(JSON.parse(record.body)));
+      const s3 = s3ObjectCreatedSchema.parse(JSON.parse(record.body));
+      if (isSesSetupNotification(decodeS3Key(s3.detail.object.key))) {
+        // SES's own test object from creating the receipt rule: not mail, so not a handling (and no retry).
+        deps.log('info', 'SES:s uppsättningsmeddelande hoppas över', { nyckel: s3.detail.object.key });
+        return;
+      }
+      const incoming = incomingObject(s3);
       const outcome = await processIncoming(deps, incoming);
       onOutcome?.(outcome, incoming.key);
     } catch (err) {

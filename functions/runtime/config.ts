@@ -71,6 +71,14 @@ const observability = {
     .transform((v) => v === 'true'),
 };
 
+/** What every function that sends mail reads: the sender, the receiving Reply-To, the SES configuration set. */
+const mail = {
+  MAIL_FROM: z.string().min(3),
+  // A receiving address of the receipt rule: a reply to any mail we send must come back to the diarium.
+  MAIL_REPLY_TO: z.email(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+};
+
 const base = {
   ...aws,
   ...observability,
@@ -92,14 +100,14 @@ export const schemas = {
     ...base,
     INBOUND_BUCKET: z.string().min(1),
     EVENT_BUS_NAME: z.string().min(1),
-    MAIL_FROM: z.string().min(3),
+    ...mail,
     KANSLI_EMAIL: z.email(),
     ...retention,
   }),
   startGranskning: z.object({ ...base, STATE_MACHINE_ARN: z.string().min(1) }),
   granskningTask: z.object({
     ...base,
-    MAIL_FROM: z.string().min(3),
+    ...mail,
     PUBLIC_BASE_URL: z.url(),
     BEREDNINGSGRUPP: beredningsgrupp,
     FORBUNDSCHEF_EMAIL: z.email(),
@@ -122,7 +130,7 @@ export const schemas = {
   }),
   finalize: z.object({
     ...base,
-    MAIL_FROM: z.string().min(3),
+    ...mail,
     KANSLI_EMAIL: z.email(),
     INBOUND_BUCKET: z.string().min(1),
     // As for beslut: the document writer signs its own request, without an S3 client.
@@ -165,4 +173,17 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: ConfigRecord): z
     );
   }
   return r.data;
+}
+
+/** The mail sender's settings from a function's parsed config. */
+export function mailOptions(c: {
+  MAIL_FROM: string;
+  MAIL_REPLY_TO: string;
+  SES_CONFIGURATION_SET?: string | undefined;
+}) {
+  return {
+    from: c.MAIL_FROM,
+    replyTo: c.MAIL_REPLY_TO,
+    ...(c.SES_CONFIGURATION_SET ? { configurationSet: c.SES_CONFIGURATION_SET } : {}),
+  };
 }

@@ -37,6 +37,13 @@ describe('stage configuration', () => {
     expect(() => loadStageConfig('prod', { ...PROD, linkTtlSeconds: 3600 })).toThrow(/linkTtlSeconds/);
   });
 
+  it('refuses a Reply-To the receipt rule does not receive for', () => {
+    expect(() => loadStageConfig('prod', { ...PROD, replyTo: 'noreply@finsamgavleborg.se' })).toThrow(
+      /replyTo/,
+    );
+    expect(loadStageConfig('prod', PROD).recipients).toContain(loadStageConfig('prod', PROD).replyTo);
+  });
+
   it('refuses malformed values', () => {
     expect(() => loadStageConfig('prod', { ...PROD, mailFrom: 'Rapportflöde <inte en adress>' })).toThrow(
       /mailFrom/,

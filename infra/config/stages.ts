@@ -72,6 +72,8 @@ export const stageConfigSchema = z
     domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/),
     recipients: z.array(email).min(1),
     mailFrom: mailbox,
+    /** The Reply-To of every mail we send: one of `recipients`, so a reply reaches the diarium (From is noreply@). */
+    replyTo: email,
     kansliEmail: email,
     forbundschefEmail: email,
     alarmEmail: email.optional(),
@@ -126,6 +128,13 @@ export const stageConfigSchema = z
         });
       }
     }
+    if (!config.recipients.includes(config.replyTo)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['replyTo'],
+        message: `replyTo ${config.replyTo} is not one of the receipt rule's recipients; replies would go nowhere`,
+      });
+    }
     if (config.beslutPolicy.typ === 'kvorum' && config.beslutPolicy.antal > config.beredningsgrupp.length) {
       ctx.addIssue({
         code: 'custom',
@@ -179,6 +188,7 @@ const common = {
   domain: 'finsamgavleborg.se',
   recipients: ['kontakt@finsamgavleborg.se', 'slutrapport@finsamgavleborg.se'],
   mailFrom: 'Rapportflöde <noreply@finsamgavleborg.se>',
+  replyTo: 'kontakt@finsamgavleborg.se',
   kansliEmail: 'kansli@finsamgavleborg.se',
   forbundschefEmail: 'forbundschef@finsamgavleborg.se',
   beredningsgrupp,

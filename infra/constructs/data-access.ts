@@ -92,11 +92,15 @@ export function grantListPrefixes(fn: AppFunction, data: DataResources, prefixes
 }
 
 /** SES v2 SendEmail from the verified domain identity only. */
-export function grantSendMail(fn: AppFunction, domain: string): void {
+export function grantSendMail(fn: AppFunction, domain: string, configurationSetName?: string): void {
   const stack = Stack.of(fn);
+  const arn = `arn:${stack.partition}:ses:${stack.region}:${stack.account}`;
   fn.allow(
     ['ses:SendEmail', 'ses:SendRawEmail'],
-    [`arn:${stack.partition}:ses:${stack.region}:${stack.account}:identity/${domain}`],
+    [
+      `${arn}:identity/${domain}`,
+      ...(configurationSetName ? [`${arn}:configuration-set/${configurationSetName}`] : []),
+    ],
   );
 }
 

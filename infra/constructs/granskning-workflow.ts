@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { MailSending } from './mail-sending.js';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -11,7 +12,7 @@ import type { StageConfig } from '../config/stages.js';
 import { ARKIV_PREFIX } from '../../events/storage-layout.js';
 import { granskningBegardPattern, startarGranskningPattern } from '../../events/handling-diarieford.js';
 import { AppFunction } from './app-function.js';
-import { SecureQueue, grantObjectWrite, grantSendMail, grantTableReadWrite } from './data-access.js';
+import { SecureQueue, grantObjectWrite, grantTableReadWrite } from './data-access.js';
 import type { DataResources } from './data-access.js';
 
 /** State names: the local runner maps its task handlers by these (a contract). */
@@ -32,6 +33,8 @@ export interface GranskningWorkflowProps {
   readonly deliveryDlq: sqs.IQueue;
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
+  /** The SES configuration set every send names (bounces and complaints). */
+  readonly mail: MailSending;
 }
 
 /**
@@ -60,6 +63,8 @@ export class GranskningWorkflow extends Construct {
       environment: {
         TABLE_NAME: data.table.tableName,
         MAIL_FROM: config.mailFrom,
+        MAIL_REPLY_TO: config.replyTo,
+        ...props.mail.environment,
         PUBLIC_BASE_URL: props.publicBaseUrl,
         BEREDNINGSGRUPP: JSON.stringify(config.beredningsgrupp),
         BEREDNINGSGRUPP_FRANVARANDE: config.franvarande.join(','),
@@ -72,7 +77,7 @@ export class GranskningWorkflow extends Construct {
       },
     });
     grantTableReadWrite(this.task, data);
-    grantSendMail(this.task, config.domain);
+    props.mail.grantSend(this.task, config.domain);
     this.task.acknowledgeSynchronous('Step Functions (lambda:invoke.waitForTaskToken)');
 
     this.finalize = new AppFunction(this, 'GranskningFinalizeFunction', {
@@ -85,6 +90,8 @@ export class GranskningWorkflow extends Construct {
         TABLE_NAME: data.table.tableName,
         INBOUND_BUCKET: data.bucket.bucketName,
         MAIL_FROM: config.mailFrom,
+        MAIL_REPLY_TO: config.replyTo,
+        ...props.mail.environment,
         KANSLI_EMAIL: config.kansliEmail,
         DIARIUM_SERIE: config.diariumSerie,
         BESLUT_POLICY: JSON.stringify(config.beslutPolicy),
@@ -97,7 +104,7 @@ export class GranskningWorkflow extends Construct {
       [ARKIV_PREFIX.beslut],
       'finalize files the decision document of a granskning among the handlingar.',
     );
-    grantSendMail(this.finalize, config.domain);
+    props.mail.grantSend(this.finalize, config.domain);
     this.finalize.acknowledgeSynchronous('Step Functions (lambda:invoke)');
 
     const misslyckades = new sfn.Fail(this, GRANSKNING_STATES.misslyckades, {

@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import type { MailSending } from './mail-sending.js';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -16,7 +17,6 @@ import {
   grantObjectRead,
   grantObjectWrite,
   grantRetain,
-  grantSendMail,
   grantTableReadWrite,
 } from './data-access.js';
 import type { DataResources } from './data-access.js';
@@ -50,6 +50,8 @@ export interface IngestPipelineProps {
   readonly deliveryDlq: sqs.IQueue;
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
+  /** The SES configuration set every send names (bounces and complaints). */
+  readonly mail: MailSending;
 }
 
 /**
@@ -104,6 +106,8 @@ export class IngestPipeline extends Construct {
         INBOUND_BUCKET: data.bucket.bucketName,
         EVENT_BUS_NAME: props.appBus.eventBusName,
         MAIL_FROM: config.mailFrom,
+        MAIL_REPLY_TO: config.replyTo,
+        ...props.mail.environment,
         KANSLI_EMAIL: config.kansliEmail,
         DIARIUM_SERIE: config.diariumSerie,
         PUBLIC_BASE_URL: props.publicBaseUrl,
@@ -154,6 +158,6 @@ export class IngestPipeline extends Construct {
       'ingest stores attachments per handling and quarantines virus-flagged mail.',
     );
     props.appBus.grantPutEventsTo(this.ingest.function);
-    grantSendMail(this.ingest, config.domain);
+    props.mail.grantSend(this.ingest, config.domain);
   }
 }

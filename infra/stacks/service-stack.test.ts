@@ -84,6 +84,7 @@ describe('functions', () => {
         'INBOUND_BUCKET',
         'EVENT_BUS_NAME',
         'MAIL_FROM',
+        'MAIL_REPLY_TO',
         'KANSLI_EMAIL',
         'DIARIUM_SERIE',
         'PUBLIC_BASE_URL',
@@ -94,6 +95,7 @@ describe('functions', () => {
       expect.arrayContaining([
         'TABLE_NAME',
         'MAIL_FROM',
+        'MAIL_REPLY_TO',
         'PUBLIC_BASE_URL',
         'BEREDNINGSGRUPP',
         'FORBUNDSCHEF_EMAIL',
@@ -343,6 +345,27 @@ describe('least privilege', () => {
     expect(ses.length).toBeGreaterThan(0);
     for (const st of ses) {
       expect(JSON.stringify(resourcesOf(st))).toContain(':identity/finsamgavleborg.se');
+    }
+  });
+
+  it('every mail goes through the configuration set, which publishes bounces and complaints', () => {
+    const [id, set] = only(resourcesOfType(s.serviceJson, 'AWS::SES::ConfigurationSet'));
+    expect(set.Properties?.['ReputationOptions']).toEqual({ ReputationMetricsEnabled: true });
+    const [, dest] = only(resourcesOfType(s.serviceJson, 'AWS::SES::ConfigurationSetEventDestination'));
+    expect(dest.Properties?.['ConfigurationSetName']).toEqual({ Ref: id });
+    const d = dest.Properties?.['EventDestination'] as Record<string, unknown>;
+    expect(d['MatchingEventTypes']).toEqual(['bounce', 'complaint']);
+    expect(JSON.stringify(d['EventBridgeDestination'])).toContain(':event-bus/default');
+    const senders = {
+      ingest: fns()['ingest']!,
+      task: fns()['granskningTask']!,
+      finalize: fns()['granskningFinalize']!,
+    };
+    for (const [name, fn] of Object.entries(senders)) {
+      expect(envOf(fn)['SES_CONFIGURATION_SET'], name).toEqual({ Ref: id });
+      expect(envOf(fn)['MAIL_REPLY_TO'], name).toBe('kontakt@finsamgavleborg.se');
+      const ses = statementsOf(fn).filter((st) => actionsOf(st).includes('ses:SendEmail'));
+      expect(JSON.stringify(ses.flatMap(resourcesOf)), name).toContain(':configuration-set/');
     }
   });
 

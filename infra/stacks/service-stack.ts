@@ -9,6 +9,7 @@ import { SecureQueue } from '../constructs/data-access.js';
 import type { DataResources } from '../constructs/data-access.js';
 import { GranskningWorkflow } from '../constructs/granskning-workflow.js';
 import { IngestPipeline } from '../constructs/ingest-pipeline.js';
+import { MailSending } from '../constructs/mail-sending.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 
@@ -39,6 +40,7 @@ export class ServiceStack extends Stack {
 
     this.api = new BeslutApi(this, 'Beslut', { config, data, logRetention });
     const publicBaseUrl = config.publicBaseUrl ?? this.api.url;
+    const mail = new MailSending(this, 'Mail');
 
     this.ingest = new IngestPipeline(this, 'Ingest', {
       config,
@@ -47,6 +49,7 @@ export class ServiceStack extends Stack {
       deliveryDlq,
       publicBaseUrl,
       logRetention,
+      mail,
     });
     this.granskning = new GranskningWorkflow(this, 'Granskning', {
       config,
@@ -55,6 +58,7 @@ export class ServiceStack extends Stack {
       deliveryDlq,
       publicBaseUrl,
       logRetention,
+      mail,
     });
     this.api.allowTaskResponses(this.granskning.stateMachine);
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {

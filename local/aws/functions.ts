@@ -57,6 +57,7 @@ export function functionConfig(
     INBOUND_BUCKET: at.bucket,
     EVENT_BUS_NAME: 'rapportflode-lokal',
     MAIL_FROM: c.mailFrom,
+    MAIL_REPLY_TO: c.replyTo,
     KANSLI_EMAIL: c.kansliEmail,
     FORBUNDSCHEF_EMAIL: c.forbundschefEmail,
     DIARIUM_SERIE: c.diariumSerie,

@@ -5,6 +5,44 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { addSesReceiptHeaders } from './ses-inbound.js';
 import type { Defer } from './lifecycle.js';
 import type { Reservation } from './ports.js';
+import { z } from 'zod';
+import type { Template } from './synth.js';
+
+const receiptRuleSchema = z.object({
+  Type: z.literal('AWS::SES::ReceiptRule'),
+  Properties: z.object({
+    Rule: z.object({ Enabled: z.boolean().optional(), Recipients: z.array(z.string()).optional() }),
+  }),
+});
+
+/**
+ * The recipients the synthesized receipt rules list: what SES receives mail for. `null` when a rule lists none,
+ * which in SES means every address of the verified domains.
+ */
+export function receiptRecipients(statefulTemplate: Template): string[] | null {
+  const out: string[] = [];
+  for (const r of Object.values(statefulTemplate.Resources)) {
+    const rule = receiptRuleSchema.safeParse(r);
+    if (!rule.success || rule.data.Properties.Rule.Enabled === false) continue;
+    const recipients = rule.data.Properties.Rule.Recipients ?? [];
+    if (recipients.length === 0) return null;
+    out.push(...recipients.map((x) => x.toLowerCase()));
+  }
+  return out;
+}
+
+/** A recipient condition as SES matches it: an address, a domain, or (leading dot) its subdomains. */
+export function ruleAccepts(recipients: string[] | null, address: string): boolean {
+  if (recipients === null) return true;
+  const a = address.toLowerCase();
+  const domain = a.split('@')[1] ?? '';
+  return recipients.some((r) =>
+    r.includes('@') ? r === a : r.startsWith('.') ? domain.endsWith(r) : domain === r,
+  );
+}
+
+/** What the SMTP stand-in answers for an address no receipt rule lists (as SES's bounce of a mailbox). */
+export const MAILBOX_DOES_NOT_EXIST = '5.1.1 Mailbox does not exist';
 
 /** Stores one received message as SES receipt does: raw MIME with SES's headers, under raw/<id>. */
 async function storeRaw(s3: S3Client, bucket: string, data: Buffer, session: SMTPServerSession) {
@@ -22,11 +60,16 @@ async function storeRaw(s3: S3Client, bucket: string, data: Buffer, session: SMT
   return id;
 }
 
-/** SES inbound stand-in: an SMTP server whose every message lands in the inbound bucket. */
+/**
+ * SES inbound stand-in: an SMTP server that takes mail only for the receipt rule's recipients (others get
+ * `550 5.1.1`, so a test cannot pass on mail production would refuse), and lands every message in the bucket.
+ */
 export async function startSmtpInbound(opts: {
   reservation: Reservation;
   s3: S3Client;
   bucket: string;
+  /** From {@link receiptRecipients} of the synthesized stateful template. */
+  recipients: string[] | null;
   defer: Defer;
 }): Promise<string> {
   const smtp = new SMTPServer({
@@ -34,6 +77,13 @@ export async function startSmtpInbound(opts: {
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: 40 * 1024 * 1024,
     banner: 'Rapportflöde lokal SES inbound',
+    onRcptTo(address, _session, callback) {
+      if (ruleAccepts(opts.recipients, address.address)) {
+        callback();
+        return;
+      }
+      callback(Object.assign(new Error(MAILBOX_DOES_NOT_EXIST), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

@@ -15,7 +15,7 @@ import { portsOf, reservePorts, type Service } from './ports.js';
 import { startReconciliation } from './reconciliation.js';
 import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
-import { startSmtpInbound } from './smtp-inbound.js';
+import { receiptRecipients, startSmtpInbound } from './smtp-inbound.js';
 import type { LocalStepFunctions } from './step-functions.js';
 import { synthesize } from './synth.js';
 
@@ -134,6 +134,7 @@ async function compose(
     reservation: reserved.smtp,
     s3: s3.client,
     bucket: s3.bucket,
+    recipients: receiptRecipients(templates.stateful),
     defer,
   });
 

@@ -194,7 +194,8 @@ describe('granskning with "first decision decides"', () => {
     expect(begaran?.body.text).toContain(
       'Karin Prövare, Försäkringskassan: Avsnitt 7 saknar en redovisning av utnyttjade medel per år.',
     );
-    expect(begaran?.body.text).toContain(`diarienumret ${r.arende} i ämnesraden`);
+    expect(begaran?.body.text).toContain(`behåll ämnesraden (den innehåller diarienumret ${r.arende})`);
+    expect(begaran?.subject).toContain(`[Dnr ${r.arende}]`);
     expect((await h.diarium.getArende(r.arende))?.status).toBe('komplettering-begard');
     const logg = (await h.diarium.getArendeDetaljer(r.arende))?.logg ?? [];
     expect(logg.find((e) => e.handelse === 'granskningsbeslut')?.data).toMatchObject({

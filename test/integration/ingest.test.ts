@@ -160,7 +160,10 @@ describe('the ingest path on the local stack', () => {
     const h = (await repo.getHandling(outcome.diarienummer))!;
     expect(h.flaggor).toContain('spam');
     expect(h.granskning).toBe('vantar-pa-kansliet');
-    await mailTo(from, 'Kvittens');
+    // No automatic answer to a spam-flagged sender (backscatter): the kansli is told instead.
+    expect(outcome.kvittens).toBe('kvarhallen');
+    await mailTo(stack.env['KANSLI_EMAIL']!, 'Kvarhållet');
+    expect((await outbox(stack)).some((m) => m.destination.to.includes(from))).toBe(false);
     expect(
       (await outbox(stack)).some(
         (m) => m.subject.includes(outcome.diarienummer) && m.subject.startsWith('Granskning'),

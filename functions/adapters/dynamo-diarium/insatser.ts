@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { InsatsRegister } from '../../../domain/diarium/ports.js';
 import type { Insats } from '../../../domain/diarium/types.js';
-import { keys } from '../dynamo-keys.js';
+import { boundedKeyPart, keys } from '../dynamo-keys.js';
 import { insatsSchema } from './schemas.js';
 import { parseItem, queryAll, type DiariumTable } from './table.js';
 
@@ -41,7 +41,8 @@ export class DynamoInsatsRegister implements InsatsRegister {
             typ: 'insats',
             ...insats,
             gsi1pk: 'INSATSREGISTER',
-            gsi1sk: insats.id,
+            // A sort key is at most 1024 bytes; the id itself is in the item.
+            gsi1sk: boundedKeyPart(insats.id),
           },
         }),
       );

@@ -209,7 +209,8 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
     return {
       Put: {
         TableName: this.t.table,
-        Item: { ...keys.insatsArende(insatsnyckel), typ: 'insatsarende', arende: arendeDnr },
+        // The key may be a hash of a long insatsnyckel: the full value is kept beside it.
+        Item: { ...keys.insatsArende(insatsnyckel), typ: 'insatsarende', arende: arendeDnr, insatsnyckel },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -346,7 +347,8 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
     return {
       Put: {
         TableName: this.t.table,
-        Item: { ...keys.source(sourceKey), typ: 'kalla', diarienummer: dnr },
+        // The key may be a hash of a long source key (a 3 000-character Message-ID): the full value is kept.
+        Item: { ...keys.source(sourceKey), typ: 'kalla', diarienummer: dnr, kallnyckel: sourceKey },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
