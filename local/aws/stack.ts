@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, appendFileSync, rmSync } from 'node:fs';
+import { mkdirSync, appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import net from 'node:net';
@@ -16,6 +16,8 @@ import { LocalStepFunctions, type LocalLambda } from './step-functions.js';
 import { addSesReceiptHeaders } from './ses-inbound.js';
 import { limiter } from './limiter.js';
 import { startHttpApi } from './http-api.js';
+import { startIamProxies, type IamProxies } from './iam/proxy.js';
+import { asFunction, tagFunctionRequests } from './iam/in-process.js';
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -34,6 +36,12 @@ export interface LocalStackOptions {
   ingestConcurrency?: number;
   /** Concurrent granskning starts (the notify step runs inside them). */
   granskningConcurrency?: number;
+  /**
+   * Evaluate each function's AWS calls against its synthesized role and the resource policies (local/aws/iam):
+   * `enforce` answers a denied call with the service's AccessDenied, `record` only records it. Default: the
+   * LOCAL_IAM environment variable, else off.
+   */
+  iam?: 'enforce' | 'record' | 'off';
 }
 
 export interface IngestStatus {
@@ -53,6 +61,8 @@ export interface LocalStack {
   sfn: LocalStepFunctions;
   /** DynamoDB Local's Java process (the benchmarks read its CPU time). */
   dynamodbPid: number | null;
+  /** The IAM proxies when `iam` is on: recorded calls, denials, unused grants. */
+  iam: IamProxies | null;
   stop(): Promise<void>;
 }
 
@@ -252,6 +262,45 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const sesServer = await startSes({ host: '127.0.0.1', port: ports.ses });
   stoppers.push(() => new Promise<void>((r) => sesServer.close(() => r())));
 
+  // 4b. IAM: the functions reach the emulators through proxies that evaluate each call against their role.
+  const iamMode = opts.iam ?? (process.env['LOCAL_IAM'] as LocalStackOptions['iam']) ?? 'off';
+  let iam: IamProxies | null = null;
+  if (iamMode === 'enforce' || iamMode === 'record') {
+    iam = await startIamProxies({
+      targets: {
+        dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+        s3: `http://127.0.0.1:${ports.s3}`,
+        ses: `http://127.0.0.1:${ports.ses}`,
+        aws: `http://127.0.0.1:${ports.aws}`,
+      },
+      templates: [statefulTemplate, serviceTemplate],
+      names: {
+        table: 'rapportflode-diarium',
+        bucket,
+        eventBus: 'rapportflode-lokal',
+        stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:Granskning',
+      },
+      mode: iamMode,
+      log,
+    });
+    const proxies = iam;
+    const untag = tagFunctionRequests(Object.values(proxies.endpoints));
+    stoppers.push(async () => {
+      untag();
+      writeFileSync(path.join(dataDir, 'iam-calls.json'), JSON.stringify(proxies.calls));
+      await proxies.close();
+    });
+    Object.assign(env, {
+      AWS_ENDPOINT_URL_DYNAMODB: proxies.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_S3: proxies.endpoints.s3,
+      AWS_ENDPOINT_URL_SESV2: proxies.endpoints.ses,
+      AWS_ENDPOINT_URL_SFN: proxies.endpoints.aws,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: proxies.endpoints.aws,
+    });
+  }
+  /** Runs a handler as its function: with IAM on, its calls are evaluated against that function's role. */
+  const as = <T>(fnId: string, run: () => T): T => (iam ? asFunction(fnId, run) : run());
+
   // 5. Function configuration: what the stage config gives the Lambdas on AWS, with local endpoints.
   const publicBaseUrl = `http://127.0.0.1:${ports.http}`;
   const stateMachineArn = 'arn:aws:states:eu-west-1:000000000000:stateMachine:Granskning';
@@ -305,11 +354,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
   const waitTask: LocalLambda = async (params, token) => {
     const payload = { ...(payloadOf(params) as Record<string, unknown>), taskToken: token };
-    await limitGranskning(() => logged('granskning-task', () => granskningTask(payload, ctx)));
+    await limitGranskning(() =>
+      logged('granskning-task', () => as('granskning-task', () => granskningTask(payload, ctx))),
+    );
     return null;
   };
   const avsluta: LocalLambda = async (params) => {
-    const r = await logged('granskning-finalize', () => finalize(payloadOf(params), ctx));
+    const r = await logged('granskning-finalize', () =>
+      as('granskning-finalize', () => finalize(payloadOf(params), ctx)),
+    );
     return { utfall: r.utfall, beslutshandling: r.beslutshandling };
   };
   const timeouts = opts.granskningTimeouts;
@@ -346,7 +399,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       name: id,
       pattern: pattern.data,
       target: async (event) => {
-        await startGranskning(event, ctx);
+        await as('start-granskning', () => startGranskning(event, ctx));
       },
     });
   }
@@ -376,7 +429,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       active++;
       void (async () => {
         try {
-          const res = await ingest({ Records: [{ messageId: msg.messageId, body: msg.body }] }, ctx);
+          const res = await as('ingest', () =>
+            ingest({ Records: [{ messageId: msg.messageId, body: msg.body }] }, ctx),
+          );
           if (res.batchItemFailures.length > 0) throw new Error('ingest rapporterade fel');
         } catch {
           msg.attempts++;
@@ -438,7 +493,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   await reserved.http.release();
   const httpApi = await startHttpApi({
     port: ports.http,
-    routes: { beslut: (ev) => beslut(ev, ctx), postlista: (ev) => postlista(ev, ctx) },
+    routes: {
+      beslut: (ev) => as('beslut', () => beslut(ev, ctx)),
+      postlista: (ev) => as('postlista', () => postlista(ev, ctx)),
+    },
     status: (key) => outcomes.get(key) ?? null,
     outboxUrl: `http://127.0.0.1:${ports.ses}/`,
   });
@@ -503,6 +561,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     outcomes,
     sfn,
     dynamodbPid: ddbProcess.pid ?? null,
+    iam,
     async stop() {
       // Waiting tasks and their timers first, so nothing acts on (or journals to) services being closed.
       sfn.close();
