@@ -145,10 +145,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   );
   const built = buildApp({ stage: 'lokal', bundling: false, outdir });
   const assembly = built.app.synth();
-  const statefulTemplate = templateSchema.parse(
-    assembly.getStackArtifact(built.stateful.artifactId).template,
+  // Raw as well: the IAM policies refer across stacks through Outputs, which the parsed shape drops.
+  const rawTemplates: unknown[] = [built.stateful, built.service].map(
+    (s) => assembly.getStackArtifact(s.artifactId).template,
   );
-  const serviceTemplate = templateSchema.parse(assembly.getStackArtifact(built.service.artifactId).template);
+  const statefulTemplate = templateSchema.parse(rawTemplates[0]);
+  const serviceTemplate = templateSchema.parse(rawTemplates[1]);
   rmSync(outdir, { recursive: true, force: true });
   const config = built.config;
 
@@ -273,7 +275,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         ses: `http://127.0.0.1:${ports.ses}`,
         aws: `http://127.0.0.1:${ports.aws}`,
       },
-      templates: [statefulTemplate, serviceTemplate],
+      templates: rawTemplates,
       names: {
         table: 'rapportflode-diarium',
         bucket,

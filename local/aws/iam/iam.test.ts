@@ -406,5 +406,12 @@ describe('the synthesized templates', () => {
     expect(await check('start-granskning', 'states:StartExecution', LOCAL_STACK_NAMES.stateMachineArn)).toBe(
       'Allowed',
     );
+    // Task tokens are authorized against their state machine, whatever the simulator's action data says.
+    expect(await check('beslut', 'states:SendTaskSuccess', LOCAL_STACK_NAMES.stateMachineArn)).toBe(
+      'Allowed',
+    );
+    expect(await check('granskning-task', 'states:SendTaskSuccess', LOCAL_STACK_NAMES.stateMachineArn)).toBe(
+      'ImplicitlyDenied',
+    );
   });
 });

@@ -212,7 +212,9 @@ export class Resolver {
         return parts.map((p) => String(this.resolve(p))).join(sep);
       }
       if (k === 'Fn::ImportValue' && typeof arg === 'string') {
-        return this.resolve(this.exports.get(arg) ?? arg);
+        // An unresolved import would silently grant nothing: fail loudly instead.
+        if (!this.exports.has(arg)) throw new Error(`Fn::ImportValue ${arg}: ingen mall exporterar det`);
+        return this.resolve(this.exports.get(arg));
       }
       if (k === 'Fn::Sub') {
         const [text, vars] = Array.isArray(arg)
