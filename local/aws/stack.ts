@@ -19,10 +19,12 @@ import { startHttpApi } from './http-api.js';
 import { startIamProxies, type IamProxies } from './iam/proxy.js';
 import { asFunction, tagFunctionRequests } from './iam/in-process.js';
 
+type IamPortKey = 'iamDynamodb' | 'iamS3' | 'iamSes' | 'iamAws';
+
 export interface LocalStackOptions {
   dataDir: string;
   /** 0 = any free port. */
-  ports?: Partial<Record<'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws', number>>;
+  ports?: Partial<Record<'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws' | IamPortKey, number>>;
   /** Shortened wait-for-token timeouts (seconds) for tests. */
   granskningTimeouts?: { svarstid: number; paminnelse: number; eskalering: number };
   beslutPolicy?: { typ: 'forsta' } | { typ: 'kvorum'; antal: number };
@@ -52,7 +54,9 @@ export interface IngestStatus {
 
 export interface LocalStack {
   urls: { smtp: string; outbox: string; http: string; s3: string; dynamodb: string; aws: string };
-  ports: Record<'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws', number>;
+  /** With `iam` on, also the proxies' ports (a restart passes them back: handlers keep their endpoints). */
+  ports: Record<'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws', number> &
+    Partial<Record<IamPortKey, number>>;
   env: Record<string, string>;
   bucket: string;
   table: string;
@@ -146,8 +150,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const built = buildApp({ stage: 'lokal', bundling: false, outdir });
   const assembly = built.app.synth();
   // Raw as well: the IAM policies refer across stacks through Outputs, which the parsed shape drops.
-  const rawTemplates: unknown[] = [built.stateful, built.service].map(
-    (s) => assembly.getStackArtifact(s.artifactId).template,
+  const rawTemplates = [built.stateful, built.service].map(
+    (s): unknown => assembly.getStackArtifact(s.artifactId).template,
   );
   const statefulTemplate = templateSchema.parse(rawTemplates[0]);
   const serviceTemplate = templateSchema.parse(rawTemplates[1]);
@@ -283,6 +287,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:Granskning',
       },
       mode: iamMode,
+      ports: {
+        dynamodb: opts.ports?.iamDynamodb ?? 0,
+        s3: opts.ports?.iamS3 ?? 0,
+        ses: opts.ports?.iamSes ?? 0,
+        aws: opts.ports?.iamAws ?? 0,
+      },
       log,
     });
     const proxies = iam;
@@ -556,7 +566,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       dynamodb: env['AWS_ENDPOINT_URL_DYNAMODB']!,
       aws: `http://127.0.0.1:${ports.aws}`,
     },
-    ports,
+    ports: {
+      ...ports,
+      ...(iam
+        ? {
+            iamDynamodb: Number(new URL(iam.endpoints.dynamodb!).port),
+            iamS3: Number(new URL(iam.endpoints.s3!).port),
+            iamSes: Number(new URL(iam.endpoints.ses!).port),
+            iamAws: Number(new URL(iam.endpoints.aws!).port),
+          }
+        : {}),
+    },
     env,
     bucket,
     table,
