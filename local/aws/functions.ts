@@ -20,7 +20,8 @@ export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMac
 /**
  * The functions' config record: what the stage config gives the Lambdas on AWS, with the local endpoints and
  * the emulators' key pair in place of the role's credentials (s3rver accepts only its own pair; the others
- * accept any). All functions get the same record; each reads what its schema names.
+ * accept any). The record every function starts from; each reads what its schema names, and with IAM on gets
+ * its own key pair and the proxies' endpoints (local/aws/iam/wire.ts).
  */
 export function functionConfig(
   c: StageConfig,
@@ -64,11 +65,16 @@ export function functionConfig(
   };
 }
 
+/** Each function's name, as its directory under functions/ (and its role's, local/aws/iam). */
+export type FunctionId =
+  'ingest' | 'start-granskning' | 'granskning-task' | 'granskning-finalize' | 'beslut' | 'postlista';
+
 /**
- * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from the record. The
- * ingest's outcome per stored object key is kept for the status endpoint and the tests.
+ * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from its own config
+ * record (with IAM on, its own key pair and the proxies' endpoints). The ingest's outcome per stored object key
+ * is kept for the status endpoint and the tests.
  */
-export function buildFunctions(config: Record<string, string>) {
+export function buildFunctions(configFor: (fnId: FunctionId) => Record<string, string>) {
   const outcomes = new Map<string, IngestStatus>();
   const onIngestOutcome = (o: IngestOutcome, key: string) => {
     outcomes.set(key, {
@@ -78,12 +84,12 @@ export function buildFunctions(config: Record<string, string>) {
     });
   };
   const fns = {
-    ingest: ingestHandler(ingestDeps(config), onIngestOutcome),
-    startGranskning: startHandler(startDeps(config)),
-    granskningTask: taskHandler(taskDeps(config)),
-    finalize: finalizeHandler(finalizeDeps(config)),
-    beslut: beslutHandler(beslutDeps(config)),
-    postlista: postlistaHandler(postlistaDeps(config)),
+    ingest: ingestHandler(ingestDeps(configFor('ingest')), onIngestOutcome),
+    startGranskning: startHandler(startDeps(configFor('start-granskning'))),
+    granskningTask: taskHandler(taskDeps(configFor('granskning-task'))),
+    finalize: finalizeHandler(finalizeDeps(configFor('granskning-finalize'))),
+    beslut: beslutHandler(beslutDeps(configFor('beslut'))),
+    postlista: postlistaHandler(postlistaDeps(configFor('postlista'))),
   };
   return { fns, outcomes };
 }
