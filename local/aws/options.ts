@@ -26,6 +26,8 @@ export interface LocalStackOptions {
    * Default: LOCAL_IAM, else enforce; `LOCAL_IAM=off` is for debugging only.
    */
   iam?: IamMode;
+  /** Tests: the templates as the IAM proxies should see them, e.g. with a grant taken out (iam/templates.ts). */
+  iamTemplates?: (templates: unknown[]) => unknown[];
 }
 
 export interface IngestStatus {

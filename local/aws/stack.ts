@@ -103,7 +103,7 @@ async function startStorage(
       ? null
       : await startIam({
           mode,
-          templates: templates.raw,
+          templates: opts.iamTemplates ? opts.iamTemplates(templates.raw) : templates.raw,
           names: {
             table: ddb.table,
             bucket: s3.bucket,
