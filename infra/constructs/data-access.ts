@@ -70,9 +70,9 @@ export function grantObjectWrite(
   acknowledgePrefixWildcards(fn, data, prefixes, reason);
 }
 
-/** ListBucket restricted to keys under the given prefixes. */
+/** ListBucket restricted to keys under the given prefixes (ListObjectsV2; no version listing). */
 export function grantListPrefixes(fn: AppFunction, data: DataResources, prefixes: string[]): void {
-  fn.allow(['s3:ListBucket', 's3:ListBucketVersions'], [data.bucket.bucketArn], {
+  fn.allow(['s3:ListBucket'], [data.bucket.bucketArn], {
     StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) },
   });
 }

@@ -289,11 +289,16 @@ describe('least privilege', () => {
     }
   });
 
-  it('no role grants BatchWriteItem, SendRawEmail or GetObjectVersion: nothing sends them', () => {
+  it('no role grants BatchWriteItem, SendRawEmail, GetObjectVersion or ListBucketVersions: nothing sends them', () => {
     const actions = allStatements().flatMap(actionsOf);
     expect(
       actions.filter((a) =>
-        ['dynamodb:BatchWriteItem', 'ses:SendRawEmail', 's3:GetObjectVersion'].includes(a),
+        [
+          'dynamodb:BatchWriteItem',
+          'ses:SendRawEmail',
+          's3:GetObjectVersion',
+          's3:ListBucketVersions',
+        ].includes(a),
       ),
     ).toEqual([]);
   });

@@ -113,6 +113,7 @@ async function startStorage(
           targets: { dynamodb: ddb.endpoint, s3: s3.endpoint, ses: outbox, aws: urls.aws },
           reservations: reserved,
           dataDir,
+          collect: !opts.iamTemplates,
           log,
           defer,
         });

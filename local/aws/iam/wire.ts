@@ -42,6 +42,8 @@ export async function startIam(opts: {
   targets: { dynamodb: string; s3: string; ses: string; aws: string };
   reservations: Record<ProxyService, Reservation>;
   dataDir: string;
+  /** Add the run's calls to CALLS_DIR (not for a run on altered templates: its denials are no finding). */
+  collect: boolean;
   log: Log;
   defer: Defer;
 }): Promise<LocalIam> {
@@ -71,7 +73,7 @@ export async function startIam(opts: {
     account.DUMMY_ACCOUNT.createKeyPair(c.accessKeyId, c.secretAccessKey);
   }
   opts.defer(async () => {
-    writeCalls(proxies, opts.dataDir);
+    writeCalls(proxies, opts.dataDir, opts.collect);
     await proxies.close();
   });
   const e = proxies.endpoints;
@@ -94,7 +96,7 @@ export async function startIam(opts: {
 }
 
 /** The run's calls, counted per function, action, resource and decision: in the data directory and in CALLS_DIR. */
-function writeCalls(proxies: IamProxies, dataDir: string): void {
+function writeCalls(proxies: IamProxies, dataDir: string, collect: boolean): void {
   const counted = new Map<string, { n: number; call: IamProxies['calls'][number] }>();
   for (const call of proxies.calls) {
     const key = JSON.stringify([call.fnId, call.action, call.resource, call.decision, call.error]);
@@ -104,6 +106,7 @@ function writeCalls(proxies: IamProxies, dataDir: string): void {
   }
   const json = JSON.stringify([...counted.values()].map(({ n, call }) => ({ ...call, n })));
   writeFileSync(path.join(dataDir, 'iam-calls.json'), json);
+  if (!collect) return;
   try {
     mkdirSync(CALLS_DIR, { recursive: true });
     writeFileSync(path.join(CALLS_DIR, `${Date.now()}-${randomBytes(3).toString('hex')}.json`), json);
