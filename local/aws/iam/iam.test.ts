@@ -410,8 +410,20 @@ describe('the synthesized templates', () => {
     expect(await check('beslut', 'states:SendTaskSuccess', LOCAL_STACK_NAMES.stateMachineArn)).toBe(
       'Allowed',
     );
+    // granskning-task hands over a decision reached while its previous wait timed out.
     expect(await check('granskning-task', 'states:SendTaskSuccess', LOCAL_STACK_NAMES.stateMachineArn)).toBe(
+      'Allowed',
+    );
+    // What no code sends is not granted: beslut never fails a task, start-granskning reads no table.
+    expect(await check('beslut', 'states:SendTaskFailure', LOCAL_STACK_NAMES.stateMachineArn)).toBe(
       'ImplicitlyDenied',
     );
+    expect(
+      await check(
+        'start-granskning',
+        'dynamodb:GetItem',
+        `arn:aws:dynamodb:eu-west-1:000000000000:table/${LOCAL_STACK_NAMES.table}`,
+      ),
+    ).toBe('ImplicitlyDenied');
   });
 });
