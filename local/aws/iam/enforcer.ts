@@ -173,12 +173,15 @@ export function formatReport(enforcer: IamEnforcer): string {
   for (const c of enforcer.denied()) denied.set(`${c.fnId} ${c.action} ${c.resource}`, c);
   lines.push(`Nekade anrop (${denied.size}):`);
   for (const c of denied.values()) lines.push(`  ${c.fnId}: ${c.action} på ${c.resource} (${c.decision})`);
-  const errors = enforcer.calls.filter((c) => c.error);
-  if (errors.length > 0) {
-    lines.push(`Anrop simulatorn inte kunde pröva (släpptes igenom) (${errors.length}):`);
-    for (const c of errors.slice(0, 20)) lines.push(`  ${c.fnId}: ${c.action} på ${c.resource}: ${c.error}`);
+  const errors = new Map<string, CallRecord>();
+  for (const c of enforcer.calls.filter((x) => x.error)) errors.set(`${c.fnId} ${c.action} ${c.resource}`, c);
+  if (errors.size > 0) {
+    lines.push(`Anrop simulatorn inte kunde pröva (släpptes igenom) (${errors.size}):`);
+    for (const c of [...errors.values()].slice(0, 20))
+      lines.push(`  ${c.fnId}: ${c.action} på ${c.resource}: ${c.error}`);
   }
-  lines.push('Behörigheter som aldrig användes:');
+  // A run covers the paths its tests take: a grant it never called may still be reachable.
+  lines.push('Behörigheter som aldrig användes (ta bort bara det ingen kodväg kan anropa):');
   for (const u of enforcer.unusedGrants()) {
     lines.push(`  ${u.fnId}: ${u.unused.length > 0 ? u.unused.join(', ') : '(inga)'}`);
   }
