@@ -7,10 +7,9 @@ import {
   S3Client,
   NoSuchKey,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { tracer } from '../runtime/tracer.js';
 import type { AwsClientConfig } from '../runtime/aws-clients.js';
-import type { DocumentStore, StoredObject } from '../../domain/diarium/ports.js';
+import type { DocumentReader, StoredObject } from '../../domain/diarium/ports.js';
 import type {
   Arkiv,
   ArkivDokument,
@@ -34,7 +33,8 @@ export function makeS3Client(aws: AwsClientConfig = {}): S3Client {
   );
 }
 
-export class S3DocumentStore implements DocumentStore, DocumentArchive {
+/** Reads, files and retains records in the inbound bucket; reviewer links are signed by S3LinkSigner instead. */
+export class S3DocumentStore implements DocumentReader, DocumentArchive {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -140,18 +140,6 @@ export class S3DocumentStore implements DocumentStore, DocumentArchive {
   listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]> {
     // SES's setup object is no handling: reconciliation must not re-drive it every hour.
     return this.list(INKORG_PREFIX[inkorg]).then((os) => os.filter((o) => !isSesSetupNotification(o.key)));
-  }
-
-  presignedGetUrl(key: string, expiresInSeconds: number, filename: string): Promise<string> {
-    return getSignedUrl(
-      this.s3,
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      }),
-      { expiresIn: expiresInSeconds },
-    );
   }
 
   async list(prefix: string): Promise<{ key: string; lastModified: string }[]> {
