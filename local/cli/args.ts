@@ -35,3 +35,29 @@ function argsErrorSv(err: unknown): string {
   }
   return `Felaktig kommandorad: ${message}`;
 }
+
+/**
+ * The usual start of a tool that takes one file: a usage error (64), `--help` (0) or a missing file (2)
+ * ends the run with its exit code; otherwise the flags and the file.
+ */
+export function oneFileArgs<A extends { values: { help?: unknown }; positionals: string[] }>(
+  parsed: { ok: true; args: A } | { ok: false; message: string },
+  io: { out: (text: string) => void; err: (text: string) => void },
+  texts: { help: string; usage: string },
+): { exit: number } | { values: A['values']; file: string } {
+  if (!parsed.ok) {
+    io.err(parsed.message);
+    return { exit: EX_USAGE };
+  }
+  const { values, positionals } = parsed.args;
+  if (values.help) {
+    io.out(texts.help);
+    return { exit: 0 };
+  }
+  const file = positionals[0];
+  if (!file) {
+    io.err(texts.usage);
+    return { exit: 2 };
+  }
+  return { values, file };
+}

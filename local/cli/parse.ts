@@ -5,7 +5,7 @@ import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
 import { formatSummarySv, readSlutrapport } from '../../domain/slutrapport/index.js';
 import type { ExtractionProblem } from '../../domain/extraction/types.js';
 import { reportExtractor } from '../../functions/extraction/report-extractor.js';
-import { EX_USAGE, parseCliArgs } from './args.js';
+import { oneFileArgs, parseCliArgs } from './args.js';
 
 const ANVANDNING =
   'Användning: npm run --silent parse -- <fil.eml|fil.pdf|fil.docx|fil.odt|fil.txt> [--json] [--idag ÅÅÅÅ-MM-DD]';
@@ -32,20 +32,9 @@ export async function runParseCli(argv: string[], io: ParseCliIo): Promise<numbe
     { json: { type: 'boolean' }, idag: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     'npm run parse --',
   );
-  if (!parsed.ok) {
-    io.err(parsed.message);
-    return EX_USAGE;
-  }
-  const { values, positionals } = parsed.args;
-  if (values.help) {
-    io.out(HJALP);
-    return 0;
-  }
-  const file = positionals[0];
-  if (!file) {
-    io.err(ANVANDNING);
-    return 2;
-  }
+  const start = oneFileArgs(parsed, io, { help: HJALP, usage: ANVANDNING });
+  if ('exit' in start) return start.exit;
+  const { values, file } = start;
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { EX_USAGE, parseCliArgs } from './args.js';
+import { oneFileArgs, parseCliArgs } from './args.js';
 
 const DEFAULTS = {
   from: 'insatsagare@kommun.example',
@@ -53,20 +53,9 @@ export async function runSubmit(argv: string[], io: SubmitIo): Promise<number> {
     },
     'npm run submit --',
   );
-  if (!parsed.ok) {
-    io.err(parsed.message);
-    return EX_USAGE;
-  }
-  const { values, positionals } = parsed.args;
-  if (values.help) {
-    io.out(HJALP);
-    return 0;
-  }
-  const file = positionals[0];
-  if (!file) {
-    io.err(ANVANDNING);
-    return 2;
-  }
+  const start = oneFileArgs(parsed, io, { help: HJALP, usage: ANVANDNING });
+  if ('exit' in start) return start.exit;
+  const { values, file } = start;
 
   const bytes = readFileSync(file);
   const name = path.basename(file);
