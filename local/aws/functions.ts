@@ -7,6 +7,8 @@ import { buildDeps as taskDeps } from '../../functions/granskning-task/deps.js';
 import { makeHandler as taskHandler } from '../../functions/granskning-task/make-handler.js';
 import { buildDeps as ingestDeps } from '../../functions/ingest/deps.js';
 import { makeHandler as ingestHandler } from '../../functions/ingest/make-handler.js';
+import { buildDeps as mailHandelseDeps } from '../../functions/mail-handelse/deps.js';
+import { makeHandler as mailHandelseHandler } from '../../functions/mail-handelse/make-handler.js';
 import { buildDeps as postlistaDeps } from '../../functions/postlista/deps.js';
 import { makeHandler as postlistaHandler } from '../../functions/postlista/make-handler.js';
 import { buildDeps as reconcileDeps } from '../../functions/reconcile/deps.js';
@@ -93,6 +95,7 @@ export function buildFunctions(config: Record<string, string>) {
     beslut: beslutHandler(beslutDeps(config)),
     postlista: postlistaHandler(postlistaDeps(config)),
     reconcile: reconcileHandler(reconcileDeps(config)),
+    mailHandelse: mailHandelseHandler(mailHandelseDeps(config)),
   };
   return { fns, outcomes };
 }
