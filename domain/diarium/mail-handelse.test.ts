@@ -28,6 +28,7 @@ function handling(): Handling {
     makulerad: null,
     kvittens: { skickad: '2026-11-23T09:00:05.000Z', meddelandeId: 'ses-1' },
     rapport: { typ: 'ovrig' },
+    registrerad: '2026-11-23T09:00:01.000Z',
   };
 }
 
