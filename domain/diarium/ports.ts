@@ -91,7 +91,8 @@ export interface KvittensClaims {
 }
 
 /** What a mail that concerns a handling was: kansli-avisering is the kansli's alert sent in the kvittens's place. */
-export type MailSlag = 'kvittens' | 'kansli-avisering' | 'granskning' | 'paminnelse' | 'eskalering' | 'utfall';
+export type MailSlag =
+  'kvittens' | 'kansli-avisering' | 'granskning' | 'paminnelse' | 'eskalering' | 'utfall';
 
 /** A mail we sent about a handling, as SES's message id finds it again (bounces and complaints name only the id). */
 export interface SkickadMail {
