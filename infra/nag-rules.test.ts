@@ -156,20 +156,24 @@ describe('Rapportflode-Lambda2: timeout above the declared worst case', () => {
     expect(synth).not.toThrow();
   });
 
-  it('sees the real ingest worst case: 5 mails × 20 attachments × 120 s, far above the 600 s timeout', () => {
+  it('sees the real ingest worst case: 1 mail × (420 s budget + 120 s overhead), below the 600 s timeout', () => {
     const { service } = buildApp({
       stage: 'prod',
       bundling: false,
       outdir: tmp(),
       context: { config: { alarmEmail: 'kansli@finsamgavleborg.se' } },
     });
-    expect(INGEST_WORST_CASE_SECONDS).toBe(5 * 20 * 120);
+    expect(INGEST_WORST_CASE_SECONDS).toBe(1 * (420 + 120));
     // Only the ingest function declares a worst case.
     Template.fromStack(service).hasResource('AWS::Lambda::Function', {
       Metadata: { [WORST_CASE_SECONDS_METADATA]: INGEST_WORST_CASE_SECONDS },
       Properties: { Timeout: INGEST_TIMEOUT.toSeconds(), MemorySize: 3008 },
     });
-    expect(INGEST_TIMEOUT.toSeconds()).toBeLessThan(INGEST_WORST_CASE_SECONDS);
+    Template.fromStack(service).hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1 });
+    expect(INGEST_TIMEOUT.toSeconds()).toBe(600);
+    expect(INGEST_TIMEOUT.toSeconds()).toBeGreaterThan(INGEST_WORST_CASE_SECONDS);
+    // Lambda's maximum timeout ("Lambda quotas").
+    expect(INGEST_TIMEOUT.toSeconds()).toBeLessThanOrEqual(900);
   });
 });
 
@@ -195,7 +199,7 @@ describe('Rapportflode-SNS1: alarm topic without a subscriber in prod', () => {
 });
 
 describe('the real app', () => {
-  it('passes Rapportflode-SES1 and -Lambda1 without acknowledging them (records store without default retention, reconcile without reserved concurrency)', () => {
+  it('passes Rapportflode-SES1, -Lambda1 and -Lambda2 without acknowledging them (records store without default retention, reconcile without reserved concurrency, ingest within its timeout)', () => {
     const outdir = tmp();
     const { app, config } = buildApp({
       stage: 'prod',
@@ -212,5 +216,6 @@ describe('the real app', () => {
       .join('\n');
     expect(everything).not.toContain('Rapportflode-SES1');
     expect(everything).not.toContain('Rapportflode-Lambda1');
+    expect(everything).not.toContain('Rapportflode-Lambda2');
   });
 });

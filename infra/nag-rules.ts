@@ -127,7 +127,7 @@ export class RapportflodeChecks extends NagPack {
         'Guide, "Configure Lambda function timeout" ' +
         '(https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html); the maximum timeout is 900 ' +
         'seconds ("Lambda quotas"). The worst case is declared by the construct from the handler\'s own limits ' +
-        '(for ingest: batch size × maxAttachments × timeBudgetMs of functions/extraction/limits.ts).',
+        '(for ingest: batch size × (mailTimeBudgetMs of functions/extraction/limits.ts + an overhead allowance)).',
       level: NagMessageLevel.ERROR,
       node,
       rule: (resource) => timeoutCoversWorstCase(resource),

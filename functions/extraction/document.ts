@@ -10,6 +10,11 @@ export interface ExtractDocumentOptions {
   limits?: Partial<ExtractionLimits>;
   /** Render and OCR pages without a text layer, and image files (default true). */
   ocr?: boolean;
+  /**
+   * The budget this document is read within (its mail's); the document gets at most `timeBudgetMs` of it.
+   * Without one (an upload) the document has `timeBudgetMs` of its own.
+   */
+  deadline?: Deadline;
 }
 
 const UNSUPPORTED_HINT: Record<string, string> = {
@@ -92,7 +97,10 @@ export async function extractDocument(
   if (bytes.length > limits.maxRawBytes) {
     return fail('FOR_STOR', `${(bytes.length / 1048576).toFixed(1)} MB`);
   }
-  const deadline = new Deadline(limits.timeBudgetMs);
+  const deadline = opts.deadline
+    ? opts.deadline.within(limits.timeBudgetMs)
+    : new Deadline(limits.timeBudgetMs);
+  if (deadline.expired()) return fail('TIDSGRANS');
   try {
     const r = await deadline.race(read(bytes, detectType(bytes), limits, opts.ocr ?? true, deadline));
     const doc: ExtractedDocument = { format: r.format, text: r.text, problems: [] };

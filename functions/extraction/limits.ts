@@ -17,8 +17,16 @@ export interface ExtractionLimits {
   maxUncompressedBytes: number;
   /** Uncompressed/compressed for one entry (only checked for entries over 1 MiB uncompressed). */
   maxCompressionRatio: number;
-  /** Wall-clock budget for one document, OCR included. */
+  /**
+   * Wall-clock budget for one document, OCR included: an upload, or one attachment (which also stays within
+   * its mail's budget, so one slow scan cannot starve the attachments after it of all the time).
+   */
   timeBudgetMs: number;
+  /**
+   * Wall-clock budget for one mail, shared by its attachments and its body; attachments not read within it are
+   * reported (TIDSGRANS). The ingest's Lambda timeout is derived from it (infra/constructs/ingest-pipeline.ts).
+   */
+  mailTimeBudgetMs: number;
   /** OCR workers; further capped by os.availableParallelism(). */
   ocrConcurrency: number;
 }
@@ -34,6 +42,7 @@ export const DEFAULT_LIMITS: ExtractionLimits = {
   maxUncompressedBytes: 100 * 1024 * 1024,
   maxCompressionRatio: 100,
   timeBudgetMs: 120_000,
+  mailTimeBudgetMs: 420_000,
   ocrConcurrency: 8,
 };
 

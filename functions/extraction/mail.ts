@@ -9,11 +9,12 @@ import type {
   ReportText,
   DocumentFormat,
 } from '../../domain/extraction/types.js';
+import { Deadline } from './deadline.js';
 import { detectType, IMAGE_TYPES } from './detect-type.js';
 import { extractDocument } from './document.js';
 import { htmlToText } from './html-to-text.js';
 import { resolveLimits, type ExtractionLimits } from './limits.js';
-import { problem } from './problems.js';
+import { notReadInTime, problem } from './problems.js';
 import { parseSesReceipt } from './ses-receipt.js';
 import { tidyText } from './text-decode.js';
 import { unpackTnef } from './tnef.js';
@@ -197,6 +198,8 @@ interface Candidate {
  */
 export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Promise<ExtractedMail> {
   const limits = resolveLimits(opts.limits);
+  // One budget for the whole mail, so its worst case is one budget however many attachments it has.
+  const deadline = new Deadline(limits.mailTimeBudgetMs);
   const receipt = parseSesReceipt(raw);
   const mail: ExtractedMail = {
     messageId: null,
@@ -272,15 +275,25 @@ export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Pr
     .filter(({ a, index }) => !a.inline && a.detectedType !== 'epost' && !unpacked.has(index));
   const fileProblems: ExtractionProblem[] = [];
   const candidates: Candidate[] = [];
+  const unread: string[] = [];
   if (readable.length > limits.maxAttachments) {
     mail.problems.push(
       problem('FOR_MANGA_BILAGOR', undefined, `${readable.length} st, högst ${limits.maxAttachments}`),
     );
   } else {
     for (const { a, index } of readable) {
-      const docOpts: Parameters<typeof extractDocument>[2] = { limits };
+      if (deadline.expired()) {
+        unread.push(a.filename);
+        continue;
+      }
+      const docOpts: Parameters<typeof extractDocument>[2] = { limits, deadline };
       if (opts.ocr !== undefined) docOpts.ocr = opts.ocr;
       const doc = await extractDocument(a.content, a.filename, docOpts);
+      if (deadline.expired() && doc.problems.some((p) => p.kod === 'TIDSGRANS')) {
+        // Cut off by the mail's budget (not its own): told together with the attachments never reached.
+        unread.push(a.filename);
+        continue;
+      }
       fileProblems.push(...doc.problems);
       if (doc.text && doc.format) {
         candidates.push({
@@ -304,10 +317,13 @@ export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Pr
     }
   }
   const chosen = Number.isInteger(picked) ? candidates[picked] : undefined;
+  // Said whether or not a report was found elsewhere: the sender must know which files were never read.
+  const timedOut = unread.length > 0 ? [notReadInTime(unread)] : [];
   if (chosen) {
     mail.report = { ...chosen.report, text: chosen.text };
+    mail.problems.push(...timedOut);
   } else {
-    mail.problems.push(...fileProblems);
+    mail.problems.push(...fileProblems, ...timedOut);
     const detail = readable.length === 0 ? 'ingen bilaga och ingen rapporttext i meddelandet' : undefined;
     mail.problems.push(problem('INGEN_RAPPORT', undefined, detail));
   }

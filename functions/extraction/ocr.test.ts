@@ -1,6 +1,7 @@
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { extractDocument } from './index.js';
+import { startOcrPool } from './ocr.js';
 import { makeScannedPdf, renderTextImage } from '../../test/fixtures/extraction/generate.js';
 
 describe('OCR of scanned reports (Swedish, offline)', () => {
@@ -68,5 +69,24 @@ describe('OCR of scans at other resolutions', () => {
     );
     expect(doc).toMatchObject({ format: 'pdf-ocr', ocrPages: 1, problems: [] });
     expect(doc.text).toContain('Utnyttjade medel');
+  });
+});
+
+describe('OCR at the end of the time budget', () => {
+  it('terminates its workers when the deadline passes, failing the page being read at once', async () => {
+    let expire: (() => void) | undefined;
+    const pool = await startOcrPool(1, {
+      race: (work) => work,
+      onExpire: (stop) => {
+        expire = stop;
+        return () => undefined;
+      },
+    });
+    const page = await renderTextImage(['Slutrapport', 'Beviljade medel för insatsen']);
+    const reading = pool.recognize(page);
+    expire?.();
+    await expect(reading).rejects.toMatchObject({ kod: 'TIDSGRANS' });
+    await expect(pool.recognize(page)).rejects.toMatchObject({ kod: 'TIDSGRANS' });
+    await pool.terminate();
   });
 });

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import type { Deadline } from './deadline.js';
+import { ExtractionAbortError } from './problems.js';
 
 /**
  * Swedish OCR with tesseract.js, fully offline. Loaded only by dynamic import when a page needs it.
@@ -57,14 +59,19 @@ export async function createOcrPool(workers: number): Promise<OcrPool> {
   };
 }
 
-/** Starts a pool within the deadline; a pool that finishes starting after the deadline is shut down. */
+/**
+ * Starts a pool within the deadline; a pool that finishes starting after the deadline is shut down. Losing a race
+ * only stops the waiting, so the pool also terminates its workers itself when the deadline passes: a page being
+ * recognised then stops at once instead of running on into the next document's (or the next mail's) time.
+ */
 export async function startOcrPool(
   workers: number,
-  deadline: { race<T>(p: Promise<T>): Promise<T> },
+  deadline: Pick<Deadline, 'race' | 'onExpire'>,
 ): Promise<OcrPool> {
   const starting = createOcrPool(workers);
+  let pool: OcrPool;
   try {
-    return await deadline.race(starting);
+    pool = await deadline.race(starting);
   } catch (err) {
     starting.then(
       (p) => p.terminate(),
@@ -72,4 +79,28 @@ export async function startOcrPool(
     );
     throw err;
   }
+  // Pages waiting on a stopped pool fail at once instead of waiting forever on a terminated worker.
+  let fail: (err: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  stopped.catch(() => undefined);
+  let stopping: Promise<void> | null = null;
+  const stop = (reason: Error): Promise<void> => {
+    fail(reason);
+    // One macrotask later: a page handed to a worker is posted to it a few microtasks after, and tesseract.js
+    // posts to a worker terminated in between without catching the error (an unhandled rejection).
+    return (stopping ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => pool.terminate()));
+  };
+  const cancel = deadline.onExpire(() => {
+    stop(new ExtractionAbortError('TIDSGRANS')).catch(() => undefined);
+  });
+  return {
+    // A stopped pool takes no new page (tesseract.js would hand it to a terminated worker).
+    recognize: (image) => (stopping ? stopped : Promise.race([pool.recognize(image), stopped])),
+    async terminate() {
+      cancel();
+      await stop(new Error('OCR pool terminated'));
+    },
+  };
 }

@@ -74,6 +74,10 @@ function message(kod: ProblemKod, fil: string | undefined, detail: string | unde
     case 'INGEN_TEXT':
       return `${f} innehåller ingen text som vi kan läsa. ${SKICKA_IGEN}`;
     case 'TIDSGRANS':
+      // Without a file: `detail` names the attachments a mail's budget did not reach (notReadInTime).
+      if (!fil && detail) {
+        return `${detail} hann inte läsas inom tidsgränsen för ett meddelande och har inte tolkats. Skicka slutrapporten i ett eget e-postmeddelande, som Word (.docx) eller som en PDF sparad direkt från Word.`;
+      }
       return `${f} tog för lång tid att läsa och tolkningen avbröts. Skicka rapporten som Word (.docx) eller som en PDF sparad direkt från Word.`;
     case 'WINMAIL_DAT':
       return `${fil ? `Bilagan ”${fil}”` : 'Bilagan winmail.dat'} är i Outlooks interna format (TNEF), och ingen rapport gick att läsa ur den. Ställ in Outlook på att skicka som HTML eller oformaterad text, eller skicka rapporten från ett annat e-postprogram. ${SKICKA_IGEN}`;
@@ -86,6 +90,16 @@ export function problem(kod: ProblemKod, fil?: string, detail?: string): Extract
   const p: ExtractionProblem = { kod, meddelande: message(kod, fil, detail) };
   if (fil !== undefined) p.fil = fil;
   return p;
+}
+
+/** One problem for all the attachments of a mail that its time budget did not reach (or cut off). */
+export function notReadInTime(files: string[]): ExtractionProblem {
+  const quoted = files.map((f) => `”${f}”`);
+  const list =
+    quoted.length === 1
+      ? `Bilagan ${quoted[0]}`
+      : `Bilagorna ${quoted.slice(0, -1).join(', ')} och ${quoted[quoted.length - 1]}`;
+  return problem('TIDSGRANS', undefined, list);
 }
 
 /** Raised inside extractors to abort with a problem; always caught at the API boundary. */

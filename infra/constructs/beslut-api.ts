@@ -77,7 +77,8 @@ export class BeslutApi extends Construct {
         DIARIUM_SERIE: config.diariumSerie,
       },
     });
-    grantTableReadWrite(this.beslut, data);
+    // ConditionCheckItem: recording a decision checks in the same transaction that the granskning is open.
+    grantTableReadWrite(this.beslut, data, ['dynamodb:ConditionCheckItem']);
     grantObjectRead(
       this.beslut,
       data,
@@ -94,7 +95,8 @@ export class BeslutApi extends Construct {
       logRetention: props.logRetention,
       environment: { TABLE_NAME: data.table.tableName, DIARIUM_SERIE: config.diariumSerie },
     });
-    grantTableRead(this.postlista, data);
+    // BatchGetItem: the ärenden of a page of handlingar in one call.
+    grantTableRead(this.postlista, data, ['dynamodb:BatchGetItem']);
     this.postlista.acknowledgeSynchronous('the HTTP API');
 
     const beslutIntegration = new HttpLambdaIntegration('BeslutIntegration', this.beslut.function);
@@ -125,12 +127,12 @@ export class BeslutApi extends Construct {
     });
   }
 
-  /** The decision completes the waiting task: SendTaskSuccess/Failure/Heartbeat on this state machine only. */
+  /**
+   * The decision completes the waiting task: SendTaskSuccess on this state machine only (functions/adapters/
+   * sfn-workflow.ts sends no SendTaskFailure or SendTaskHeartbeat).
+   */
   allowTaskResponses(stateMachine: sfn.IStateMachine): void {
-    this.beslut.allow(
-      ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-      [stateMachine.stateMachineArn],
-    );
+    this.beslut.allow(['states:SendTaskSuccess'], [stateMachine.stateMachineArn]);
   }
 
   /** Base URL of the API (the `$default` stage), without a trailing slash. */

@@ -16,33 +16,37 @@ export interface DataResources {
   readonly retentionDays: number;
 }
 
-const TABLE_READ = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-];
-// No DeleteItem: registrations are never deleted (makulering is an update); link items expire by TTL.
-const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+// Only the operations the adapters send (functions/adapters/dynamo-*): no BatchWriteItem, and no DeleteItem
+// (registrations are never deleted, makulering is an update; link items expire by TTL). A transaction needs
+// the single-item action of each of its items.
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/**
+ * Table operations only some functions send: BatchGetItem (the postlista's ärenden) and ConditionCheckItem
+ * (beslut's transaction checks that the granskning is still open).
+ */
+export type TableExtra = 'dynamodb:BatchGetItem' | 'dynamodb:ConditionCheckItem';
 
 function tableResources(table: dynamodb.Table): string[] {
   // Named indexes instead of index/* keep the grant free of wildcards.
   return [table.tableArn, `${table.tableArn}/index/gsi1`, `${table.tableArn}/index/gsi2`];
 }
 
-export function grantTableRead(fn: AppFunction, data: DataResources): void {
-  fn.allow(TABLE_READ, tableResources(data.table));
+export function grantTableRead(fn: AppFunction, data: DataResources, extra: TableExtra[] = []): void {
+  fn.allow([...TABLE_READ, ...extra], tableResources(data.table));
   fn.allow(['kms:Decrypt', 'kms:DescribeKey'], [data.key.keyArn]);
 }
 
-export function grantTableReadWrite(fn: AppFunction, data: DataResources): void {
-  fn.allow([...TABLE_READ, ...TABLE_WRITE], tableResources(data.table));
+export function grantTableReadWrite(fn: AppFunction, data: DataResources, extra: TableExtra[] = []): void {
+  fn.allow([...TABLE_READ, ...TABLE_WRITE, ...extra], tableResources(data.table));
   fn.allow(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.key.keyArn]);
 }
 
 /**
- * Read objects (any version) under the given prefixes. An object ARN under a prefix needs a trailing `*`,
- * which cdk-nag reports as a wildcard: acknowledged here for exactly those ARNs.
+ * Read objects under the given prefixes (the current version: no reader names a VersionId, so no
+ * s3:GetObjectVersion). An object ARN under a prefix needs a trailing `*`, which cdk-nag reports as a
+ * wildcard: acknowledged here for exactly those ARNs.
  */
 export function grantObjectRead(
   fn: AppFunction,
@@ -51,7 +55,7 @@ export function grantObjectRead(
   reason: string,
 ): void {
   const resources = prefixes.map((prefix) => data.bucket.arnForObjects(`${prefix}*`));
-  fn.allow(['s3:GetObject', 's3:GetObjectVersion'], resources);
+  fn.allow(['s3:GetObject'], resources);
   fn.allow(['kms:Decrypt'], [data.key.keyArn]);
   acknowledgePrefixWildcards(fn, data, prefixes, reason);
 }
@@ -84,19 +88,23 @@ export function grantRetain(fn: AppFunction, data: DataResources, prefixes: stri
   acknowledgePrefixWildcards(fn, data, prefixes, reason);
 }
 
-/** ListBucket restricted to keys under the given prefixes. */
+/** ListBucket restricted to keys under the given prefixes (ListObjectsV2; no version listing). */
 export function grantListPrefixes(fn: AppFunction, data: DataResources, prefixes: string[]): void {
-  fn.allow(['s3:ListBucket', 's3:ListBucketVersions'], [data.bucket.bucketArn], {
+  fn.allow(['s3:ListBucket'], [data.bucket.bucketArn], {
     StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) },
   });
 }
 
-/** SES v2 SendEmail from the verified domain identity only. */
+/**
+ * SES v2 SendEmail from the verified domain identity only, through the configuration set when one is named
+ * (SES authorizes both). The adapter sends Simple content, which SES v2 authorizes as ses:SendEmail;
+ * ses:SendRawEmail is the v1 raw API's action, which nothing here calls.
+ */
 export function grantSendMail(fn: AppFunction, domain: string, configurationSetName?: string): void {
   const stack = Stack.of(fn);
   const arn = `arn:${stack.partition}:ses:${stack.region}:${stack.account}`;
   fn.allow(
-    ['ses:SendEmail', 'ses:SendRawEmail'],
+    ['ses:SendEmail'],
     [
       `${arn}:identity/${domain}`,
       ...(configurationSetName ? [`${arn}:configuration-set/${configurationSetName}`] : []),

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { MailSending } from './mail-sending.js';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -179,6 +180,18 @@ export class GranskningWorkflow extends Construct {
       // ALL events, but no input/output: payloads hold task tokens and personal data.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+    // A decision reached while the previous wait timed out is handed to the next task at once
+    // (runGranskningStep → SendTaskSuccess). In a policy of its own: the function's default policy is one of
+    // its dependencies, and the state machine, which invokes the function, cannot come before it.
+    new iam.Policy(this, 'TaskCallbackPolicy', {
+      roles: [this.task.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [this.stateMachine.stateMachineArn],
+        }),
+      ],
+    });
     const smRole = this.stateMachine.role;
     for (const fn of [this.task, this.finalize]) {
       Validations.of(smRole).acknowledge({
@@ -207,9 +220,9 @@ export class GranskningWorkflow extends Construct {
         TABLE_NAME: data.table.tableName,
       },
     });
+    // Decides from the event alone and reads no table: the execution name (from the diarienummer) makes
+    // starts idempotent.
     this.starter.allow(['states:StartExecution'], [this.stateMachine.stateMachineArn]);
-    // Reads the handling to decide; the execution name (from the diarienummer) makes starts idempotent.
-    grantTableReadWrite(this.starter, data);
     Validations.of(this.starter.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

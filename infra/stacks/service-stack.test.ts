@@ -231,16 +231,83 @@ describe('durable ingest path', () => {
 describe('least privilege', () => {
   const allStatements = () => Object.values(fns()).flatMap(statementsOf);
 
-  it('beslut may complete tasks of the granskning state machine only', () => {
+  it('beslut and granskning-task may only send SendTaskSuccess, to the granskning state machine', () => {
     const smId = logicalId(s.built.service.granskning.stateMachine);
-    const states = statementsOf(fns()['beslut']!).filter((st) =>
-      actionsOf(st).some((a) => a.startsWith('states:')),
-    );
-    expect(states).toHaveLength(1);
-    expect(actionsOf(states[0]!)).toEqual(
-      expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']),
-    );
-    expect(resourcesOf(states[0]!)).toEqual([{ Ref: smId }]);
+    for (const fn of ['beslut', 'granskningTask']) {
+      const states = statementsOf(fns()[fn]!).filter((st) =>
+        actionsOf(st).some((a) => a.startsWith('states:')),
+      );
+      // sfn-workflow.ts sends no SendTaskFailure or SendTaskHeartbeat.
+      expect(states.map(actionsOf), fn).toEqual([['states:SendTaskSuccess']]);
+      expect(resourcesOf(states[0]!), fn).toEqual([{ Ref: smId }]);
+    }
+  });
+
+  it('each role grants exactly the DynamoDB, S3, SES and Step Functions actions its code sends', () => {
+    // What the adapters each function builds can send (functions/adapters): the local stack's IAM report
+    // (local/aws/iam/report.ts) lists what a run never called.
+    const expected: Record<string, string[]> = {
+      ingest: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        's3:GetObject',
+        's3:GetObjectRetention',
+        's3:PutObject',
+        's3:PutObjectRetention',
+        'ses:SendEmail',
+      ],
+      startGranskning: ['states:StartExecution'],
+      granskningTask: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'ses:SendEmail',
+        'states:SendTaskSuccess',
+      ],
+      granskningFinalize: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        's3:PutObject',
+        's3:PutObjectRetention',
+        'ses:SendEmail',
+      ],
+      beslut: [
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        's3:GetObject',
+        'states:SendTaskSuccess',
+      ],
+      postlista: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+    };
+    for (const [fn, actions] of Object.entries(expected)) {
+      const granted = statementsOf(fns()[fn]!)
+        .flatMap(actionsOf)
+        .filter((a) => /^(dynamodb|s3|ses|states|events):/.test(a));
+      expect([...new Set(granted)].sort(), fn).toEqual(actions);
+    }
+  });
+
+  it('no role grants BatchWriteItem, SendRawEmail, GetObjectVersion or ListBucketVersions: nothing sends them', () => {
+    const actions = allStatements().flatMap(actionsOf);
+    expect(
+      actions.filter((a) =>
+        [
+          'dynamodb:BatchWriteItem',
+          'ses:SendRawEmail',
+          's3:GetObjectVersion',
+          's3:ListBucketVersions',
+        ].includes(a),
+      ),
+    ).toEqual([]);
   });
 
   it('start-granskning may start executions of the granskning state machine only', () => {

@@ -27,7 +27,8 @@ export const ingestQueueUrl = (awsEndpoint: string) => `${awsEndpoint}/000000000
 /**
  * The functions' config record: what the stage config gives the Lambdas on AWS, with the local endpoints and
  * the emulators' key pair in place of the role's credentials (s3rver accepts only its own pair; the others
- * accept any). All functions get the same record; each reads what its schema names.
+ * accept any). The record every function starts from; each reads what its schema names, and with IAM on gets
+ * its own key pair and the proxies' endpoints (local/aws/iam/wire.ts).
  */
 export function functionConfig(
   c: StageConfig,
@@ -74,11 +75,23 @@ export function functionConfig(
   };
 }
 
+/** Each function's name, as its directory under functions/ (and its role's, local/aws/iam). */
+export type FunctionId =
+  | 'ingest'
+  | 'start-granskning'
+  | 'granskning-task'
+  | 'granskning-finalize'
+  | 'beslut'
+  | 'postlista'
+  | 'reconcile'
+  | 'mail-handelse';
+
 /**
- * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from the record. The
- * ingest's outcome per stored object key is kept for the status endpoint and the tests.
+ * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from its own config
+ * record (with IAM on, its own key pair and the proxies' endpoints). The ingest's outcome per stored object key
+ * is kept for the status endpoint and the tests.
  */
-export function buildFunctions(config: Record<string, string>) {
+export function buildFunctions(configFor: (fnId: FunctionId) => Record<string, string>) {
   const outcomes = new Map<string, IngestStatus>();
   const onIngestOutcome = (o: IngestOutcome, key: string) => {
     outcomes.set(key, {
@@ -88,14 +101,14 @@ export function buildFunctions(config: Record<string, string>) {
     });
   };
   const fns = {
-    ingest: ingestHandler(ingestDeps(config), onIngestOutcome),
-    startGranskning: startHandler(startDeps(config)),
-    granskningTask: taskHandler(taskDeps(config)),
-    finalize: finalizeHandler(finalizeDeps(config)),
-    beslut: beslutHandler(beslutDeps(config)),
-    postlista: postlistaHandler(postlistaDeps(config)),
-    reconcile: reconcileHandler(reconcileDeps(config)),
-    mailHandelse: mailHandelseHandler(mailHandelseDeps(config)),
+    ingest: ingestHandler(ingestDeps(configFor('ingest')), onIngestOutcome),
+    startGranskning: startHandler(startDeps(configFor('start-granskning'))),
+    granskningTask: taskHandler(taskDeps(configFor('granskning-task'))),
+    finalize: finalizeHandler(finalizeDeps(configFor('granskning-finalize'))),
+    beslut: beslutHandler(beslutDeps(configFor('beslut'))),
+    postlista: postlistaHandler(postlistaDeps(configFor('postlista'))),
+    reconcile: reconcileHandler(reconcileDeps(configFor('reconcile'))),
+    mailHandelse: mailHandelseHandler(mailHandelseDeps(configFor('mail-handelse'))),
   };
   return { fns, outcomes };
 }

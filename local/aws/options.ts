@@ -1,10 +1,12 @@
 import type { Log } from '../../domain/log.js';
 import type { BeslutPolicy } from '../../domain/granskning/types.js';
+import type { IamMode } from './iam/wire.js';
+import type { ProxyService, Service } from './ports.js';
 
 export interface LocalStackOptions {
   dataDir: string;
   /** 0 = any free port. */
-  ports?: Partial<Record<'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws', number>>;
+  ports?: Partial<Record<Service | ProxyService, number>>;
   /** Shortened wait-for-token timeouts (seconds) for tests. */
   granskningTimeouts?: { svarstid: number; paminnelse: number; eskalering: number };
   beslutPolicy?: BeslutPolicy;
@@ -25,6 +27,14 @@ export interface LocalStackOptions {
   reconcileIntervalMs?: number;
   /** Concurrent granskning starts (the notify step runs inside them). */
   granskningConcurrency?: number;
+  /**
+   * Each function's AWS calls evaluated against its synthesized role and the resource policies (local/aws/iam):
+   * `enforce` (default) fails a call the role does not allow with AWS's AccessDenied, `record` only records it.
+   * Default: LOCAL_IAM, else enforce; `LOCAL_IAM=off` is for debugging only.
+   */
+  iam?: IamMode;
+  /** Tests: the templates as the IAM proxies should see them, e.g. with a grant taken out (iam/templates.ts). */
+  iamTemplates?: (templates: unknown[]) => unknown[];
 }
 
 export interface IngestStatus {

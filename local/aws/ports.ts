@@ -1,6 +1,9 @@
 import net from 'node:net';
 
 export type Service = 'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws';
+/** The IAM proxies in front of the emulators (local/aws/iam): kept across a restart like the others. */
+export type ProxyService = 'iamDynamodb' | 'iamS3' | 'iamSes' | 'iamAws';
+export const PROXY_SERVICES: readonly ProxyService[] = ['iamDynamodb', 'iamS3', 'iamSes', 'iamAws'];
 
 export interface Reservation {
   port: number;
@@ -33,8 +36,8 @@ export async function reservePort(preferred: number | undefined): Promise<Reserv
 
 /** One reservation per service, in a fixed order; 0 or absent = any free port. */
 export async function reservePorts(
-  p: Partial<Record<Service, number>> = {},
-): Promise<Record<Service, Reservation>> {
+  p: Partial<Record<Service | ProxyService, number>> = {},
+): Promise<Record<Service | ProxyService, Reservation>> {
   return {
     smtp: await reservePort(p.smtp || undefined),
     s3: await reservePort(p.s3 || undefined),
@@ -42,10 +45,16 @@ export async function reservePorts(
     ses: await reservePort(p.ses || undefined),
     http: await reservePort(p.http || undefined),
     aws: await reservePort(p.aws || undefined),
+    iamDynamodb: await reservePort(p.iamDynamodb || undefined),
+    iamS3: await reservePort(p.iamS3 || undefined),
+    iamSes: await reservePort(p.iamSes || undefined),
+    iamAws: await reservePort(p.iamAws || undefined),
   };
 }
 
-export function portsOf(reserved: Record<Service, Reservation>): Record<Service, number> {
+export function portsOf(
+  reserved: Record<Service | ProxyService, Reservation>,
+): Record<Service | ProxyService, number> {
   return {
     smtp: reserved.smtp.port,
     s3: reserved.s3.port,
@@ -53,6 +62,10 @@ export function portsOf(reserved: Record<Service, Reservation>): Record<Service,
     ses: reserved.ses.port,
     http: reserved.http.port,
     aws: reserved.aws.port,
+    iamDynamodb: reserved.iamDynamodb.port,
+    iamS3: reserved.iamS3.port,
+    iamSes: reserved.iamSes.port,
+    iamAws: reserved.iamAws.port,
   };
 }
 

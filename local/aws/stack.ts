@@ -6,12 +6,20 @@ import type { AwsClientConfig, AwsService } from '../../functions/runtime/aws-cl
 import { awsClientConfig } from '../../functions/runtime/aws-clients.js';
 import { startDynamoDb } from './dynamodb.js';
 import { startEventDelivery } from './event-delivery.js';
-import { STATE_MACHINE_ARN, buildFunctions, functionConfig, ingestQueueUrl } from './functions.js';
+import {
+  STATE_MACHINE_ARN,
+  buildFunctions,
+  type FunctionId,
+  functionConfig,
+  ingestQueueUrl,
+} from './functions.js';
+import type { IamProxies } from './iam/proxy.js';
+import { iamMode, startIam } from './iam/wire.js';
 import { startGranskningWorkflow } from './granskning-workflow.js';
 import { startHttpStandIn } from './http-api.js';
 import { Stoppers, type Defer } from './lifecycle.js';
 import type { IngestStatus, LocalStackOptions } from './options.js';
-import { portsOf, reservePorts, type Service } from './ports.js';
+import { portsOf, reservePorts, type ProxyService, type Service } from './ports.js';
 import { startReconciliation } from './reconciliation.js';
 import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
@@ -23,9 +31,12 @@ export type { IngestStatus, LocalStackOptions } from './options.js';
 
 export interface LocalStack {
   urls: { smtp: string; outbox: string; http: string; s3: string; dynamodb: string; aws: string };
-  ports: Record<Service, number>;
-  /** The functions' config record (what each Lambda would have in its environment). */
+  /** The proxies' ports too: a restart passes them back, so what a function signed still reaches its proxy. */
+  ports: Record<Service | ProxyService, number>;
+  /** The config record the functions' own are made from (emulator endpoints, the emulators' key pair). */
   env: Record<string, string>;
+  /** What one function is given (with IAM on: its own key pair and the proxies' endpoints). */
+  configFor(fnId: FunctionId): Record<string, string>;
   /** Settings for an SDK client of one of the emulated services, as the functions build theirs. */
   clientConfig(service: AwsService): AwsClientConfig;
   bucket: string;
@@ -37,6 +48,8 @@ export interface LocalStack {
   reconciled: Promise<ReconcileResult | null>;
   /** DynamoDB Local's Java process (the benchmarks read its CPU time). */
   dynamodbPid: number | null;
+  /** The IAM proxies (null with LOCAL_IAM=off): the calls, denials, unused grants. */
+  iam: IamProxies | null;
   stop(): Promise<void>;
 }
 
@@ -62,7 +75,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 type Reserved = Awaited<ReturnType<typeof reservePorts>>;
 
 /** The stateful emulators (DynamoDB, S3, SES), and the functions' config record that points at them. */
-async function startStorage(opts: LocalStackOptions, dataDir: string, reserved: Reserved, defer: Defer) {
+async function startStorage(
+  opts: LocalStackOptions,
+  dataDir: string,
+  reserved: Reserved,
+  defer: Defer,
+  log: Log,
+) {
   const templates = synthesize();
   const ddb = await startDynamoDb({
     reservation: reserved.dynamodb,
@@ -87,7 +106,29 @@ async function startStorage(opts: LocalStackOptions, dataDir: string, reserved: 
     table: ddb.table,
     bucket: s3.bucket,
   });
-  return { templates, ddb, s3, urls, env };
+  // The functions reach the emulators through the IAM proxies, each with its own key pair (local/aws/iam).
+  const mode = iamMode(opts.iam);
+  const iam =
+    mode === 'off'
+      ? null
+      : await startIam({
+          mode,
+          templates: opts.iamTemplates ? opts.iamTemplates(templates.raw) : templates.raw,
+          names: {
+            table: ddb.table,
+            bucket: s3.bucket,
+            eventBus: env['EVENT_BUS_NAME']!,
+            stateMachineArn: STATE_MACHINE_ARN,
+          },
+          targets: { dynamodb: ddb.endpoint, s3: s3.endpoint, ses: outbox, aws: urls.aws },
+          reservations: reserved,
+          dataDir,
+          collect: !opts.iamTemplates,
+          log,
+          defer,
+        });
+  const configFor = (fnId: FunctionId) => (iam ? iam.configFor(fnId, env) : env);
+  return { templates, ddb, s3, urls, env, iam, configFor };
 }
 
 async function compose(
@@ -98,8 +139,14 @@ async function compose(
   log: Log,
 ): Promise<LocalStack> {
   const { defer } = stoppers;
-  const { templates, ddb, s3, urls, env } = await startStorage(opts, dataDir, reserved, defer);
-  const { fns, outcomes } = buildFunctions(env);
+  const { templates, ddb, s3, urls, env, iam, configFor } = await startStorage(
+    opts,
+    dataDir,
+    reserved,
+    defer,
+    log,
+  );
+  const { fns, outcomes } = buildFunctions(configFor);
   const sfn = startGranskningWorkflow({
     stateMachineArn: STATE_MACHINE_ARN,
     serviceTemplate: templates.service,
@@ -144,6 +191,7 @@ async function compose(
     urls: { ...urls, smtp: smtpUrl, s3: s3.endpoint, dynamodb: ddb.endpoint },
     ports: portsOf(reserved),
     env,
+    configFor,
     clientConfig: (service) => awsClientConfig(env, service),
     bucket: s3.bucket,
     table: ddb.table,
@@ -151,6 +199,7 @@ async function compose(
     sfn,
     reconciled: reconciliation.startup,
     dynamodbPid: ddb.pid,
+    iam: iam?.proxies ?? null,
     async stop() {
       // Waiting tasks and their timers first, so nothing acts on (or journals to) services being closed.
       sfn.close();

@@ -15,8 +15,12 @@ export type Template = z.infer<typeof templateSchema>;
 
 export type { StageConfig };
 
-/** The same definitions as on AWS: the CDK app synthesized without bundling, its two templates read back. */
-export function synthesize(): { stateful: Template; service: Template; config: StageConfig } {
+/**
+ * The same definitions as on AWS: the CDK app synthesized without bundling, its two templates read back. `raw`
+ * keeps them as they are for the IAM proxies: the policies refer across stacks through Outputs, which the
+ * parsed shape drops.
+ */
+export function synthesize(): { stateful: Template; service: Template; raw: unknown[]; config: StageConfig } {
   const outdir = path.join(
     os.tmpdir(),
     `rapportflode-synth-${process.pid}-${randomBytes(4).toString('hex')}`,
@@ -24,9 +28,13 @@ export function synthesize(): { stateful: Template; service: Template; config: S
   try {
     const built = buildApp({ stage: 'lokal', bundling: false, outdir });
     const assembly = built.app.synth();
+    const raw = [built.stateful, built.service].map(
+      (s): unknown => assembly.getStackArtifact(s.artifactId).template,
+    );
     return {
-      stateful: templateSchema.parse(assembly.getStackArtifact(built.stateful.artifactId).template),
-      service: templateSchema.parse(assembly.getStackArtifact(built.service.artifactId).template),
+      stateful: templateSchema.parse(raw[0]),
+      service: templateSchema.parse(raw[1]),
+      raw,
       config: built.config,
     };
   } finally {

@@ -5,7 +5,7 @@ import { CLI_DEFAULTS, cliEvents, isConnectionError } from '../io.js';
 
 export const frige = defineCommand({
   name: 'frige',
-  // "slapp" reads as "slack" without its dots (docs/naming.md); scripts may still use it.
+  // "slapp" reads as "slack" without its dots (docs/architecture.md, Naming); scripts may still use it.
   aliases: ['slapp'],
   usage: 'frige <diarienummer> --av "…"',
   summary: 'frige en flaggad handling (spam/DMARC) till granskning',

@@ -4,7 +4,7 @@ import { defineCommand } from '../command.js';
 
 export const korrigeraAnkomstdatum = defineCommand({
   name: 'korrigera-ankomstdatum',
-  // "andra-ankomst" reads as "second arrival" without its dots (docs/naming.md); scripts may still use it.
+  // "andra-ankomst" reads as "second arrival" without its dots (docs/architecture.md, Naming); scripts may still use it.
   aliases: ['andra-ankomst'],
   usage: 'korrigera-ankomstdatum <diarienummer> --tid 2026-03-02T09:15:00+01:00 --skal "…" --av "…"',
   summary: 'rätta en handlings ankomsttid (den ursprungliga finns kvar)',
