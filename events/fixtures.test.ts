@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ingestSqsEventSchema, s3ObjectCreatedSchema } from './s3-object-created.js';
 import { appEventSchema } from './handling-diarieford.js';
+import { sesMailEventSchema } from './ses-mail-event.js';
 import { granskningFinalizePayloadSchema, granskningTaskPayloadSchema } from './granskning.js';
 
 const fixture = (name: string): unknown =>
@@ -15,6 +16,8 @@ const cases: [string, z.ZodType][] = [
   ['granskning-begard.json', appEventSchema],
   ['granskning-task-payload.json', granskningTaskPayloadSchema],
   ['granskning-finalize-payload.json', granskningFinalizePayloadSchema],
+  ['ses-email-bounced.json', sesMailEventSchema],
+  ['ses-email-complaint.json', sesMailEventSchema],
 ];
 
 describe('every boundary event has a fixture its schema accepts', () => {

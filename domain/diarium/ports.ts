@@ -81,8 +81,34 @@ export interface ArendeLog {
 export interface KvittensClaims {
   /** Claims the right to send the kvittens once; false when it was already sent or claimed recently. */
   claimKvittens(diarienummer: string, nu: string): Promise<boolean>;
-  markKvittens(diarienummer: string, kvittens: { skickad: string; meddelandeId: string }): Promise<void>;
+  /** With `mail`, the message id's lookup (SkickadeMail) is written in the same transaction. */
+  markKvittens(
+    diarienummer: string,
+    kvittens: { skickad: string; meddelandeId: string },
+    mail?: { slag: MailSlag; mottagare: string[] },
+  ): Promise<void>;
   releaseKvittens(diarienummer: string): Promise<void>;
+}
+
+/** What a mail that concerns a handling was: kansli-avisering is the kansli's alert sent in the kvittens's place. */
+export type MailSlag =
+  'kvittens' | 'kansli-avisering' | 'granskning' | 'paminnelse' | 'eskalering' | 'utfall';
+
+/** A mail we sent about a handling, as SES's message id finds it again (bounces and complaints name only the id). */
+export interface SkickadMail {
+  meddelandeId: string;
+  diarienummer: string;
+  slag: MailSlag;
+  mottagare: string[];
+  skickad: string;
+}
+
+/** The mail we sent, by SES message id, and which consequences of an SES event about it are done. */
+export interface SkickadeMail {
+  recordSentMail(mail: SkickadMail): Promise<void>;
+  findSentMail(meddelandeId: string): Promise<(SkickadMail & { utfort: string[] }) | null>;
+  /** Marks one step of handling an event about the mail done; false when it already was. */
+  markMailHandelse(meddelandeId: string, steg: string): Promise<boolean>;
 }
 
 /** Reading the diarium: handlingar, ärenden and the date index. */
@@ -105,7 +131,12 @@ export interface InsatsRegister {
 }
 
 /** The whole diarium, for wiring one adapter into several use cases; use cases name the parts they use. */
-export type Diarium = HandlingRegistry & ArendeLog & KvittensClaims & DiariumReader & InsatsRegister;
+export type Diarium = HandlingRegistry &
+  ArendeLog &
+  KvittensClaims &
+  DiariumReader &
+  InsatsRegister &
+  SkickadeMail;
 
 export interface StoredObject {
   bytes: Uint8Array;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newHandling, tomRapport } from '../../test/support/new-handling.js';
 import type { GranskningDeps as Deps } from './use-cases.js';
-import type { LogEvent, MailSender, NewHandling, OutgoingMail } from '../diarium/ports.js';
+import type { LogEvent, MailSender, NewHandling, OutgoingMail, SkickadMail } from '../diarium/ports.js';
 import type { Handling } from '../diarium/types.js';
 import type { GranskningRepository } from './ports.js';
 import type { Beslut, Granskning, Lank } from './types.js';
@@ -298,6 +298,45 @@ describe('runGranskningStep', () => {
     arende: handling.arende,
     granskningId: 'SFG-26-4-1',
   };
+
+  it('notes the SES message id of each invitation and of the beslut notices, against the handling', async () => {
+    const s = setup();
+    s.deps.config.beredningsgrupp = grupp.slice(0, 2);
+    const noted: SkickadMail[] = [];
+    const skickadeMail = {
+      recordSentMail: (m: SkickadMail) => {
+        noted.push(m);
+        return Promise.resolve();
+      },
+      findSentMail: () => Promise.resolve(null),
+      markMailHandelse: () => Promise.resolve(true),
+    };
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    await runGranskningStep({ ...s.deps, skickadeMail, callback }, 'notifiera', 'token-1', stepInput);
+    await finalizeGranskning({ ...s.deps, skickadeMail }, input('godkand'));
+    expect(noted.map((m) => [m.slag, m.mottagare[0]]).sort()).toEqual([
+      ['granskning', 'anna@exempelby.example'],
+      ['granskning', 'bo@exempelby.example'],
+      ['utfall', 'kansli@finsamgavleborg.example'],
+      ['utfall', 'sara.provperson@exempelby.example'],
+    ]);
+    expect(new Set(noted.map((m) => m.meddelandeId)).size).toBe(4);
+    expect(noted.every((m) => m.diarienummer === handling.diarienummer)).toBe(true);
+  });
+
+  it('a note that cannot be written does not fail the step (that would mail everyone again)', async () => {
+    const s = setup({}, []);
+    s.deps.config.beredningsgrupp = grupp.slice(0, 1);
+    const skickadeMail = {
+      recordSentMail: () => Promise.reject(new Error('DynamoDB throttled')),
+      findSentMail: () => Promise.resolve(null),
+      markMailHandelse: () => Promise.resolve(true),
+    };
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    await runGranskningStep({ ...s.deps, skickadeMail, callback }, 'notifiera', 'token-1', stepInput);
+    expect(s.sent).toHaveLength(1);
+    expect(s.granskningar.g.utfort).toContain('notifiera:mail:anna');
+  });
   const linkIn = (m: OutgoingMail) => /\/beslut\/(\S+)/.exec(m.text)?.[1] ?? '';
 
   it('a replay after the mails were marked sent creates no link and sends nothing', async () => {

@@ -5,7 +5,10 @@ import type {
   DiariumReader,
   HandlingRegistry,
   MailSender,
+  MailSlag,
   NewHandling,
+  OutgoingMail,
+  SkickadeMail,
 } from '../diarium/ports.js';
 import type { DocumentFiler } from '../document-archive.js';
 import type { Handling, StoredFile } from '../diarium/types.js';
@@ -33,6 +36,8 @@ export interface GranskningDeps {
   diarium: HandlingRegistry & ArendeLog & DiariumReader;
   granskningar: GranskningRepository;
   mailer: MailSender;
+  /** Where each sent mail's SES message id is noted, so a bounce finds its handling (absent: not noted). */
+  skickadeMail?: SkickadeMail;
   callback: WorkflowCallback;
   /** Where the beslut document is filed (content-addressed, among the handlingar's files). */
   documents: DocumentFiler;
@@ -50,6 +55,29 @@ export interface GranskningDeps {
 /** The slutrapport's fields, when the handling is one. */
 function slutrapport(h: Handling): Rapport | null {
   return h.rapport.typ === 'slutrapport' ? h.rapport.slutrapport : null;
+}
+
+/**
+ * Sends a mail about the handling and notes its SES message id. The note is best-effort: a lost note only means
+ * a bounce of this mail goes unnoticed, while failing here would make the step mail everyone again.
+ */
+async function sendAbout(
+  deps: Pick<GranskningDeps, 'mailer' | 'skickadeMail' | 'clock'>,
+  handling: Handling,
+  slag: MailSlag,
+  mail: OutgoingMail,
+): Promise<{ messageId: string }> {
+  const sent = await deps.mailer.send(mail);
+  await deps.skickadeMail
+    ?.recordSentMail({
+      meddelandeId: sent.messageId,
+      diarienummer: handling.diarienummer,
+      slag,
+      mottagare: mail.to,
+      skickad: deps.clock().toISOString(),
+    })
+    .catch(() => undefined);
+  return sent;
 }
 
 /** Who gets the mail: the member, or the ersättare while the member is away. */
@@ -103,7 +131,10 @@ async function mailLinks(
       await deps.granskningar.markUtfort(granskning.id, `${steg}:mail:${member.id}`);
       return;
     }
-    await deps.mailer.send(
+    await sendAbout(
+      deps,
+      handling,
+      paminnelse ? 'paminnelse' : 'granskning',
       granskningsMail({
         till: recipient(member),
         handling,
@@ -202,7 +233,10 @@ export async function runGranskningStep(
       await deps.granskningar.markUtfort(granskning.id, 'paminn:logg');
     }
   } else if (!done.has('eskalera:mail')) {
-    await deps.mailer.send(
+    await sendAbout(
+      deps,
+      handling,
+      'eskalering',
       eskaleringsMail({
         till: deps.config.forbundschefEmail,
         handling,
@@ -415,8 +449,8 @@ export async function finalizeGranskning(
       beslutsdiarienummer: beslutshandling.diarienummer,
     });
   if (utfall !== 'inget-beslut' && insatsagare) {
-    await step('mail-insatsagare', () => deps.mailer.send(mail(insatsagare)));
+    await step('mail-insatsagare', () => sendAbout(deps, handling, 'utfall', mail(insatsagare)));
   }
-  await step('mail-kansli', () => deps.mailer.send(mail(deps.config.kansliEmail)));
+  await step('mail-kansli', () => sendAbout(deps, handling, 'utfall', mail(deps.config.kansliEmail)));
   return { utfall, beslutshandling: beslutshandling.diarienummer };
 }

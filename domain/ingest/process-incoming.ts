@@ -7,6 +7,7 @@ import type {
   KvittensClaims,
   EventPublisher,
   MailSender,
+  MailSlag,
   NewHandling,
   OutgoingMail,
 } from '../diarium/ports.js';
@@ -286,7 +287,7 @@ async function finish(
       handling,
       avsandare: handling.avsandare.epost ?? 'okänd avsändare',
     });
-    await sendOnce(deps, handling, alert, claimed);
+    await sendOnce(deps, handling, alert, claimed, 'kansli-avisering');
     kvittens = 'karantan';
   } else if (r.kontroll.spam) {
     // No automatic answer to mail that failed the spam verdict (backscatter): the kansli is told instead.
@@ -295,7 +296,7 @@ async function finish(
       handling,
       avsandare: handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare ?? 'okänd avsändare',
     });
-    await sendOnce(deps, handling, notice, claimed);
+    await sendOnce(deps, handling, notice, claimed, 'kansli-avisering');
     kvittens = 'kvarhallen';
   } else {
     // A DMARC failure means the From: address may be forged: the receipt goes to the kansli, not to it.
@@ -310,6 +311,7 @@ async function finish(
           handling,
           kvittensMail(handling, to, { problem: r.problems.map((p) => p.meddelande) }),
           claimed,
+          'kvittens',
         )
       : 'ingen-mottagare';
   }
@@ -334,6 +336,7 @@ async function sendOnce(
   handling: Handling,
   mail: OutgoingMail,
   claimed: string | null,
+  slag: MailSlag,
 ): Promise<'skickad' | 'redan-skickad'> {
   if (handling.kvittens) return 'redan-skickad';
   const nu = claimed ?? deps.clock().toISOString();
@@ -347,7 +350,12 @@ async function sendOnce(
   }
   try {
     const sent = await deps.mailer.send(mail);
-    await deps.repo.markKvittens(handling.diarienummer, { skickad: nu, meddelandeId: sent.messageId });
+    // The message id's lookup goes with the mark, so a bounce of this mail finds its handling.
+    await deps.repo.markKvittens(
+      handling.diarienummer,
+      { skickad: nu, meddelandeId: sent.messageId },
+      { slag, mottagare: mail.to },
+    );
     return 'skickad';
   } catch (err) {
     // Let the retry send it: the claim is released, the handling stays registered.

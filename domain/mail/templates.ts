@@ -1,4 +1,4 @@
-import type { OutgoingMail } from '../diarium/ports.js';
+import type { MailSlag, OutgoingMail } from '../diarium/ports.js';
 import type { Handling } from '../diarium/types.js';
 import type { Beslut } from '../granskning/types.js';
 import { svenskTidpunkt } from '../diarium/ankomstdatum.js';
@@ -249,4 +249,74 @@ export function kvarhallenMail(args: { till: string; handling: Handling; avsanda
       },
     ],
   );
+}
+
+/** What each kind of mail is called in the kansli's notice and the ärende's log. */
+export const MAIL_SLAG_TEXT: Record<MailSlag, string> = {
+  kvittens: 'Kvittensen',
+  'kansli-avisering': 'Aviseringen till kansliet',
+  granskning: 'Inbjudan till granskning',
+  paminnelse: 'Påminnelsen om granskning',
+  eskalering: 'Meddelandet om granskning utan svar',
+  utfall: 'Meddelandet om beslut',
+};
+
+const ATGARD: Record<MailSlag, string> = {
+  kvittens:
+    'Avsändaren har inte fått kvittensen. Kontakta avsändaren på annat sätt (telefon eller en annan e-postadress), bekräfta att rapporten kommit in och be om en adress som fungerar.',
+  'kansli-avisering': 'Kontrollera kansliets e-postadress (KANSLI_EMAIL) i driftsättningen.',
+  granskning:
+    'Ledamoten har inte fått sin länk. Kontrollera adressen i beredningsgruppen (BEREDNINGSGRUPP), rätta den eller ange en ersättare, och kontakta ledamoten direkt.',
+  paminnelse:
+    'Ledamoten har inte fått påminnelsen. Kontrollera adressen i beredningsgruppen (BEREDNINGSGRUPP) och kontakta ledamoten direkt.',
+  eskalering: 'Förbundschefen har inte fått meddelandet. Kontrollera adressen (FORBUNDSCHEF_EMAIL).',
+  utfall:
+    'Mottagaren har inte fått beslutet. Kontakta insatsägaren på annat sätt och skicka beslutet till en adress som fungerar.',
+};
+
+/**
+ * The kansli's notice that SES could not deliver a mail about a handling (or that its recipient marked it as
+ * spam). It goes to the kansli only: the bounced address is never mailed again.
+ */
+export function mailHandelseMail(args: {
+  till: string;
+  handling: Handling;
+  slag: MailSlag;
+  typ: 'studs' | 'klagomal';
+  mottagare: string[];
+  orsak: string;
+}): OutgoingMail {
+  const h = args.handling;
+  const vad = MAIL_SLAG_TEXT[args.slag];
+  const mottagare = args.mottagare.join(', ');
+  const subject =
+    args.typ === 'studs'
+      ? `Kunde inte levereras: ${vad.toLowerCase()} för ${h.diarienummer}`
+      : `Markerat som skräppost: ${vad.toLowerCase()} för ${h.diarienummer}`;
+  return render([args.till], markeratAmne(subject, h.arende), [
+    { p: 'Hej!' },
+    {
+      p:
+        args.typ === 'studs'
+          ? `${vad} för ${h.diarienummer} kunde inte levereras till ${mottagare}.`
+          : `${vad} för ${h.diarienummer} markerades som skräppost av ${mottagare}.`,
+    },
+    {
+      fakta: [
+        ['Diarienummer', h.diarienummer],
+        ['Avser', h.beskrivning],
+        ['Mottagare', mottagare],
+        [args.typ === 'studs' ? 'Orsak' : 'Typ', args.orsak],
+      ],
+    },
+    {
+      p:
+        args.typ === 'studs'
+          ? ATGARD[args.slag]
+          : 'Kontakta mottagaren och fråga om utskicken ska fortsätta till den adressen.',
+    },
+    {
+      p: 'Handlingen har flaggats i diariet och händelsen är noterad i ärendets logg. SES skickar inte fler mejl till adressen så länge den står på kontots spärrlista.',
+    },
+  ]);
 }

@@ -43,6 +43,8 @@ export const keys = {
     pk: `GRANSKNING#${b(granskningId)}`,
     sk: `LP#${b(steg)}#${b(granskareId)}`,
   }),
+  /** A mail we sent about a handling, by SES's message id: what a bounce or complaint event names. */
+  sentMail: (messageId: string) => ({ pk: `SESMAIL#${b(messageId)}`, sk: 'M' }),
   diariumPartition: (serie: string, ankomstdatum: string) =>
     `DIARIUM#${b(serie)}#${ankomstdatum.slice(0, 4)}`,
 };

@@ -145,6 +145,7 @@ export const schemas = {
     AWS_REGION: z.string().min(1),
     BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
   }),
+  mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),
   reconcile: z.object({
     ...base,

@@ -59,6 +59,7 @@ export function buildGranskningDeps(
     diarium,
     granskningar: new DynamoGranskningRepository(db, c.TABLE_NAME),
     mailer: clients.mailer ?? noMail,
+    skickadeMail: diarium,
     callback: clients.callback ?? noCallback,
     documents: clients.documents ?? noDocuments,
     clock: () => new Date(),

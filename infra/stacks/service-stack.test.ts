@@ -29,6 +29,7 @@ const fns = (): Record<string, AppFunction> => {
     beslut: svc.api.beslut,
     postlista: svc.api.postlista,
     reconcile: svc.reconciliation.reconcile,
+    mailHandelse: svc.mailHandelser.handler,
   };
 };
 
@@ -131,7 +132,7 @@ describe('functions', () => {
   });
 
   it('asynchronously invoked functions send failures to an on-failure destination', () => {
-    for (const fn of [fns()['startGranskning']!, fns()['reconcile']!]) {
+    for (const fn of [fns()['startGranskning']!, fns()['reconcile']!, fns()['mailHandelse']!]) {
       s.service.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: logicalId(fn.function) },
         DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
@@ -202,8 +203,8 @@ describe('durable ingest path', () => {
 
   it('every EventBridge rule target has a dead-letter queue and a retry policy', () => {
     const rules = resourcesOfType(s.serviceJson, 'AWS::Events::Rule');
-    // Ingest, two granskning starts, the hourly reconciliation and the data-key tampering rule.
-    expect(rules.length).toBe(5);
+    // Ingest, two granskning starts, the hourly reconciliation, SES bounces and the data-key tampering rule.
+    expect(rules.length).toBe(6);
     for (const [id, rule] of rules) {
       for (const target of rule.Properties?.['Targets'] as Record<string, unknown>[]) {
         expect(target['DeadLetterConfig'], id).toBeDefined();
@@ -427,6 +428,7 @@ describe('least privilege', () => {
       ingest: fns()['ingest']!,
       task: fns()['granskningTask']!,
       finalize: fns()['granskningFinalize']!,
+      mailHandelse: fns()['mailHandelse']!,
     };
     for (const [name, fn] of Object.entries(senders)) {
       expect(envOf(fn)['SES_CONFIGURATION_SET'], name).toEqual({ Ref: id });
@@ -434,6 +436,31 @@ describe('least privilege', () => {
       const ses = statementsOf(fn).filter((st) => actionsOf(st).includes('ses:SendEmail'));
       expect(JSON.stringify(ses.flatMap(resourcesOf)), name).toContain(':configuration-set/');
     }
+  });
+
+  it('mail-handelse takes SES bounces and complaints of the configuration set from the default bus', () => {
+    const [setId] = only(resourcesOfType(s.serviceJson, 'AWS::SES::ConfigurationSet'));
+    const rule = resources(s.serviceJson)[logicalId(s.built.service.mailHandelser.rule)]!;
+    // The default bus: SES's EventBridge destination publishes nowhere else.
+    expect(rule.Properties?.['EventBusName']).toBe('default');
+    expect(rule.Properties?.['EventPattern']).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Bounced', 'Email Complaint Received'],
+      detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: setId }] } } },
+    });
+    const target = only(rule.Properties?.['Targets'] as Record<string, unknown>[]);
+    const fn = fns()['mailHandelse']!;
+    expect(target['Arn']).toEqual({ 'Fn::GetAtt': [logicalId(fn.function), 'Arn'] });
+    expect(Object.keys(envOf(fn))).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'DIARIUM_SERIE', 'MAIL_FROM', 'MAIL_REPLY_TO', 'KANSLI_EMAIL']),
+    );
+    // Table read/write, SES send, KMS for the table, its log group and its on-failure DLQ: no S3, no Step Functions.
+    const services = new Set(
+      statementsOf(fn)
+        .flatMap(actionsOf)
+        .map((a) => a.split(':')[0]),
+    );
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'ses', 'sqs', 'xray']);
   });
 
   it('no function role carries an AWS managed policy', () => {
@@ -513,6 +540,7 @@ describe('alarms', () => {
       s.built.service.ingest.dlq,
       s.built.service.granskning.starterDlq,
       s.built.service.reconciliation.dlq,
+      s.built.service.mailHandelser.dlq,
     ];
     const watched = alarms()
       .filter((a) => a['MetricName'] === 'ApproximateNumberOfMessagesVisible')
@@ -520,8 +548,8 @@ describe('alarms', () => {
     for (const dlq of dlqs) {
       expect(watched.some((d) => d.includes(logicalId(dlq)))).toBe(true);
     }
-    // The four above plus the data-key tampering rule's delivery DLQ.
-    expect(watched.length).toBe(5);
+    // The five above plus the data-key tampering rule's delivery DLQ.
+    expect(watched.length).toBe(6);
   });
 
   it('watches throttles of every function, the ingest queue age and the SES reputation', () => {

@@ -9,7 +9,7 @@ import { SecureQueue } from '../constructs/data-access.js';
 import type { DataResources } from '../constructs/data-access.js';
 import { GranskningWorkflow } from '../constructs/granskning-workflow.js';
 import { IngestPipeline } from '../constructs/ingest-pipeline.js';
-import { MailSending } from '../constructs/mail-sending.js';
+import { MailHandelser, MailSending } from '../constructs/mail-sending.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 
@@ -23,6 +23,7 @@ export class ServiceStack extends Stack {
   readonly appBus: events.EventBus;
   readonly ingest: IngestPipeline;
   readonly granskning: GranskningWorkflow;
+  readonly mailHandelser: MailHandelser;
   readonly api: BeslutApi;
   readonly reconciliation: Reconciliation;
   readonly monitoring: Monitoring;
@@ -61,6 +62,13 @@ export class ServiceStack extends Stack {
       mail,
     });
     this.api.allowTaskResponses(this.granskning.stateMachine);
+    this.mailHandelser = new MailHandelser(this, 'MailHandelser', {
+      config,
+      data,
+      mail,
+      deliveryDlq,
+      logRetention,
+    });
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       data,
       ingestQueue: this.ingest.queue,
@@ -75,12 +83,14 @@ export class ServiceStack extends Stack {
       IngestDlq: this.ingest.dlq,
       EventDeliveryDlq: deliveryDlq,
       StartGranskningDlq: this.granskning.starterDlq,
+      MailHandelseDlq: this.mailHandelser.dlq,
       ReconcileDlq: this.reconciliation.dlq,
     };
     for (const [name, queue] of Object.entries(dlqs)) this.monitoring.dlqDepth(name, queue);
     const functions = {
       Ingest: this.ingest.ingest,
       StartGranskning: this.granskning.starter,
+      MailHandelse: this.mailHandelser.handler,
       GranskningTask: this.granskning.task,
       GranskningFinalize: this.granskning.finalize,
       Beslut: this.api.beslut,

@@ -1,4 +1,5 @@
 import { OBJECT_CREATED, S3_EVENT_SOURCE } from '../../events/s3-object-created.js';
+import { SES_EVENT_SOURCE } from '../../events/ses-mail-event.js';
 import type { Log } from '../../domain/log.js';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
@@ -19,6 +20,37 @@ const isS3Rule = (r: Template['Resources'][string]) =>
   r.Type === 'AWS::Events::Rule' &&
   JSON.stringify(r.Properties?.['EventPattern'] ?? {}).includes(S3_EVENT_SOURCE);
 
+const isSesRule = (r: Template['Resources'][string]) =>
+  r.Type === 'AWS::Events::Rule' &&
+  JSON.stringify(r.Properties?.['EventPattern'] ?? {}).includes(SES_EVENT_SOURCE);
+
+/**
+ * The SES bounce and complaint rules (default bus), targeting mail-handelse. The pattern's configuration-set
+ * filter names the set by a CloudFormation reference and local mail has no set: only source and detail-type
+ * are kept, so an SES event put on the local bus reaches the function.
+ */
+export function sesRules(
+  serviceTemplate: Template,
+  mailHandelse: LocalFunctions['mailHandelse'],
+): EventRule[] {
+  const rules: EventRule[] = [];
+  for (const [id, r] of Object.entries(serviceTemplate.Resources)) {
+    if (!isSesRule(r)) continue;
+    const pattern = z
+      .object({ source: z.array(z.unknown()), 'detail-type': z.array(z.unknown()) })
+      .safeParse(r.Properties?.['EventPattern']);
+    if (!pattern.success) continue;
+    rules.push({
+      name: id,
+      pattern: { source: pattern.data.source, 'detail-type': pattern.data['detail-type'] },
+      target: async (event) => {
+        await mailHandelse(event, ctx);
+      },
+    });
+  }
+  return rules;
+}
+
 /** The rules on the app bus, as the service stack declares them; each targets start-granskning. */
 export function appBusRules(
   serviceTemplate: Template,
@@ -26,7 +58,7 @@ export function appBusRules(
 ): EventRule[] {
   const rules: EventRule[] = [];
   for (const [id, r] of Object.entries(serviceTemplate.Resources)) {
-    if (r.Type !== 'AWS::Events::Rule' || isS3Rule(r)) continue;
+    if (r.Type !== 'AWS::Events::Rule' || isS3Rule(r) || isSesRule(r)) continue;
     const pattern = patternSchema.safeParse(r.Properties?.['EventPattern']);
     if (!pattern.success) continue;
     rules.push({
@@ -149,13 +181,14 @@ export class IngestQueue {
 }
 
 /**
- * EventBridge and SQS: the Step Functions/EventBridge API the functions call, the app bus's rules, and
+ * EventBridge and SQS: the Step Functions/EventBridge API the functions call, the app bus's rules (and SES's
+ * bounce and complaint rules, delivered from the same local bus), and
  * S3 → EventBridge → SQS → ingest for every stored object the S3 rule matches.
  */
 export async function startEventDelivery(opts: {
   reservation: Reservation;
   serviceTemplate: Template;
-  fns: Pick<LocalFunctions, 'ingest' | 'startGranskning'>;
+  fns: Pick<LocalFunctions, 'ingest' | 'startGranskning' | 'mailHandelse'>;
   sfn: LocalStepFunctions;
   s3: LocalS3;
   dataDir: string;
@@ -167,7 +200,10 @@ export async function startEventDelivery(opts: {
   defer: Defer;
 }): Promise<string> {
   const { serviceTemplate, fns, sfn, log } = opts;
-  const rules = appBusRules(serviceTemplate, fns.startGranskning);
+  const rules = [
+    ...appBusRules(serviceTemplate, fns.startGranskning),
+    ...sesRules(serviceTemplate, fns.mailHandelse),
+  ];
   const { port } = opts.reservation;
   await opts.reservation.release();
   const queue = new IngestQueue(fns.ingest, {

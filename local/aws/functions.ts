@@ -7,6 +7,8 @@ import { buildDeps as taskDeps } from '../../functions/granskning-task/deps.js';
 import { makeHandler as taskHandler } from '../../functions/granskning-task/make-handler.js';
 import { buildDeps as ingestDeps } from '../../functions/ingest/deps.js';
 import { makeHandler as ingestHandler } from '../../functions/ingest/make-handler.js';
+import { buildDeps as mailHandelseDeps } from '../../functions/mail-handelse/deps.js';
+import { makeHandler as mailHandelseHandler } from '../../functions/mail-handelse/make-handler.js';
 import { buildDeps as postlistaDeps } from '../../functions/postlista/deps.js';
 import { makeHandler as postlistaHandler } from '../../functions/postlista/make-handler.js';
 import { buildDeps as reconcileDeps } from '../../functions/reconcile/deps.js';
@@ -81,7 +83,8 @@ export type FunctionId =
   | 'granskning-finalize'
   | 'beslut'
   | 'postlista'
-  | 'reconcile';
+  | 'reconcile'
+  | 'mail-handelse';
 
 /**
  * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from its own config
@@ -105,6 +108,7 @@ export function buildFunctions(configFor: (fnId: FunctionId) => Record<string, s
     beslut: beslutHandler(beslutDeps(configFor('beslut'))),
     postlista: postlistaHandler(postlistaDeps(configFor('postlista'))),
     reconcile: reconcileHandler(reconcileDeps(configFor('reconcile'))),
+    mailHandelse: mailHandelseHandler(mailHandelseDeps(configFor('mail-handelse'))),
   };
   return { fns, outcomes };
 }

@@ -1,11 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { HANDELSE } from '../../../domain/diarium/audit.js';
-import type { KvittensClaims } from '../../../domain/diarium/ports.js';
+import type { KvittensClaims, MailSlag } from '../../../domain/diarium/ports.js';
 import { HandlingNotFoundError } from '../../../domain/diarium/errors.js';
 import { keys, splitHandlingsnummer } from '../dynamo-keys.js';
 import { ExtraConditionFailed, type DynamoArendeLog } from './audit-log.js';
 import type { DiariumTable } from './table.js';
+import { OKANT_MEDDELANDE, putSentMail } from './skickade-mail.js';
 
 export const KVITTENS_CLAIM_MS = 2 * 60_000;
 
@@ -43,6 +44,7 @@ export class DynamoKvittensClaims implements KvittensClaims {
   async markKvittens(
     diarienummer: string,
     kvittens: { skickad: string; meddelandeId: string },
+    mail?: { slag: MailSlag; mottagare: string[] },
   ): Promise<void> {
     const parts = splitHandlingsnummer(diarienummer);
     if (!parts) throw new HandlingNotFoundError(diarienummer);
@@ -64,6 +66,18 @@ export class DynamoKvittensClaims implements KvittensClaims {
               ExpressionAttributeValues: { ':k': kvittens, ':null': null },
             },
           },
+          // SES always names the message; 'okant' (no id returned) would be one lookup shared by many mails.
+          ...(mail && kvittens.meddelandeId !== OKANT_MEDDELANDE
+            ? [
+                putSentMail(this.t, {
+                  meddelandeId: kvittens.meddelandeId,
+                  diarienummer,
+                  slag: mail.slag,
+                  mottagare: mail.mottagare,
+                  skickad: kvittens.skickad,
+                }),
+              ]
+            : []),
         ],
       );
     } catch (err) {

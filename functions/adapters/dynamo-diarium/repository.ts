@@ -10,13 +10,17 @@ import type {
   InsatsRegister,
   KvittensClaims,
   LogEvent,
+  MailSlag,
   NewHandling,
   RegisterResult,
+  SkickadMail,
+  SkickadeMail,
 } from '../../../domain/diarium/ports.js';
 import type { Arende, AuditEntry, Handling, Insats } from '../../../domain/diarium/types.js';
 import { DynamoArendeLog } from './audit-log.js';
 import { DynamoInsatsRegister } from './insatser.js';
 import { DynamoKvittensClaims } from './kvittens.js';
+import { DynamoSkickadeMail } from './skickade-mail.js';
 import { DynamoDiariumReader } from './reads.js';
 import { DynamoHandlingRegistry } from './registration.js';
 import { diariumTable, type DynamoDiariumOptions } from './table.js';
@@ -34,6 +38,7 @@ export class DynamoDiariumRepository implements Diarium {
   readonly kvittens: KvittensClaims;
   readonly reader: DiariumReader;
   readonly insatser: InsatsRegister;
+  readonly skickadeMail: SkickadeMail;
 
   constructor(db: DynamoDBDocumentClient, opts: DynamoDiariumOptions) {
     const t = diariumTable(db, opts);
@@ -44,6 +49,7 @@ export class DynamoDiariumRepository implements Diarium {
     this.registry = new DynamoHandlingRegistry(t, log, reader);
     this.kvittens = new DynamoKvittensClaims(t, log);
     this.insatser = new DynamoInsatsRegister(t);
+    this.skickadeMail = new DynamoSkickadeMail(t);
   }
 
   registerHandling(
@@ -82,8 +88,12 @@ export class DynamoDiariumRepository implements Diarium {
   claimKvittens(diarienummer: string, nu: string): Promise<boolean> {
     return this.kvittens.claimKvittens(diarienummer, nu);
   }
-  markKvittens(diarienummer: string, kvittens: { skickad: string; meddelandeId: string }): Promise<void> {
-    return this.kvittens.markKvittens(diarienummer, kvittens);
+  markKvittens(
+    diarienummer: string,
+    kvittens: { skickad: string; meddelandeId: string },
+    mail?: { slag: MailSlag; mottagare: string[] },
+  ): Promise<void> {
+    return this.kvittens.markKvittens(diarienummer, kvittens, mail);
   }
   releaseKvittens(diarienummer: string): Promise<void> {
     return this.kvittens.releaseKvittens(diarienummer);
@@ -115,5 +125,15 @@ export class DynamoDiariumRepository implements Diarium {
   }
   putInsatser(insatser: Insats[]): Promise<void> {
     return this.insatser.putInsatser(insatser);
+  }
+
+  recordSentMail(mail: SkickadMail): Promise<void> {
+    return this.skickadeMail.recordSentMail(mail);
+  }
+  findSentMail(meddelandeId: string): Promise<(SkickadMail & { utfort: string[] }) | null> {
+    return this.skickadeMail.findSentMail(meddelandeId);
+  }
+  markMailHandelse(meddelandeId: string, steg: string): Promise<boolean> {
+    return this.skickadeMail.markMailHandelse(meddelandeId, steg);
   }
 }
