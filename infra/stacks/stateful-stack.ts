@@ -170,6 +170,8 @@ export class StatefulStack extends Stack {
       description: 'Assume with MFA only for a recorded gallring or correction decision (docs/deploy.md)',
     });
     new CfnOutput(this, 'DiariumTableName', { value: this.table.tableName });
+    // A point-in-time restore must be encrypted with this key (docs/deploy.md, restore).
+    new CfnOutput(this, 'DataKeyArn', { value: this.key.keyArn });
     new CfnOutput(this, 'MxRecord', { value: `10 inbound-smtp.${this.region}.amazonaws.com` });
   }
 }
