@@ -25,7 +25,7 @@ import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
 import { receiptRecipients, startSmtpInbound } from './smtp-inbound.js';
 import type { LocalStepFunctions } from './step-functions.js';
-import { synthesizeApart } from './synth.js';
+import { synthesize } from './synth.js';
 
 export type { IngestStatus, LocalStackOptions } from './options.js';
 
@@ -82,7 +82,7 @@ async function startStorage(
   defer: Defer,
   log: Log,
 ) {
-  const templates = await synthesizeApart();
+  const templates = synthesize();
   const ddb = await startDynamoDb({
     reservation: reserved.dynamodb,
     dataDir,
