@@ -21,3 +21,9 @@ export const DEFAULT_KANSLI_EMAIL = 'kontakt@finsamgavleborg.se';
 
 /** Base URL of beslut links when none is configured (functions that never mail a link). */
 export const DEFAULT_PUBLIC_BASE_URL = 'http://localhost';
+
+/**
+ * How long the ingest waits for a mail's documents (Word, PDF, OCR) before it registers the mail without them
+ * and reads on: well inside the 60 s within which an arrived mail must be in the diarium.
+ */
+export const DEFAULT_REGISTRERINGSFRIST_MS = 30_000;

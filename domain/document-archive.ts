@@ -23,8 +23,16 @@ export interface DocumentFiler {
   file(arkiv: Arkiv, dokument: ArkivDokument): Promise<string>;
 }
 export interface IncomingLister {
-  /** Every object that arrived in an inbox, with when it was stored. */
+  /** Every object still in an inbox (arrived, not yet taken out by its ingest), with when it was stored. */
   listIncoming(inkorg: Inkorg): Promise<{ key: string; lastModified: string }[]>;
+}
+/**
+ * Takes a processed object out of its inbox once its handling is registered and answered and its bytes are
+ * filed under retention: the inbox then holds only what is still to do, so reconciliation's listing stays as
+ * small as the backlog. On the versioned bucket the arrived version stays (a delete marker hides it).
+ */
+export interface IncomingRemover {
+  removeIncoming(key: string): Promise<void>;
 }
 /** A stored object as the event (or a read) named it; `versionId` null means the current version. */
 export interface ObjectRef {
@@ -38,4 +46,4 @@ export interface RecordRetention {
    */
   retain(object: ObjectRef): Promise<void>;
 }
-export type DocumentArchive = DocumentFiler & IncomingLister & RecordRetention;
+export type DocumentArchive = DocumentFiler & IncomingLister & IncomingRemover & RecordRetention;

@@ -5,8 +5,8 @@ export const HANDLING_DIARIEFORD = 'HandlingDiarieford';
 export const GRANSKNING_BEGARD = 'GranskningBegard';
 export const EVENT_SOURCE = 'rapportflode.diarium';
 
-/** What reading the document concluded (karantan: SES found a virus). */
-export const bedomningSchema = z.enum(['komplett', 'ofullstandig', 'olasbar', 'karantan']);
+/** What reading the document concluded (karantan: SES found a virus; lases: registered, still being read). */
+export const bedomningSchema = z.enum(['komplett', 'ofullstandig', 'olasbar', 'karantan', 'lases']);
 export const granskningStatusSchema = z.enum([
   'ej-aktuell',
   'vantar-pa-kansliet',

@@ -61,6 +61,8 @@ export const HANDELSE = {
   // The stored name keeps its first spelling: entries already in the hash-chained logs carry it.
   handlingFrigiven: 'handling-slappt',
   kvittensSkickad: 'kvittens-skickad',
+  /** A handling registered before its documents were read (a slow scan) has been read. */
+  handlingLast: 'handling-last',
 } as const;
 
 /** The log entry of a registration: what the registration must keep showing (time, date, files) is in it. */

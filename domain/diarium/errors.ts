@@ -7,6 +7,10 @@ export class HandlingNotFoundError extends Error {
 export class StorageError extends Error {
   override name = 'StorageError';
 }
+/** The object (or the asked version of it) is not in the store. */
+export class ObjectNotFoundError extends StorageError {
+  override name = 'ObjectNotFoundError';
+}
 export class MailDeliveryError extends Error {
   override name = 'MailDeliveryError';
 }

@@ -28,7 +28,25 @@ export interface LogEvent {
 
 /** The fields of a handling the kansli and the granskning change after registration. */
 export type HandlingChange = Partial<
-  Pick<Handling, 'granskning' | 'flaggor' | 'makulerad' | 'mottagen' | 'ankomstdatum' | 'ankomstAndrad'>
+  Pick<
+    Handling,
+    | 'granskning'
+    | 'flaggor'
+    | 'makulerad'
+    | 'mottagen'
+    | 'ankomstdatum'
+    | 'ankomstAndrad'
+    // What reading the documents of a handling registered before they were read fills in.
+    | 'bedomning'
+    | 'beskrivning'
+    | 'fel'
+    | 'varningar'
+    | 'filer'
+    | 'personnummer'
+    | 'sekretess'
+    | 'avsandare'
+    | 'rapport'
+  >
 >;
 
 /** An ärende carried over from an earlier diarium (or the demo register), with its own number. */
@@ -146,7 +164,8 @@ export interface StoredObject {
 
 /** Reading a stored file (raw mail, an upload, a file of a handling). */
 export interface DocumentReader {
-  get(key: string): Promise<StoredObject>;
+  /** The current version, or the given one (still readable after a delete marker hid it). */
+  get(key: string, versionId?: string | null): Promise<StoredObject>;
 }
 
 export interface DocumentLinks {

@@ -11,7 +11,8 @@ export interface PostlistaRad {
   status: string;
 }
 
-const STATUS: Record<'komplett' | 'ofullstandig' | 'olasbar' | 'karantan', string> = {
+const STATUS: Record<Handling['bedomning'], string> = {
+  lases: 'Inkommen, läses',
   komplett: 'Komplett',
   ofullstandig: 'Komplettering begärd',
   olasbar: 'Kunde inte läsas',

@@ -4,7 +4,8 @@ import type { Beslut, Slututfall } from '../granskning/types.js';
 export type Kalla = 'epost' | 'uppladdning' | 'upprattad';
 
 /** Outcome of reading the document; `karantan` when SES flagged a virus. */
-export type Bedomning = SlutrapportStatus | 'karantan';
+/** `lases`: registered before its documents were read (a slow scan); the reading fills in the rest. */
+export type Bedomning = SlutrapportStatus | 'karantan' | 'lases';
 
 export type GranskningStatus =
   'ej-aktuell' | 'vantar-pa-kansliet' | 'pagar' | 'godkand' | 'komplettering-begard' | 'inget-beslut';

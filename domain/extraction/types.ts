@@ -100,3 +100,22 @@ export interface ExtractedDocument {
   ocrPages?: number;
   problems: ExtractionProblem[];
 }
+
+/**
+ * A mail opened without reading its documents: what registration needs, read in a time bounded by the mail's
+ * size, whatever its attachments hold (a scan's OCR comes after registration).
+ */
+export interface OpenedMail extends Omit<ExtractedMail, 'report'> {
+  /** Indices into `attachments` of the files whose documents are read for the report. */
+  lasbaraBilagor: number[];
+  /** Body texts (the mail's, and a forwarded message's) that may hold a report pasted in. */
+  brodtexter: string[];
+  /** Refused before its parts were parsed (size, part count, headers): there is nothing more to read. */
+  stoppad: boolean;
+}
+
+/** What reading an opened mail's documents added: the report, if one was found, and the problems met. */
+export interface MailContent {
+  report: ReportText | null;
+  problems: ExtractionProblem[];
+}

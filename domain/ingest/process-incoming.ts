@@ -1,5 +1,8 @@
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
+import { HANDELSE } from '../diarium/audit.js';
+import { DEFAULT_REGISTRERINGSFRIST_MS } from '../defaults.js';
 import type {
+  ArendeLog,
   DiariumReader,
   DocumentReader,
   HandlingRegistry,
@@ -10,21 +13,17 @@ import type {
   MailSlag,
   NewHandling,
   OutgoingMail,
+  StoredObject,
 } from '../diarium/ports.js';
 import type { Avsandare, Handling, StoredFile } from '../diarium/types.js';
-import type {
-  ExtractedAttachment,
-  ExtractedMail,
-  ExtractionProblem,
-  ReportText,
-} from '../extraction/types.js';
+import type { ExtractedAttachment, ExtractionProblem, OpenedMail, ReportText } from '../extraction/types.js';
 import type { ReportExtractor } from './ports.js';
 import { readSlutrapport, maskPersonnummer, type SlutrapportResult } from '../slutrapport/index.js';
 import { karantanMail, kvarhallenMail, kvittensMail } from '../mail/templates.js';
 import { resolveArende } from './resolve-arende.js';
-import { KvittensPendingError } from '../diarium/errors.js';
+import { KvittensPendingError, ObjectNotFoundError } from '../diarium/errors.js';
 import { sha256, sourceKeyFor } from './source-key.js';
-import type { DocumentFiler, RecordRetention } from '../document-archive.js';
+import type { DocumentFiler, IncomingRemover, RecordRetention } from '../document-archive.js';
 import type { Log } from '../log.js';
 import { assessReceipt, receiptFlaggor, type Mottagningskontroll } from './receipt-assessment.js';
 
@@ -43,12 +42,17 @@ export type IncomingObject =
   | (IncomingBase & { kalla: 'uppladdning'; /** The uploaded file's name. */ filnamn: string });
 
 export interface IngestDeps {
-  repo: HandlingRegistry & KvittensClaims & DiariumReader & InsatsRegister;
-  store: DocumentReader & DocumentFiler & RecordRetention;
+  repo: HandlingRegistry & ArendeLog & KvittensClaims & DiariumReader & InsatsRegister;
+  store: DocumentReader & DocumentFiler & RecordRetention & IncomingRemover;
   mailer: MailSender;
   events: EventPublisher;
   extractor: ReportExtractor;
-  config: { serie: string; kansliEmail: string };
+  config: {
+    serie: string;
+    kansliEmail: string;
+    /** How long registration waits for the documents to be read before registering without them. */
+    registreringsfristMs?: number;
+  };
   clock: () => Date;
   log: Log;
   /** Business metrics the alarms watch (QuarantinedMail). */
@@ -76,7 +80,8 @@ function validTime(iso: string | null): string | null {
   return iso && !Number.isNaN(Date.parse(iso)) ? iso : null;
 }
 
-interface Reading {
+/** What opening the object gave: everything registration needs, read without reading its documents. */
+interface Opened {
   kalla: 'epost' | 'uppladdning';
   sourceKey: string;
   mottagen: string;
@@ -84,21 +89,27 @@ interface Reading {
   amne: string | null;
   brodtext: string | null;
   attachments: ExtractedAttachment[];
-  report: ReportText | null;
-  problems: ExtractionProblem[];
-  mail: ExtractedMail | null;
+  mail: OpenedMail | null;
   /** What the receiving server's verdicts mean for this object (an upload passed no mail server). */
   kontroll: Mottagningskontroll;
 }
 
-async function read(
+/** What reading the documents gave (a mail's problems from opening it included). */
+interface Content {
+  report: ReportText | null;
+  problems: ExtractionProblem[];
+}
+
+type Reading = Opened & Content;
+
+async function open(
   deps: IngestDeps,
   obj: IncomingObject,
   bytes: Uint8Array,
   sourceKey: string,
-): Promise<Reading> {
+): Promise<Opened> {
   if (obj.kalla === 'epost') {
-    const mail = await deps.extractor.extractMail(bytes);
+    const mail = await deps.extractor.openMail(bytes);
     return {
       kalla: 'epost',
       sourceKey,
@@ -113,14 +124,10 @@ async function read(
       amne: mail.subject,
       brodtext: mail.bodyText,
       attachments: mail.attachments,
-      report: mail.report,
-      problems: mail.problems,
       mail,
       kontroll: assessReceipt(mail.verdicts),
     };
   }
-  const filename = obj.filnamn;
-  const doc = await deps.extractor.extractDocument(bytes, filename);
   return {
     kalla: 'uppladdning',
     sourceKey,
@@ -129,17 +136,176 @@ async function read(
     amne: null,
     brodtext: null,
     attachments: [],
-    report:
-      doc.text && doc.format ? { source: 'bilaga', filename, format: doc.format, text: doc.text } : null,
-    problems: doc.problems,
     mail: null,
     kontroll: assessReceipt(null),
   };
 }
 
+/** Reads the documents: the slow part (Word, PDF, OCR), which registration does not wait for beyond its window. */
+async function readContent(
+  deps: IngestDeps,
+  obj: IncomingObject,
+  bytes: Uint8Array,
+  o: Opened,
+): Promise<Content> {
+  if (o.mail) {
+    const opened = o.mail.problems;
+    // A file SES found a virus in is never opened.
+    if (o.kontroll.virus) return { report: null, problems: opened };
+    const read = await deps.extractor.readMail(o.mail);
+    return { report: read.report, problems: [...opened, ...read.problems] };
+  }
+  const filename = obj.kalla === 'uppladdning' ? obj.filnamn : 'fil';
+  const doc = await deps.extractor.extractDocument(bytes, filename);
+  return {
+    report:
+      doc.text && doc.format ? { source: 'bilaga', filename, format: doc.format, text: doc.text } : null,
+    problems: doc.problems,
+  };
+}
+
+type Settled<T> = { klar: true; value: T } | { klar: false };
+
+/** Waits for `work` at most `ms`; the work goes on either way (its result is awaited again later). */
+async function within<T>(work: Promise<T>, ms: number): Promise<Settled<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<Settled<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ klar: false }), ms);
+  });
+  try {
+    return await Promise.race([work.then((value): Settled<T> => ({ klar: true, value })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What the read report means for the handling: the fields registration or the completed reading writes. */
+interface Judgement {
+  bedomning: Handling['bedomning'];
+  result: SlutrapportResult;
+  beskrivning: string;
+  flaggor: string[];
+  granskning: Handling['granskning'];
+}
+
+function judge(r: Reading, dag: string): Judgement {
+  const { virus } = r.kontroll;
+  const suspicious = r.kontroll.spam || r.kontroll.dmarcFail;
+  const result: SlutrapportResult = readSlutrapport(virus ? null : (r.report?.text ?? null), { idag: dag });
+  const rapport = result.rapport;
+  const bedomning: Handling['bedomning'] = virus ? 'karantan' : result.status;
+  // Stored for the diarium's display; decisions are made on r.kontroll, never on these strings.
+  const flaggor = [
+    ...receiptFlaggor(r.kontroll),
+    ...(result.personnummer.length > 0 ? ['personnummer'] : []),
+    ...(r.mail?.forwardedBy ? ['vidarebefordrad'] : []),
+    ...r.problems.map((p) => `problem:${p.kod}`),
+  ];
+  const text = rapport?.insatsnamn
+    ? `Slutrapport – ${rapport.insatsnamn}${rapport.organisation ? ` – ${rapport.organisation}` : ''}`
+    : unreadBeskrivning(r);
+  return {
+    bedomning,
+    result,
+    beskrivning: result.personnummer.length > 0 ? maskPersonnummer(text) : text,
+    flaggor,
+    granskning: virus
+      ? 'ej-aktuell'
+      : bedomning === 'komplett'
+        ? suspicious
+          ? 'vantar-pa-kansliet'
+          : 'pagar'
+        : 'ej-aktuell',
+  };
+}
+
+function unreadBeskrivning(o: Opened): string {
+  return o.amne ? `E-post: ${o.amne.slice(0, 150)}` : 'Inkommen handling';
+}
+
+/** The handling's files: the object itself, then every attachment, with the one the report was read from marked. */
+async function fileAll(
+  deps: IngestDeps,
+  obj: IncomingObject,
+  raw: Uint8Array,
+  o: Opened,
+): Promise<StoredFile[]> {
+  // Files are content-addressed, so storing them before the registration is idempotent under retries.
+  const arkiv = o.kontroll.virus ? 'karantan' : 'handling';
+  // The arrived object itself is filed as the handling's first file, so its inbox can be emptied afterwards.
+  const filnamn = obj.kalla === 'epost' ? 'meddelande.eml' : safeName(obj.filnamn);
+  const hash = sha256(raw);
+  const filed = await deps.store.file(arkiv, {
+    sha256: hash,
+    filnamn,
+    bytes: raw,
+    contentType: obj.kalla === 'epost' ? 'message/rfc822' : 'application/octet-stream',
+  });
+  const filer: StoredFile[] = [
+    {
+      filnamn,
+      sha256: hash,
+      storlek: raw.byteLength,
+      typ: obj.kalla === 'epost' ? 'message/rfc822' : 'okand',
+      nyckel: filed,
+      rapport: false,
+    },
+  ];
+  for (const a of o.attachments) {
+    const nyckel = await deps.store.file(arkiv, {
+      sha256: a.sha256,
+      filnamn: safeName(a.filename),
+      bytes: a.content,
+      contentType: a.contentType,
+    });
+    filer.push({
+      filnamn: a.filename,
+      sha256: a.sha256,
+      storlek: a.size,
+      typ: a.detectedType,
+      nyckel,
+      rapport: false,
+    });
+  }
+  return filer;
+}
+
+/** Marks the file the report was read from (the upload itself, or one attachment of a mail). */
+function markReport(filer: StoredFile[], r: Reading): StoredFile[] {
+  return filer.map((f, i) => {
+    if (i === 0) {
+      return r.kalla === 'uppladdning'
+        ? { ...f, rapport: true, typ: r.report?.format ?? 'okand' }
+        : { ...f, rapport: false };
+    }
+    return { ...f, rapport: r.report?.source === 'bilaga' && r.report.attachmentIndex === i - 1 };
+  });
+}
+
 /** Register first, judge second: every object that arrives becomes a handling, whatever its content. */
-export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Promise<IngestOutcome> {
-  const stored = await deps.store.get(obj.key);
+export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Promise<IngestOutcome | null> {
+  let stored: StoredObject;
+  try {
+    // The event's version: readable even after its ingest took the object out of the inbox (a delete marker).
+    stored = await deps.store.get(obj.key, obj.versionId);
+  } catch (err) {
+    if (!(err instanceof ObjectNotFoundError)) throw err;
+    // Only a finished ingest takes an object out of its inbox: this is a late duplicate of a done delivery.
+    deps.log('info', 'Objektet är redan behandlat och borttaget ur inkorgen', { nyckel: obj.key });
+    return null;
+  }
+  const outcome = await handleIncoming(deps, obj, stored);
+  // Registered, answered, announced and filed under retention: the inbox keeps only what is left to do. A
+  // handling registered before arrivals were filed still reads its file at the inbox key; that one stays.
+  if (!outcome.handling.filer.some((f) => f.nyckel === obj.key)) await deps.store.removeIncoming(obj.key);
+  return outcome;
+}
+
+async function handleIncoming(
+  deps: IngestDeps,
+  obj: IncomingObject,
+  stored: StoredObject,
+): Promise<IngestOutcome> {
   // Retention first, before anything that can fail: SES and uploads write without it (no default retention).
   await deps.store.retain({ key: obj.key, versionId: obj.versionId ?? stored.versionId });
   const raw = stored.bytes;
@@ -156,49 +322,59 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
       kvittens: previous.bedomning === 'karantan' ? 'karantan' : 'redan-skickad',
     };
   }
-  const r = await read(deps, obj, raw, sourceKey);
+  const o = await open(deps, obj, raw, sourceKey);
   if (previous) {
+    const r: Reading = { ...o, ...(await readContent(deps, obj, raw, o)) };
+    if (previous.bedomning === 'lases') {
+      deps.log('info', 'Redan registrerad; läser handlingen färdigt', {
+        diarienummer: previous.diarienummer,
+      });
+      return finish(deps, await completeReading(deps, previous, r), false, r);
+    }
     deps.log('info', 'Redan registrerad; återupptar kvittens och händelse', {
       diarienummer: previous.diarienummer,
     });
     return finish(deps, previous, false, r);
   }
 
-  const dag = ankomstdatum(r.mottagen);
-  const { virus } = r.kontroll;
-  const suspicious = r.kontroll.spam || r.kontroll.dmarcFail;
-  const result: SlutrapportResult = readSlutrapport(virus ? null : (r.report?.text ?? null), { idag: dag });
-  const rapport = result.rapport;
-
-  // Files are content-addressed, so storing them before the registration is idempotent under retries.
-  const arkiv = virus ? 'karantan' : 'handling';
-  const filer: StoredFile[] = [
-    {
-      filnamn: obj.kalla === 'epost' ? 'meddelande.eml' : safeName(obj.filnamn),
-      sha256: sha256(raw),
-      storlek: raw.byteLength,
-      typ: r.kalla === 'epost' ? 'message/rfc822' : (r.report?.format ?? 'okand'),
-      nyckel: obj.key,
-      rapport: r.kalla === 'uppladdning',
-    },
-  ];
-  for (const [i, a] of r.attachments.entries()) {
-    const nyckel = await deps.store.file(arkiv, {
-      sha256: a.sha256,
-      filnamn: safeName(a.filename),
-      bytes: a.content,
-      contentType: a.contentType,
+  const filer = await fileAll(deps, obj, raw, o);
+  const dag = ankomstdatum(o.mottagen);
+  const reading = readContent(deps, obj, raw, o);
+  // The law asks for registration without delay: a slow scan is read after the handling is in the diarium.
+  const early = await within(reading, deps.config.registreringsfristMs ?? DEFAULT_REGISTRERINGSFRIST_MS);
+  if (!early.klar) {
+    const { handling, skapad } = await register(deps, obj, o, filer, dag, null);
+    deps.log('info', 'Handling registrerad; dokumenten läses färdigt efter registreringen', {
+      diarienummer: handling.diarienummer,
+      ankomstdatum: handling.ankomstdatum,
+      skapad,
     });
-    filer.push({
-      filnamn: a.filename,
-      sha256: a.sha256,
-      storlek: a.size,
-      typ: a.detectedType,
-      nyckel,
-      rapport: r.report?.source === 'bilaga' && r.report.attachmentIndex === i,
-    });
+    const r: Reading = { ...o, ...(await reading) };
+    const last = handling.bedomning === 'lases' ? await completeReading(deps, handling, r) : handling;
+    return finish(deps, last, skapad, r);
   }
+  const r: Reading = { ...o, ...early.value };
+  // Registered with its kvittens claimed: the first delivery sends at once, without a separate claim write.
+  const claim = deps.clock().toISOString();
+  const { handling, skapad } = await register(deps, obj, r, markReport(filer, r), dag, claim);
+  return finish(deps, handling, skapad, r, skapad ? claim : null);
+}
 
+/**
+ * Registers the handling: judged when its documents are read (`r` has content), or as `lases` with what the mail
+ * itself says when reading outlasts the registration window.
+ */
+async function register(
+  deps: IngestDeps,
+  obj: IncomingObject,
+  r: Opened | Reading,
+  filer: StoredFile[],
+  dag: string,
+  kvittensClaim: string | null,
+): Promise<{ handling: Handling; skapad: boolean }> {
+  const read = 'problems' in r ? r : null;
+  const j = read ? judge(read, dag) : null;
+  const rapport = j?.result.rapport ?? null;
   const resolution = await resolveArende(deps.repo, {
     serie: deps.config.serie,
     ankomstdatum: dag,
@@ -207,20 +383,6 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
     organisation: rapport?.organisation ?? null,
     avsandare: r.avsandare.epost,
   });
-
-  const bedomning: Handling['bedomning'] = virus ? 'karantan' : result.status;
-  // Stored for the diarium's display; decisions below are made on r.kontroll, never on these strings.
-  const flaggor = [
-    ...receiptFlaggor(r.kontroll),
-    ...(result.personnummer.length > 0 ? ['personnummer'] : []),
-    ...(r.mail?.forwardedBy ? ['vidarebefordrad'] : []),
-    ...r.problems.map((p) => `problem:${p.kod}`),
-  ];
-  const beskrivning = rapport?.insatsnamn
-    ? `Slutrapport – ${rapport.insatsnamn}${rapport.organisation ? ` – ${rapport.organisation}` : ''}`
-    : r.amne
-      ? `E-post: ${r.amne.slice(0, 150)}`
-      : 'Inkommen handling';
   const nh: NewHandling = {
     mottagen: new Date(r.mottagen).toISOString(),
     ankomstdatum: dag,
@@ -228,31 +390,26 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
     kalla: r.kalla,
     kallaReferens: `s3://${obj.bucket}/${obj.key}${obj.versionId ? `?versionId=${obj.versionId}` : ''}`,
     avsandare: { ...r.avsandare, organisation: rapport?.organisation ?? null },
-    beskrivning: result.personnummer.length > 0 ? maskPersonnummer(beskrivning) : beskrivning,
-    bedomning,
-    fel: result.fel,
-    varningar: result.varningar,
+    beskrivning: j?.beskrivning ?? maskPersonnummer(unreadBeskrivning(r)),
+    bedomning: j?.bedomning ?? 'lases',
+    fel: j?.result.fel ?? [],
+    varningar: j?.result.varningar ?? [],
     filer,
-    personnummer: result.personnummer.map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
-    sekretess: result.personnummer.length > 0,
-    flaggor,
-    granskning: virus
-      ? 'ej-aktuell'
-      : bedomning === 'komplett'
-        ? suspicious
-          ? 'vantar-pa-kansliet'
-          : 'pagar'
-        : 'ej-aktuell',
+    personnummer: (j?.result.personnummer ?? []).map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
+    sekretess: (j?.result.personnummer.length ?? 0) > 0,
+    flaggor: j?.flaggor ?? [...receiptFlaggor(r.kontroll), 'lases'],
+    granskning: j?.granskning ?? 'ej-aktuell',
     makulerad: null,
     kvittens: null,
     // The parsed report is kept for the review page; the parser has already masked its personnummer.
     rapport: rapport ? { typ: 'slutrapport', slutrapport: rapport } : { typ: 'ovrig' },
   };
-  // Registered with its kvittens claimed: the first delivery sends at once, without a separate claim write.
-  const claim = deps.clock().toISOString();
-  const { handling, skapad } = await deps.repo.registerHandling(resolution.target, nh, r.sourceKey, {
-    kvittensClaim: claim,
-  });
+  const { handling, skapad } = await deps.repo.registerHandling(
+    resolution.target,
+    nh,
+    r.sourceKey,
+    kvittensClaim ? { kvittensClaim } : {},
+  );
   deps.log('info', 'Handling registrerad', {
     diarienummer: handling.diarienummer,
     ankomstdatum: handling.ankomstdatum,
@@ -260,6 +417,11 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
     grund: resolution.grund,
     skapad,
   });
+  if (read) warnIncomplete(deps, handling, read);
+  return { handling, skapad };
+}
+
+function warnIncomplete(deps: IngestDeps, handling: Handling, r: Reading): void {
   if (handling.bedomning !== 'komplett') {
     deps.log('warn', 'Rapporten är inte komplett', {
       diarienummer: handling.diarienummer,
@@ -267,7 +429,75 @@ export async function processIncoming(deps: IngestDeps, obj: IncomingObject): Pr
       problem: r.problems.map((p) => p.kod),
     });
   }
-  return finish(deps, handling, skapad, r, skapad ? claim : null);
+}
+
+/** Thrown inside the update's guard when another invocation completed the reading first. */
+class AlreadyReadSignal extends Error {
+  override name = 'AlreadyReadSignal';
+  constructor(readonly current: Handling) {
+    super(`${current.diarienummer} är redan läst`);
+  }
+}
+
+/** Writes what the reading found onto a handling registered as `lases`, with its own entry in the ärende's log. */
+async function completeReading(deps: IngestDeps, handling: Handling, r: Reading): Promise<Handling> {
+  const j = judge(r, handling.ankomstdatum);
+  const rapport = j.result.rapport;
+  // The ärende was chosen from the mail alone; the report may name another one, which only the kansli can move to.
+  const resolution = await resolveArende(deps.repo, {
+    serie: deps.config.serie,
+    ankomstdatum: handling.ankomstdatum,
+    texter: [r.amne, rapport?.diarienummer ?? null, r.brodtext],
+    insatsnamn: rapport?.insatsnamn ?? null,
+    organisation: rapport?.organisation ?? null,
+    avsandare: r.avsandare.epost,
+  });
+  const annatArende =
+    resolution.target.typ === 'befintligt' && resolution.target.diarienummer !== handling.arende
+      ? resolution.target.diarienummer
+      : null;
+  if (annatArende) {
+    deps.log('warn', 'Rapporten hör troligen till ett annat ärende; kansliet får pröva', {
+      diarienummer: handling.diarienummer,
+      arende: handling.arende,
+      troligtArende: annatArende,
+    });
+  }
+  try {
+    const updated = await deps.repo.updateHandling(
+      handling.diarienummer,
+      {
+        bedomning: j.bedomning,
+        beskrivning: j.beskrivning,
+        fel: j.result.fel,
+        varningar: j.result.varningar,
+        filer: markReport(handling.filer, r),
+        personnummer: j.result.personnummer.map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
+        sekretess: handling.sekretess || j.result.personnummer.length > 0,
+        flaggor: [...j.flaggor, ...(annatArende ? [`annat-arende:${annatArende}`] : [])],
+        granskning: j.granskning,
+        avsandare: { ...handling.avsandare, organisation: rapport?.organisation ?? null },
+        rapport: rapport ? { typ: 'slutrapport', slutrapport: rapport } : { typ: 'ovrig' },
+      },
+      {
+        handelse: HANDELSE.handlingLast,
+        av: 'system',
+        data: { handling: handling.diarienummer, bedomning: j.bedomning, granskning: j.granskning },
+      },
+      (current) => {
+        if (current.bedomning !== 'lases') throw new AlreadyReadSignal(current);
+      },
+    );
+    deps.log('info', 'Handlingen är läst', {
+      diarienummer: updated.diarienummer,
+      bedomning: updated.bedomning,
+    });
+    warnIncomplete(deps, updated, r);
+    return updated;
+  } catch (err) {
+    if (err instanceof AlreadyReadSignal) return err.current;
+    throw err;
+  }
 }
 
 async function finish(

@@ -12,6 +12,7 @@ const objects = new Map<string, { inkorg: Inkorg; bytes: Uint8Array; lastModifie
   ['raw/borttappad', { inkorg: 'epost', bytes: mail('b'), lastModified: '2026-11-23T09:00:00Z' }],
   ['raw/pa-vag', { inkorg: 'epost', bytes: mail('c'), lastModified: '2026-11-23T11:55:00Z' }],
   ['raw/gammal', { inkorg: 'epost', bytes: mail('d'), lastModified: '2026-11-10T09:00:00Z' }],
+  ['raw/ofardig', { inkorg: 'epost', bytes: mail('e'), lastModified: '2026-11-23T09:30:00Z' }],
   [
     'uppladdat/fil.docx',
     { inkorg: 'uppladdning', bytes: Buffer.from('PK'), lastModified: '2026-11-23T08:00:00Z' },
@@ -32,16 +33,24 @@ const store: ReconcileDeps['store'] = {
     return Promise.resolve();
   },
 };
-const registered = new Set([sourceKeyFor('epost', objects.get('raw/registrerad')!.bytes)]);
+// raw/registrerad was registered before arrivals were filed (its file is the inbox object, which stays);
+// raw/ofardig was registered, filed, and its ingest stopped before it took the object out of the inbox.
+const registered = new Map([
+  [sourceKeyFor('epost', objects.get('raw/registrerad')!.bytes), 'raw/registrerad'],
+  [sourceKeyFor('epost', objects.get('raw/ofardig')!.bytes), 'handlingar/e/meddelande.eml'],
+]);
 const unused = () => Promise.reject(new Error('not used by reconcile'));
 const repo: HandlingRegistry = {
-  findBySource: (k) => Promise.resolve(registered.has(k) ? ({} as never) : null),
+  findBySource: (k) => {
+    const nyckel = registered.get(k);
+    return Promise.resolve(nyckel ? ({ diarienummer: 'SFG 2026-1.1', filer: [{ nyckel }] } as never) : null);
+  },
   registerHandling: unused,
   importArende: unused,
 };
 
 describe('reconciliation', () => {
-  it('re-drives stored mail and uploads that have no registration, and leaves young and old objects alone', async () => {
+  it('re-drives stored mail and uploads without a registration or whose ingest did not finish, and leaves young and old objects alone', async () => {
     const redriven: string[] = [];
     const result = await reconcile(
       {
@@ -56,8 +65,12 @@ describe('reconciliation', () => {
       },
       { windowHours: 48, graceMinutes: 15 },
     );
-    expect(redriven).toEqual(['raw/borttappad', 'uppladdat/fil.docx']);
-    expect(result).toEqual({ granskade: 3, saknade: ['raw/borttappad', 'uppladdat/fil.docx'] });
+    expect(redriven).toEqual(['raw/borttappad', 'raw/ofardig', 'uppladdat/fil.docx']);
+    expect(result).toEqual({
+      granskade: 4,
+      saknade: ['raw/borttappad', 'uppladdat/fil.docx'],
+      ofardiga: ['raw/ofardig'],
+    });
     // What it re-drives is put under retention first, even if its ingest keeps failing.
     expect(retained).toEqual(['raw/borttappad', 'uppladdat/fil.docx']);
   });
@@ -77,6 +90,12 @@ describe('reconciliation', () => {
       },
       { windowHours: Number.POSITIVE_INFINITY, graceMinutes: 0 },
     );
-    expect(redriven).toEqual(['raw/borttappad', 'raw/pa-vag', 'raw/gammal', 'uppladdat/fil.docx']);
+    expect(redriven).toEqual([
+      'raw/borttappad',
+      'raw/pa-vag',
+      'raw/gammal',
+      'raw/ofardig',
+      'uppladdat/fil.docx',
+    ]);
   });
 });

@@ -56,6 +56,7 @@ const BEDOMNING_TEXT: Record<Handling['bedomning'], string> = {
   ofullstandig: 'Rapporten är inte komplett. Se nedan vad som saknas.',
   olasbar: 'Vi kunde inte läsa rapporten. Se nedan vad som gick fel.',
   karantan: 'Meddelandet har satts i karantän eftersom det kan innehålla skadlig kod.',
+  lases: 'Vi läser fortfarande rapporten och återkommer om något saknas.',
 };
 
 /** The receipt for every handling; for an incomplete or unreadable report it is also the komplettering request. */

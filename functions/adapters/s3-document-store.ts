@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   GetObjectRetentionCommand,
   paginateListObjectsV2,
@@ -17,8 +18,8 @@ import type {
   Inkorg,
   ObjectRef,
 } from '../../domain/document-archive.js';
-import { StorageError } from '../../domain/diarium/errors.js';
-import { INKORG_PREFIX, arkivKey, isSesSetupNotification } from '../../events/storage-layout.js';
+import { ObjectNotFoundError, StorageError } from '../../domain/diarium/errors.js';
+import { INKORG_PREFIX, arkivKey, inkorgOf, isSesSetupNotification } from '../../events/storage-layout.js';
 import { LOCK_MODE, checksumSha256, retainUntil, type RetentionPolicy } from './s3-retention.js';
 
 export function makeS3Client(aws: AwsClientConfig = {}): S3Client {
@@ -47,13 +48,21 @@ export class S3DocumentStore implements DocumentReader, DocumentArchive {
     return this.retention;
   }
 
-  async get(key: string): Promise<StoredObject> {
+  async get(key: string, versionId?: string | null): Promise<StoredObject> {
     try {
-      const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const r = await this.s3.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
+      );
       if (!r.Body) throw new StorageError(`Tomt objekt: ${key}`);
       return { bytes: await r.Body.transformToByteArray(), key, versionId: r.VersionId ?? null };
     } catch (err) {
-      if (err instanceof NoSuchKey) throw new StorageError(`Objektet finns inte: ${key}`);
+      // A delete marker answers 404 NoSuchKey (or NoSuchVersion for a version id that is gone).
+      if (err instanceof NoSuchKey || (err instanceof Error && err.name === 'NoSuchVersion'))
+        throw new ObjectNotFoundError(`Objektet finns inte: ${key}`);
       throw err;
     }
   }
@@ -142,7 +151,18 @@ export class S3DocumentStore implements DocumentReader, DocumentArchive {
     return this.list(INKORG_PREFIX[inkorg]).then((os) => os.filter((o) => !isSesSetupNotification(o.key)));
   }
 
-  async list(prefix: string): Promise<{ key: string; lastModified: string }[]> {
+  async removeIncoming(key: string): Promise<void> {
+    // Only an inbox is ever drained: a filed record is never the target of a delete, whatever the caller passes.
+    if (inkorgOf(key) === null) throw new StorageError(`Inte en inkorg; tar inte bort ${key}`);
+    try {
+      // No VersionId: on the versioned (Object Lock) bucket this adds a delete marker and the version stays.
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (err) {
+      throw new StorageError(`Kunde inte ta ut ${key} ur inkorgen`, { cause: err });
+    }
+  }
+
+  private async list(prefix: string): Promise<{ key: string; lastModified: string }[]> {
     const out: { key: string; lastModified: string }[] = [];
     for await (const page of paginateListObjectsV2(
       { client: this.s3 },

@@ -5,5 +5,5 @@
 export { DEFAULT_LIMITS, type ExtractionLimits } from './limits.js';
 export { detectType, type DetectedType } from './detect-type.js';
 export { extractDocument, type ExtractDocumentOptions } from './document.js';
-export { extractMail, type ExtractMailOptions } from './mail.js';
+export { extractMail, openMail, readMail, type ExtractMailOptions } from './mail.js';
 export { GODKANDA_FORMAT, type ProblemKod } from './problems.js';

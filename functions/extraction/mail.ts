@@ -5,6 +5,8 @@ import type {
   ExtractedAttachment,
   ExtractedMail,
   ExtractionProblem,
+  MailContent,
+  OpenedMail,
   MailAddress,
   ReportText,
   DocumentFormat,
@@ -179,7 +181,7 @@ async function parseHeadersOnly(raw: Uint8Array, limits: ExtractionLimits): Prom
   }
 }
 
-function describeHeaders(mail: ExtractedMail, email: Email): void {
+function describeHeaders(mail: OpenedMail, email: Email): void {
   mail.messageId = email.messageId?.slice(0, 998) ?? null;
   mail.subject = email.subject?.slice(0, MAX_SUBJECT_CHARS) ?? null;
   mail.from = firstMailbox(email.from);
@@ -193,15 +195,17 @@ interface Candidate {
 }
 
 /**
- * Reads a raw message (as SES stores it). Never throws: limits and unreadable input become problems;
- * the caller keeps the raw message and stores `attachments` whatever happens.
+ * Opens a raw message (as SES stores it): headers, receipt verdicts, bodies and attachments, without reading
+ * any document. Bounded by the message's size, not by its attachments' content, so a mail can be registered
+ * before its scans are read. Never throws: limits and unreadable input become problems.
  */
-export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Promise<ExtractedMail> {
+export async function openMail(
+  raw: Uint8Array,
+  opts: Omit<ExtractMailOptions, 'pickReport'> = {},
+): Promise<OpenedMail> {
   const limits = resolveLimits(opts.limits);
-  // One budget for the whole mail, so its worst case is one budget however many attachments it has.
-  const deadline = new Deadline(limits.mailTimeBudgetMs);
   const receipt = parseSesReceipt(raw);
-  const mail: ExtractedMail = {
+  const mail: OpenedMail = {
     messageId: null,
     subject: null,
     from: null,
@@ -213,13 +217,16 @@ export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Pr
     forwardedBy: null,
     bodyText: '',
     attachments: [],
-    report: null,
     problems: [],
+    lasbaraBilagor: [],
+    brodtexter: [],
+    stoppad: false,
   };
-  const refuse = async (p: ExtractionProblem): Promise<ExtractedMail> => {
+  const refuse = async (p: ExtractionProblem): Promise<OpenedMail> => {
     const headers = await parseHeadersOnly(raw, limits);
     if (headers) describeHeaders(mail, headers);
     mail.problems.push(p);
+    mail.stoppad = true;
     return mail;
   };
 
@@ -269,43 +276,60 @@ export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Pr
   }
   const unpacked = unpackWinmail(attachments);
   mail.attachments = attachments;
+  mail.brodtexter = [...new Set([innerBody, outerBody])].filter((b) => b.trim() !== '');
 
   const readable = attachments
     .map((a, index) => ({ a, index }))
-    .filter(({ a, index }) => !a.inline && a.detectedType !== 'epost' && !unpacked.has(index));
-  const fileProblems: ExtractionProblem[] = [];
-  const candidates: Candidate[] = [];
-  const unread: string[] = [];
+    .filter(({ a, index }) => !a.inline && a.detectedType !== 'epost' && !unpacked.has(index))
+    .map(({ index }) => index);
   if (readable.length > limits.maxAttachments) {
     mail.problems.push(
       problem('FOR_MANGA_BILAGOR', undefined, `${readable.length} st, högst ${limits.maxAttachments}`),
     );
   } else {
-    for (const { a, index } of readable) {
-      if (deadline.expired()) {
-        unread.push(a.filename);
-        continue;
-      }
-      const docOpts: Parameters<typeof extractDocument>[2] = { limits, deadline };
-      if (opts.ocr !== undefined) docOpts.ocr = opts.ocr;
-      const doc = await extractDocument(a.content, a.filename, docOpts);
-      if (deadline.expired() && doc.problems.some((p) => p.kod === 'TIDSGRANS')) {
-        // Cut off by the mail's budget (not its own): told together with the attachments never reached.
-        unread.push(a.filename);
-        continue;
-      }
-      fileProblems.push(...doc.problems);
-      if (doc.text && doc.format) {
-        candidates.push({
-          text: doc.text,
-          report: { source: 'bilaga', attachmentIndex: index, filename: a.filename, format: doc.format },
-        });
-      }
+    mail.lasbaraBilagor = readable;
+  }
+  return mail;
+}
+
+/**
+ * Reads an opened mail's documents (Word, PDF, OCR) and picks the slutrapport among them and the bodies, within
+ * the mail's time budget. Returns only what reading added: the report and the problems met on the way.
+ */
+export async function readMail(mail: OpenedMail, opts: ExtractMailOptions): Promise<MailContent> {
+  const limits = resolveLimits(opts.limits);
+  if (mail.stoppad) return { report: null, problems: [] };
+  // One budget for the whole mail, so its worst case is one budget however many attachments it has.
+  const deadline = new Deadline(limits.mailTimeBudgetMs);
+  const fileProblems: ExtractionProblem[] = [];
+  const candidates: Candidate[] = [];
+  const unread: string[] = [];
+  for (const index of mail.lasbaraBilagor) {
+    const a = mail.attachments[index];
+    if (!a) continue;
+    if (deadline.expired()) {
+      unread.push(a.filename);
+      continue;
+    }
+    const docOpts: Parameters<typeof extractDocument>[2] = { limits, deadline };
+    if (opts.ocr !== undefined) docOpts.ocr = opts.ocr;
+    const doc = await extractDocument(a.content, a.filename, docOpts);
+    if (deadline.expired() && doc.problems.some((p) => p.kod === 'TIDSGRANS')) {
+      // Cut off by the mail's budget (not its own): told together with the attachments never reached.
+      unread.push(a.filename);
+      continue;
+    }
+    fileProblems.push(...doc.problems);
+    if (doc.text && doc.format) {
+      candidates.push({
+        text: doc.text,
+        report: { source: 'bilaga', attachmentIndex: index, filename: a.filename, format: doc.format },
+      });
     }
   }
   const bodyFormat: DocumentFormat = 'epost';
-  for (const body of new Set([innerBody, outerBody])) {
-    if (body.trim()) candidates.push({ text: body, report: { source: 'brodtext', format: bodyFormat } });
+  for (const body of mail.brodtexter) {
+    candidates.push({ text: body, report: { source: 'brodtext', format: bodyFormat } });
   }
 
   let picked = -1;
@@ -319,13 +343,36 @@ export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Pr
   const chosen = Number.isInteger(picked) ? candidates[picked] : undefined;
   // Said whether or not a report was found elsewhere: the sender must know which files were never read.
   const timedOut = unread.length > 0 ? [notReadInTime(unread)] : [];
-  if (chosen) {
-    mail.report = { ...chosen.report, text: chosen.text };
-    mail.problems.push(...timedOut);
-  } else {
-    mail.problems.push(...fileProblems, ...timedOut);
-    const detail = readable.length === 0 ? 'ingen bilaga och ingen rapporttext i meddelandet' : undefined;
-    mail.problems.push(problem('INGEN_RAPPORT', undefined, detail));
-  }
+  if (chosen) return { report: { ...chosen.report, text: chosen.text }, problems: timedOut };
+  const tooMany = mail.problems.some((p) => p.kod === 'FOR_MANGA_BILAGOR');
+  const detail =
+    mail.lasbaraBilagor.length === 0 && !tooMany
+      ? 'ingen bilaga och ingen rapporttext i meddelandet'
+      : undefined;
+  return {
+    report: null,
+    problems: [...fileProblems, ...timedOut, problem('INGEN_RAPPORT', undefined, detail)],
+  };
+}
+
+/** Opens and reads a raw message in one go (the parse CLI and the bench; ingest registers in between). */
+export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Promise<ExtractedMail> {
+  const opened = await openMail(raw, opts);
+  const content = await readMail(opened, opts);
+  const mail: ExtractedMail = {
+    messageId: opened.messageId,
+    subject: opened.subject,
+    from: opened.from,
+    envelopeFrom: opened.envelopeFrom,
+    to: opened.to,
+    date: opened.date,
+    receivedAt: opened.receivedAt,
+    verdicts: opened.verdicts,
+    forwardedBy: opened.forwardedBy,
+    bodyText: opened.bodyText,
+    attachments: opened.attachments,
+    report: content.report,
+    problems: [...opened.problems, ...content.problems],
+  };
   return mail;
 }

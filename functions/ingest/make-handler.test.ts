@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
+import type { Handling } from '../../domain/diarium/types.js';
+import { newHandling } from '../../test/support/new-handling.js';
 import { makeHandler } from './make-handler.js';
 
 const event = (key: string) =>
@@ -17,29 +19,55 @@ const event = (key: string) =>
 
 /** Every object is already registered and acknowledged, except `raw/saknas`, which cannot be read. */
 function deps(logged: unknown[]): IngestDeps {
+  const unused = () => Promise.reject(new Error('används inte av testet'));
+  const registered: Handling = {
+    ...newHandling(1, { kvittens: { skickad: '2026-11-23T10:00:00Z', meddelandeId: 'ses-1' } }),
+    diarienummer: 'SFG 2026-1.1',
+    arende: 'SFG 2026-1',
+    handlingsnummer: 1,
+    registrerad: '2026-11-23T10:00:00Z',
+  };
+  const removed: string[] = [];
   return {
     store: {
       retain: () => Promise.resolve(),
-      get: (key: string) =>
+      get: (key) =>
         key === 'raw/saknas'
           ? Promise.reject(new Error('NoSuchKey'))
           : Promise.resolve({ key, bytes: Buffer.from(`Message-ID: <${key}@x>\r\n\r\nA`), versionId: null }),
+      file: unused,
+      removeIncoming: (key) => {
+        removed.push(key);
+        return Promise.resolve();
+      },
     },
     repo: {
-      findBySource: () =>
-        Promise.resolve({
-          diarienummer: 'SFG 2026-1',
-          arende: 'SFG 2026-1',
-          bedomning: 'komplett',
-          granskning: 'pagar',
-          ankomstdatum: '2026-11-23',
-          kvittens: { skickad: '2026-11-23T10:00:00Z' },
-        }),
+      findBySource: () => Promise.resolve(registered),
+      registerHandling: unused,
+      importArende: unused,
+      updateHandling: unused,
+      updateArendeStatus: unused,
+      appendLog: unused,
+      getLogHuvud: unused,
+      claimKvittens: unused,
+      markKvittens: unused,
+      releaseKvittens: unused,
+      getHandling: unused,
+      getArende: unused,
+      getArenden: unused,
+      getArendeDetaljer: unused,
+      findArendeByInsatsnyckel: unused,
+      listDiarium: unused,
+      listInsatser: unused,
+      putInsatser: unused,
     },
-    events: { handlingDiarieford: () => Promise.resolve() },
-    log: (level: string, message: string, data?: Record<string, unknown>) =>
-      logged.push({ level, message, data }),
-  } as unknown as IngestDeps;
+    mailer: { send: unused },
+    events: { handlingDiarieford: () => Promise.resolve(), granskningBegard: unused },
+    extractor: { openMail: unused, readMail: unused, extractMail: unused, extractDocument: unused },
+    config: { serie: 'SFG', kansliEmail: 'kansli@finsamgavleborg.example' },
+    clock: () => new Date('2026-11-23T10:00:00Z'),
+    log: (level, message, data) => logged.push({ level, message, data }),
+  };
 }
 
 const ctx = {} as never;

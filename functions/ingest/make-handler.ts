@@ -52,7 +52,7 @@ export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome, key
       }
       const incoming = incomingObject(s3);
       const outcome = await processIncoming(deps, incoming);
-      onOutcome?.(outcome, incoming.key);
+      if (outcome) onOutcome?.(outcome, incoming.key);
     } catch (err) {
       deps.log('error', 'Kunde inte behandla inkommande objekt; försöker igen', {
         messageId: record.messageId,

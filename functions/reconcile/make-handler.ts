@@ -8,7 +8,11 @@ export function makeHandler(deps: ReconcileDeps & { metric: (name: string, value
   return middy(async (): Promise<ReconcileResult> => {
     const result = await reconcile(deps, { windowHours: 48, graceMinutes: 15 });
     deps.metric('ReconciliationFindings', result.saknade.length);
-    deps.log('info', 'Avstämning klar', { granskade: result.granskade, saknade: result.saknade.length });
+    deps.log('info', 'Avstämning klar', {
+      granskade: result.granskade,
+      saknade: result.saknade.length,
+      ofardiga: result.ofardiga.length,
+    });
     return result;
   }).use(captureLambdaHandler(tracer, { captureResponse: false }));
 }

@@ -88,6 +88,22 @@ export function grantRetain(fn: AppFunction, data: DataResources, prefixes: stri
   acknowledgePrefixWildcards(fn, data, prefixes, reason);
 }
 
+/**
+ * Take processed objects out of an inbox: DeleteObject without a version id, which on the versioned bucket only
+ * adds a delete marker (deleting a version stays denied by the bucket policy), and GetObjectVersion, so a late
+ * duplicate event still reads the version it names.
+ */
+export function grantInboxDrain(
+  fn: AppFunction,
+  data: DataResources,
+  prefixes: string[],
+  reason: string,
+): void {
+  const resources = prefixes.map((prefix) => data.bucket.arnForObjects(`${prefix}*`));
+  fn.allow(['s3:DeleteObject', 's3:GetObjectVersion'], resources);
+  acknowledgePrefixWildcards(fn, data, prefixes, reason);
+}
+
 /** ListBucket restricted to keys under the given prefixes (ListObjectsV2; no version listing). */
 export function grantListPrefixes(fn: AppFunction, data: DataResources, prefixes: string[]): void {
   fn.allow(['s3:ListBucket'], [data.bucket.bucketArn], {

@@ -15,6 +15,7 @@ import { AppFunction } from './app-function.js';
 import {
   SecureQueue,
   grantObjectRead,
+  grantInboxDrain,
   grantObjectWrite,
   grantRetain,
   grantTableReadWrite,
@@ -155,7 +156,13 @@ export class IngestPipeline extends Construct {
       this.ingest,
       data,
       [ARKIV_PREFIX.handling, ARKIV_PREFIX.karantan],
-      'ingest stores attachments per handling and quarantines virus-flagged mail.',
+      'ingest files the arrived mail and its attachments per handling and quarantines virus-flagged mail.',
+    );
+    grantInboxDrain(
+      this.ingest,
+      data,
+      [...INKORG_PREFIXES],
+      'ingest takes a processed arrival out of its inbox (a delete marker) so reconciliation lists only the backlog.',
     );
     props.appBus.grantPutEventsTo(this.ingest.function);
     props.mail.grantSend(this.ingest, config.domain);

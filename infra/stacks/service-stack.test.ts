@@ -253,8 +253,10 @@ describe('least privilege', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
         'events:PutEvents',
+        's3:DeleteObject',
         's3:GetObject',
         's3:GetObjectRetention',
+        's3:GetObjectVersion',
         's3:PutObject',
         's3:PutObjectRetention',
         'ses:SendEmail',
@@ -296,18 +298,25 @@ describe('least privilege', () => {
     }
   });
 
-  it('no role grants BatchWriteItem, SendRawEmail, GetObjectVersion or ListBucketVersions: nothing sends them', () => {
+  it('no role grants BatchWriteItem, SendRawEmail or ListBucketVersions: nothing sends them', () => {
     const actions = allStatements().flatMap(actionsOf);
     expect(
       actions.filter((a) =>
-        [
-          'dynamodb:BatchWriteItem',
-          'ses:SendRawEmail',
-          's3:GetObjectVersion',
-          's3:ListBucketVersions',
-        ].includes(a),
+        ['dynamodb:BatchWriteItem', 'ses:SendRawEmail', 's3:ListBucketVersions'].includes(a),
       ),
     ).toEqual([]);
+  });
+
+  it('only the ingest may delete, and only in the inboxes: a delete marker there, never a version or a record', () => {
+    const deleting = Object.entries(fns()).flatMap(([name, fn]) =>
+      statementsOf(fn)
+        .filter((st) => actionsOf(st).includes('s3:DeleteObject'))
+        .map((st) => ({ name, resources: JSON.stringify(st['Resource']) })),
+    );
+    expect(deleting.map((d) => d.name)).toEqual(['ingest']);
+    expect(deleting[0]?.resources).toMatch(/raw\/\*/);
+    expect(deleting[0]?.resources).toMatch(/uppladdat\/\*/);
+    expect(deleting[0]?.resources).not.toMatch(/handlingar|karantan/);
   });
 
   it('start-granskning may start executions of the granskning state machine only', () => {
@@ -334,8 +343,10 @@ describe('least privilege', () => {
 
   it('no function may delete diarium items or objects, and no action is a wildcard', () => {
     const actions = allStatements().flatMap(actionsOf);
-    // sqs:DeleteMessage is how the SQS poller acknowledges a processed message.
-    expect(actions.filter((a) => /Delete|\*/.test(a) && a !== 'sqs:DeleteMessage')).toEqual([]);
+    // sqs:DeleteMessage is how the SQS poller acknowledges a processed message; s3:DeleteObject (the ingest's,
+    // in the inboxes) only adds a delete marker on the versioned bucket, whose versions stay.
+    const allowed = new Set(['sqs:DeleteMessage', 's3:DeleteObject']);
+    expect(actions.filter((a) => /Delete|\*/.test(a) && !allowed.has(a))).toEqual([]);
   });
 
   it('only X-Ray statements use Resource "*"', () => {

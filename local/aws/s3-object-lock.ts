@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import {
   createServer,
   request,
@@ -18,8 +18,10 @@ import path from 'node:path';
  * - PutObjectRetention / GetObjectRetention (`?retention`) are answered here, stored in a JSON sidecar per key;
  *   governance retention can be extended, shortened only with x-amz-bypass-governance-retention.
  * - HEAD/GET of an object return x-amz-object-lock-mode / -retain-until-date from the sidecar.
- * - DELETE of a retained object is refused: s3rver keeps no versions, so its delete would destroy the record
- *   where S3 would only add a delete marker.
+ * - DELETE with a version id (DeleteObjectVersion) of a retained object is refused.
+ * - DELETE without a version id adds a delete marker, as on S3's versioned bucket: the object is hidden from GET
+ *   (404 NoSuchKey) and from ListObjectsV2, and its bytes stay, readable with a version id; s3rver keeps no
+ *   versions, so the delete is answered here and never reaches it. A later PUT of the key makes it current again.
  * Everything else passes through unchanged (same headers, so s3rver's SigV4 check still holds).
  */
 
@@ -64,6 +66,15 @@ export async function startObjectLockFront(opts: {
       return null;
     } catch {
       return null;
+    }
+  };
+  const marker = (bucket: string, key: string) => sidecar(bucket, key).replace(/\.json$/, '.delete-marker');
+  const hidden = async (bucket: string, key: string): Promise<boolean> => {
+    try {
+      await readFile(marker(bucket, key));
+      return true;
+    } catch {
+      return false;
     }
   };
   const store = async (bucket: string, key: string, r: Retention) => {
@@ -167,17 +178,41 @@ export async function startObjectLockFront(opts: {
       const upstream = await forward(req, body);
       if (upstream.status === 200) {
         await store(bucket, key, { mode: lockMode, retainUntil: new Date(lockUntil).toISOString() });
+        await rm(marker(bucket, key), { force: true });
       }
       reply(res, upstream);
       return;
     }
 
     if (req.method === 'DELETE' && key !== '' && !url.searchParams.has('uploadId')) {
+      if (!url.searchParams.has('versionId')) {
+        await mkdir(opts.dir, { recursive: true });
+        await writeFile(marker(bucket, key), JSON.stringify({ bucket, key, at: new Date().toISOString() }));
+        res.writeHead(204, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': randomUUID() });
+        res.end();
+        return;
+      }
       const r = await retention(bucket, key);
       if (r && Date.parse(r.retainUntil) > Date.now() && (r.mode === 'COMPLIANCE' || !bypass)) {
         error(res, 403, 'AccessDenied', 'Access Denied because object protected by object lock.');
         return;
       }
+    }
+    const read = (req.method === 'GET' || req.method === 'HEAD') && key !== '';
+    if (read && !url.searchParams.has('versionId') && (await hidden(bucket, key))) {
+      error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+      return;
+    }
+    if (isObjectPut) await rm(marker(bucket, key), { force: true });
+    if (req.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2') {
+      const upstream = await forward(req, body);
+      const text = await readAll(upstream.body);
+      const headers = { ...upstream.headers };
+      delete headers['content-length'];
+      delete headers['transfer-encoding'];
+      res.writeHead(upstream.status, headers);
+      res.end(upstream.status === 200 ? await withoutHidden(bucket, text) : text);
+      return;
     }
 
     const upstream = await forward(req, body);
@@ -220,6 +255,24 @@ export async function startObjectLockFront(opts: {
     });
   }
 
+  /** A ListObjectsV2 answer without the keys a delete marker hides. */
+  async function withoutHidden(bucket: string, text: string): Promise<string> {
+    const blocks = [...text.matchAll(/<Contents>[\s\S]*?<\/Contents>/g)];
+    let out = text;
+    let removed = 0;
+    for (const b of blocks) {
+      const k = /<Key>([\s\S]*?)<\/Key>/.exec(b[0])?.[1];
+      if (k !== undefined && (await hidden(bucket, unescapeXml(k)))) {
+        out = out.replace(b[0], '');
+        removed++;
+      }
+    }
+    return out.replace(
+      /<KeyCount>(\d+)<\/KeyCount>/,
+      (_, n: string) => `<KeyCount>${Number(n) - removed}</KeyCount>`,
+    );
+  }
+
   function reply(res: ServerResponse, upstream: Upstream): void {
     res.writeHead(upstream.status, upstream.headers);
     upstream.body.pipe(res);
@@ -238,6 +291,19 @@ export async function startObjectLockFront(opts: {
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+function unescapeXml(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function readAll(stream: IncomingMessage): Promise<string> {
+  return readBody(stream).then((b) => b.toString('utf8'));
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

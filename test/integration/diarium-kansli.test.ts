@@ -3,7 +3,6 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { processIncoming } from '../../domain/ingest/process-incoming.js';
 import {
   korrigeraAnkomstdatum,
   makuleraHandling,
@@ -19,7 +18,13 @@ import { seedDemoInsatser } from '../../local/aws/demo-insatser.js';
 import { startAwsApiServer, type BusEvent } from '../../local/aws/aws-api-server.js';
 import { freePort } from '../../local/aws/dynamodb-local.js';
 import { syntheticReportLines } from '../support/synthetic-report.js';
-import { fakeIngest, startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
+import {
+  fakeIngest,
+  startDiariumDb,
+  type DiariumDb,
+  type TestMailSpec,
+  ingestNow,
+} from './diarium-support.js';
 
 let db: DiariumDb;
 
@@ -49,7 +54,7 @@ async function setup(clock?: () => Date) {
   const table = await db.newTable();
   const repo = db.repo(table, clock ? { clock } : {});
   const ingest = fakeIngest(repo);
-  const register = (m: TestMailSpec) => processIncoming(ingest.deps, ingest.deliver(m));
+  const register = (m: TestMailSpec) => ingestNow(ingest.deps, ingest.deliver(m));
   return { table, repo, ingest, register };
 }
 

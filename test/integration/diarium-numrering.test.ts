@@ -1,7 +1,6 @@
 import { KVITTENS_CLAIM_MS } from '../../functions/adapters/dynamo-diarium/repository.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { processIncoming } from '../../domain/ingest/process-incoming.js';
 import { newHandling } from '../support/new-handling.js';
 import {
   crashingClient,
@@ -10,6 +9,7 @@ import {
   startDiariumDb,
   type DiariumDb,
   type TestMailSpec,
+  ingestNow,
 } from './diarium-support.js';
 
 let db: DiariumDb;
@@ -148,13 +148,13 @@ describe('idempotent registration', () => {
     const obj = ingest.deliver(mail(1));
     // Three deliveries of the same stored object (SMTP resend, duplicate S3 event, Lambda retry).
     const settled = await Promise.allSettled([
-      processIncoming(ingest.deps, obj),
-      processIncoming(ingest.deps, obj),
-      processIncoming(ingest.deps, obj),
+      ingestNow(ingest.deps, obj),
+      ingestNow(ingest.deps, obj),
+      ingestNow(ingest.deps, obj),
     ]);
     // A delivery that finds the kvittens being sent by another fails, so SQS brings it back later.
     for (const r of settled) if (r.status === 'rejected') expect(String(r.reason)).toMatch(/skickas redan/);
-    const redelivered = await processIncoming(ingest.deps, obj);
+    const redelivered = await ingestNow(ingest.deps, obj);
     const outcomes = [...settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])), redelivered];
     expect(redelivered.kvittens).toBe('redan-skickad');
     const dnrs = new Set(outcomes.map((o) => o.handling.diarienummer));
@@ -169,8 +169,8 @@ describe('idempotent registration', () => {
   it('registers the same Message-ID with different content as two handlings (a new mail, not a resend)', async () => {
     const table = await db.newTable();
     const ingest = fakeIngest(db.repo(table));
-    const a = await processIncoming(ingest.deps, ingest.deliver(mail(1)));
-    const b = await processIncoming(ingest.deps, ingest.deliver(mail(1, { body: 'Nu med rätt bilaga.' })));
+    const a = await ingestNow(ingest.deps, ingest.deliver(mail(1)));
+    const b = await ingestNow(ingest.deps, ingest.deliver(mail(1, { body: 'Nu med rätt bilaga.' })));
     expect(a.handling.diarienummer).not.toBe(b.handling.diarienummer);
   });
 });
@@ -181,13 +181,13 @@ describe('a crash between any two steps of registration', () => {
     const table = await db.newTable();
     const healthy = db.repo(table);
     const setup = fakeIngest(healthy);
-    await processIncoming(setup.deps, setup.deliver(mail(0)));
+    await ingestNow(setup.deps, setup.deliver(mail(0)));
     const { doc, seen } = crashingClient(db.local, crash);
     const crashing = fakeIngest(db.repo(table, { client: doc }));
     const obj = crashing.deliver(mail(1));
     let crashed: unknown = null;
     try {
-      await processIncoming(crashing.deps, obj);
+      await ingestNow(crashing.deps, obj);
     } catch (err) {
       crashed = err;
     }
@@ -211,7 +211,7 @@ describe('a crash between any two steps of registration', () => {
         // The retry (SQS redelivery) runs after the kvittens claim of the dead invocation has gone stale.
         const retry = fakeIngest(s.healthy, { clock: () => new Date('2030-06-15T12:16:00Z') });
         retry.deliver(mail(1));
-        const outcome = await processIncoming(retry.deps, s.obj);
+        const outcome = await ingestNow(retry.deps, s.obj);
         expect(outcome.handling.diarienummer, `${when} ${at}`).toBe('SFG 26-2.1');
         const counter = await allItems(s.table, 'RAKNARE#SFG#2026');
         expect(counter[0]?.['senaste'], `${when} ${at}`).toBe(2);
@@ -244,14 +244,14 @@ describe('a crash between any two steps of registration', () => {
     // At once: the claim may belong to an invocation still sending, so the message must come back later.
     const early = fakeIngest(s.healthy);
     early.deliver(mail(1));
-    await expect(processIncoming(early.deps, s.obj)).rejects.toThrow(/skickas redan/);
+    await expect(ingestNow(early.deps, s.obj)).rejects.toThrow(/skickas redan/);
     expect(early.sent).toHaveLength(0);
     // SQS redelivers after the visibility timeout, long after the claim has gone stale.
     const later = fakeIngest(s.healthy, {
       clock: () => new Date(Date.parse('2030-06-15T12:00:00Z') + KVITTENS_CLAIM_MS + 1000),
     });
     later.deliver(mail(1));
-    await processIncoming(later.deps, s.obj);
+    await ingestNow(later.deps, s.obj);
     expect(later.sent.filter((m) => m.subject.includes('SFG 26-2.1'))).toHaveLength(1);
   });
 });

@@ -11,7 +11,13 @@ import {
   type TableDefinition,
 } from '../../local/aws/dynamodb-local.js';
 import { DynamoDiariumRepository } from '../../functions/adapters/dynamo-diarium/repository.js';
-import type { IncomingObject, IngestDeps } from '../../domain/ingest/process-incoming.js';
+import {
+  processIncoming,
+  type IncomingObject,
+  type IngestDeps,
+  type IngestOutcome,
+} from '../../domain/ingest/process-incoming.js';
+import { ObjectNotFoundError } from '../../domain/diarium/errors.js';
 import { DEFAULT_SERIE } from '../../domain/defaults.js';
 import { INKORG_PREFIX, arkivKey, rawMailKey } from '../../events/storage-layout.js';
 import type {
@@ -21,7 +27,7 @@ import type {
   MailSender,
   OutgoingMail,
 } from '../../domain/diarium/ports.js';
-import type { ExtractedMail, ReceiptVerdicts } from '../../domain/extraction/types.js';
+import type { ExtractedMail, OpenedMail, ReceiptVerdicts } from '../../domain/extraction/types.js';
 import { syntheticReportText, type SyntheticReportOptions } from '../support/synthetic-report.js';
 
 export interface DiariumDb {
@@ -123,6 +129,7 @@ export interface TestMailSpec {
 /** The ingest dependencies around a real repository: in-memory S3, recorded mail and events, a scripted extractor. */
 export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date } = {}) {
   const objects = new Map<string, Uint8Array>();
+  const removed = new Set<string>();
   const mails = new Map<string, TestMailSpec>();
   const sent: OutgoingMail[] = [];
   const published: HandlingDiariefordEvent[] = [];
@@ -130,7 +137,7 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
   const store: DocumentStore = {
     get: (key) => {
       const bytes = objects.get(key);
-      if (!bytes) return Promise.reject(new Error(`NoSuchKey ${key}`));
+      if (!bytes) return Promise.reject(new ObjectNotFoundError(`NoSuchKey ${key}`));
       return Promise.resolve({ bytes, key, versionId: null });
     },
     presignedGetUrl: (key) => Promise.resolve(`http://localhost/${key}`),
@@ -140,10 +147,15 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
       return Promise.resolve(key);
     },
     retain: () => Promise.resolve(),
+    // As on S3 with the event's version id: taken out of the inbox listing, still readable by its version.
+    removeIncoming: (key) => {
+      removed.add(key);
+      return Promise.resolve();
+    },
     listIncoming: (inkorg) =>
       Promise.resolve(
         [...objects.keys()]
-          .filter((k) => k.startsWith(INKORG_PREFIX[inkorg]))
+          .filter((k) => k.startsWith(INKORG_PREFIX[inkorg]) && !removed.has(k))
           .map((key) => ({ key, lastModified: '2026-01-01T00:00:00.000Z' })),
       ),
   };
@@ -163,37 +175,50 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
       return Promise.resolve();
     },
   };
+  const reports = new WeakMap<OpenedMail, ExtractedMail['report']>();
+  const scripted = (raw: Uint8Array): ExtractedMail | null => {
+    const spec = mails.get(Buffer.from(raw).toString('utf8'));
+    if (!spec) return null;
+    const text =
+      spec.report === null || spec.report === undefined
+        ? null
+        : 'text' in spec.report
+          ? spec.report.text
+          : syntheticReportText(spec.report);
+    return {
+      messageId: spec.messageId,
+      subject: spec.subject,
+      from: { address: spec.from, ...(spec.fromName ? { name: spec.fromName } : {}) },
+      envelopeFrom: spec.from,
+      to: [{ address: 'slutrapport@finsamgavleborg.example' }],
+      date: spec.receivedAt,
+      receivedAt: spec.receivedAt,
+      verdicts: spec.verdicts ?? { spam: 'PASS', virus: 'PASS', dmarc: 'pass' },
+      forwardedBy: null,
+      bodyText: spec.body ?? '',
+      attachments: [],
+      report: text ? { source: 'brodtext', format: 'text', text } : null,
+      problems: [],
+    };
+  };
   const deps: IngestDeps = {
     repo,
     store,
     mailer,
     events,
     extractor: {
+      openMail: (raw) => {
+        const m = scripted(raw);
+        if (!m) return Promise.reject(new Error('okänt testmejl'));
+        const { report, ...rest } = m;
+        const opened: OpenedMail = { ...rest, lasbaraBilagor: [], brodtexter: [], stoppad: false };
+        reports.set(opened, report);
+        return Promise.resolve(opened);
+      },
+      readMail: (opened) => Promise.resolve({ report: reports.get(opened) ?? null, problems: [] }),
       extractMail: (raw) => {
-        const spec = mails.get(Buffer.from(raw).toString('utf8'));
-        if (!spec) return Promise.reject(new Error('okänt testmejl'));
-        const text =
-          spec.report === null || spec.report === undefined
-            ? null
-            : 'text' in spec.report
-              ? spec.report.text
-              : syntheticReportText(spec.report);
-        const m: ExtractedMail = {
-          messageId: spec.messageId,
-          subject: spec.subject,
-          from: { address: spec.from, ...(spec.fromName ? { name: spec.fromName } : {}) },
-          envelopeFrom: spec.from,
-          to: [{ address: 'slutrapport@finsamgavleborg.example' }],
-          date: spec.receivedAt,
-          receivedAt: spec.receivedAt,
-          verdicts: spec.verdicts ?? { spam: 'PASS', virus: 'PASS', dmarc: 'pass' },
-          forwardedBy: null,
-          bodyText: spec.body ?? '',
-          attachments: [],
-          report: text ? { source: 'brodtext', format: 'text', text } : null,
-          problems: [],
-        };
-        return Promise.resolve(m);
+        const m = scripted(raw);
+        return m ? Promise.resolve(m) : Promise.reject(new Error('okänt testmejl'));
       },
       extractDocument: () => Promise.reject(new Error('används inte')),
     },
@@ -217,5 +242,12 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
     };
     return incoming;
   };
-  return { deps, deliver, sent, published, begard, objects };
+  return { deps, deliver, sent, published, begard, objects, removed };
+}
+
+/** Runs the ingest on an object the test knows is there to process (never a late duplicate). */
+export async function ingestNow(deps: IngestDeps, obj: IncomingObject): Promise<IngestOutcome> {
+  const outcome = await processIncoming(deps, obj);
+  if (!outcome) throw new Error(`${obj.key} var redan borttaget ur inkorgen`);
+  return outcome;
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { processIncoming, type IncomingObject } from '../../domain/ingest/process-incoming.js';
+import type { IncomingObject } from '../../domain/ingest/process-incoming.js';
 import { reportExtractor } from '../../functions/extraction/report-extractor.js';
 import { rawMailKey } from '../../events/storage-layout.js';
 import { syntheticReportText, type SyntheticReportOptions } from '../support/synthetic-report.js';
-import { fakeIngest, startDiariumDb, type DiariumDb } from './diarium-support.js';
+import { fakeIngest, startDiariumDb, type DiariumDb, ingestNow } from './diarium-support.js';
 
 /**
  * What production sends the ingest, on DynamoDB Local with the real repository and the real mail extractor:
@@ -74,7 +74,7 @@ async function setup() {
       versionId: null,
       eventTime: '2026-02-02T09:00:00Z',
     };
-    return processIncoming(deps, obj);
+    return ingestNow(deps, obj);
   };
   return { repo, receive, sent: ingest.sent };
 }

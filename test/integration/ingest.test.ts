@@ -87,7 +87,9 @@ describe('the ingest path on the local stack', () => {
     const stored = h.filer.find((f) => f.filnamn === 'Slutrapport låst.pdf')!;
     expect(stored.sha256).toBe(sha(pdf));
     expect(sha(await objectBytes(stored.nyckel))).toBe(sha(pdf));
-    expect((await objectBytes(key)).byteLength).toBeGreaterThan(pdf.byteLength);
+    // The raw mail is filed with the handling (and taken out of the inbox once answered).
+    const eml = h.filer.find((f) => f.filnamn === 'meddelande.eml')!;
+    expect((await objectBytes(eml.nyckel)).byteLength).toBeGreaterThan(pdf.byteLength);
     const mail = await mailTo(from, 'Komplettering behövs');
     expect(mail.body.text).toContain(outcome.diarienummer);
     expect(mail.body.text).toMatch(/lösenord|skydd/i);

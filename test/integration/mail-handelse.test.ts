@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processIncoming } from '../../domain/ingest/process-incoming.js';
 import type { OutgoingMail } from '../../domain/diarium/ports.js';
 import { makeHandler } from '../../functions/mail-handelse/make-handler.js';
-import { fakeIngest, startDiariumDb, type DiariumDb } from './diarium-support.js';
+import { fakeIngest, startDiariumDb, type DiariumDb, ingestNow } from './diarium-support.js';
 
 let db: DiariumDb;
 
@@ -31,7 +30,7 @@ describe('an SES bounce of a kvittens, on DynamoDB Local with the real repositor
   it('flags the handling, logs the bounce in its ärende and tells the kansli once', async () => {
     const repo = db.repo(await db.newTable());
     const ingest = fakeIngest(repo);
-    const o = await processIncoming(
+    const o = await ingestNow(
       ingest.deps,
       ingest.deliver({
         messageId: 'studs-1@exempelby.example',

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DeleteObjectCommand,
   GetObjectRetentionCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -52,8 +53,13 @@ describe('the records store', () => {
 
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: stack.bucket }));
     const keys = (listed.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
-    expect(keys).toContain(key);
+    // Filed with the handling, and taken out of the inbox (a delete marker): reconciliation lists only the backlog.
+    expect(keys).not.toContain(key);
+    expect(keys.some((k) => k.startsWith('handlingar/') && k.endsWith('/meddelande.eml'))).toBe(true);
     expect(keys.some((k) => k.endsWith('/Slutrapport.docx'))).toBe(true);
+    await expect(s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: key }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
     // The lokal stage retains for 1 day.
     const oneDay = 86_400_000;
     for (const k of keys) {
@@ -63,8 +69,13 @@ describe('the records store', () => {
       expect(until, k).toBeGreaterThanOrEqual(started + oneDay - 1000);
       expect(until, k).toBeLessThanOrEqual(Date.now() + oneDay + 1000);
     }
-    const head = await s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: key }));
+    const eml = keys.find((k) => k.endsWith('/meddelande.eml')) ?? '';
+    const head = await s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: eml }));
     expect(head.ObjectLockMode).toBe('GOVERNANCE');
+    // The arrived version stays under its retention behind the delete marker: deleting it is refused.
+    await expect(
+      s3.send(new DeleteObjectCommand({ Bucket: stack.bucket, Key: key, VersionId: 'null' })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
   it('writes no diarium record with a ttl: only links, their slots and mail lookups expire (the table TTL is on `ttl`)', async () => {

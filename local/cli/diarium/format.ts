@@ -18,6 +18,7 @@ export const BEDOMNING_SV: Record<Handling['bedomning'], string> = {
   ofullstandig: 'ofullständig',
   olasbar: 'oläsbar',
   karantan: 'karantän',
+  lases: 'läses',
 };
 export const KALLA_SV: Record<Handling['kalla'], string> = {
   epost: 'e-post',
