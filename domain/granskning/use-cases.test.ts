@@ -317,10 +317,13 @@ describe('runGranskningStep', () => {
     expect(noted.map((m) => [m.slag, m.mottagare[0]]).sort()).toEqual([
       ['granskning', 'anna@exempelby.example'],
       ['granskning', 'bo@exempelby.example'],
+      // Every member is told the outcome (issue 17), beside the insatsägare and the kansli.
+      ['utfall', 'anna@exempelby.example'],
+      ['utfall', 'bo@exempelby.example'],
       ['utfall', 'kansli@finsamgavleborg.example'],
       ['utfall', 'sara.provperson@exempelby.example'],
     ]);
-    expect(new Set(noted.map((m) => m.meddelandeId)).size).toBe(4);
+    expect(new Set(noted.map((m) => m.meddelandeId)).size).toBe(6);
     expect(noted.every((m) => m.diarienummer === handling.diarienummer)).toBe(true);
   });
 
