@@ -229,23 +229,28 @@ export function utfallLedamotMail(args: {
   const svar = [...args.beslut]
     .sort((a, b) => a.tidpunkt.localeCompare(b.tidpunkt))
     .map((b) => {
-      const s = b.utfall === 'godkand' ? 'godkänt' : b.utfall === 'jav' ? 'anmält jäv' : 'begärt komplettering';
+      const s =
+        b.utfall === 'godkand' ? 'godkänt' : b.utfall === 'jav' ? 'anmält jäv' : 'begärt komplettering';
       return `${b.namn}, ${b.organisation}: ${s}${b.kommentar ? ` – ${b.kommentar}` : ''}`;
     });
-  return render([args.till.epost], markeratAmne(`Granskningen avslutad: ${h.diarienummer} ${vad}`, h.arende), [
-    { p: `Hej ${args.till.namn}!` },
-    { p: `Beredningsgruppens granskning av slutrapporten för ${args.insatsnamn} är avslutad: ${vad}.` },
-    {
-      fakta: [
-        ['Slutrapport', h.diarienummer],
-        ['Utfall', vad],
-        ['Beslutsregel', args.regel],
-        ['Avgjord', svenskTidpunkt(args.avgjord)],
-      ],
-    },
-    { p: 'Ledamöternas svar:' },
-    { lista: svar.length > 0 ? svar : ['(inga svar)'] },
-  ]);
+  return render(
+    [args.till.epost],
+    markeratAmne(`Granskningen avslutad: ${h.diarienummer} ${vad}`, h.arende),
+    [
+      { p: `Hej ${args.till.namn}!` },
+      { p: `Beredningsgruppens granskning av slutrapporten för ${args.insatsnamn} är avslutad: ${vad}.` },
+      {
+        fakta: [
+          ['Slutrapport', h.diarienummer],
+          ['Utfall', vad],
+          ['Beslutsregel', args.regel],
+          ['Avgjord', svenskTidpunkt(args.avgjord)],
+        ],
+      },
+      { p: 'Ledamöternas svar:' },
+      { lista: svar.length > 0 ? svar : ['(inga svar)'] },
+    ],
+  );
 }
 
 export function karantanMail(args: { till: string; handling: Handling; avsandare: string }): OutgoingMail {

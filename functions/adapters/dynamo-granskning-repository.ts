@@ -187,13 +187,13 @@ export class DynamoGranskningRepository implements GranskningRepository {
     nu: string,
     vid: { version: number; avgjort: Utfall | null },
   ): Promise<RecordBeslutResult> {
-    const versionCondition =
-      vid.version === 0 ? 'attribute_not_exists(version)' : 'version = :v';
+    const versionCondition = vid.version === 0 ? 'attribute_not_exists(version)' : 'version = :v';
     const granskningUpdate = vid.avgjort
       ? {
           // Leaving the sparse index removes it from the list of open granskningar; the task token stays for the
           // caller to hand the outcome to the workflow.
-          UpdateExpression: 'SET version = :v1, #s = :avgjord, utfall = :u, avgjord = :nu REMOVE gsi1pk, gsi1sk',
+          UpdateExpression:
+            'SET version = :v1, #s = :avgjord, utfall = :u, avgjord = :nu REMOVE gsi1pk, gsi1sk',
           values: { ':avgjord': 'avgjord', ':u': vid.avgjort, ':nu': nu },
         }
       : { UpdateExpression: 'SET version = :v1', values: {} };
