@@ -300,7 +300,12 @@ describe('runGranskningStep', () => {
   };
 
   it('notes the SES message id of each invitation and of the beslut notices, against the handling', async () => {
-    const s = setup();
+    // The members as the granskning recorded them at its start: each is told the outcome.
+    const s = setup({
+      granskare: grupp
+        .slice(0, 2)
+        .map(({ id, namn, epost, organisation }) => ({ id, namn, epost, organisation })),
+    });
     s.deps.config.beredningsgrupp = grupp.slice(0, 2);
     const noted: SkickadMail[] = [];
     const skickadeMail = {

@@ -505,15 +505,18 @@ export async function finalizeGranskning(
   // Every member hears how it ended, also those who never answered; each mail is its own step, so a retry
   // mails only those not yet told.
   const avgjord = granskning?.avgjord ?? now;
+  // The members as the granskning recorded them at its start (finalize is not configured with the group); one
+  // marked away in this function's config is told through the ersättare who answered in their place.
+  const konfigurerade = new Map(deps.config.beredningsgrupp.map((g) => [g.id, g]));
   const ledamoter = await Promise.allSettled(
-    deps.config.beredningsgrupp.map((g) =>
+    (granskning?.granskare ?? []).map((g) =>
       step(`mail-ledamot:${g.id}`, () =>
         sendAbout(
           deps,
           handling,
           'utfall',
           utfallLedamotMail({
-            till: recipient(g),
+            till: recipient(konfigurerade.get(g.id) ?? g),
             handling,
             insatsnamn,
             utfall,

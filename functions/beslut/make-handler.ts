@@ -60,8 +60,10 @@ function crossSite(headers: Record<string, string | undefined>, domainName: stri
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
   const origin = headers['origin'];
   if (origin === undefined) return false;
+  // The Host the browser asked for (with its port, locally); API Gateway's domain name when it is absent.
+  const own = (headers['host'] ?? domainName)?.toLowerCase();
   try {
-    return !domainName || new URL(origin).host.toLowerCase() !== domainName.toLowerCase();
+    return !own || new URL(origin).host.toLowerCase() !== own;
   } catch {
     // "null" (a sandboxed or file page) or garbage: not our page.
     return true;
