@@ -68,7 +68,11 @@ function progressHtml(args: {
     const krav = kravdaGodkannanden(args.alla, args.policy, args.granskning.granskare.length);
     const godkanda = roster.filter((b) => b.utfall === 'godkand').length;
     const rest = Math.max(0, krav - godkanda);
-    kvar = `${krav} godkännanden krävs. ${rest === 1 ? 'Ett godkännande till behövs' : `${rest} godkännanden till behövs`}, om ingen begär komplettering.`;
+    const n = (k: number, ord: string): string => (k === 1 ? `Ett ${ord}` : `${k} ${ord}n`);
+    kvar =
+      rest === 0
+        ? `${n(krav, 'godkännande')} krävs.`
+        : `${n(krav, 'godkännande')} krävs. ${n(rest, 'godkännande')} till behövs, om ingen begär komplettering.`;
   }
   const besvarade = args.alla.length;
   return `<section aria-labelledby="grupp-rubrik">
