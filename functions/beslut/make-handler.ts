@@ -51,21 +51,21 @@ const formSchema = z.object({
 });
 
 /**
- * A POST made by another site's page (a forged form) is refused even with a valid CSRF value: browsers say where a
- * request comes from in Sec-Fetch-Site and Origin. A client that sends neither (curl, an old browser) is judged on
- * the CSRF value alone.
+ * A POST made by another site's page (a forged form) is refused even with a valid CSRF value. Sec-Fetch-Site, set by
+ * the browser and not by any page, decides when present. Without it (an older browser), an Origin naming another
+ * host is refused; `Origin: null` is what browsers send from our own form under `Referrer-Policy: no-referrer`, so
+ * it, like a client sending neither header (curl), is judged on the CSRF value alone.
  */
 function crossSite(headers: Record<string, string | undefined>, domainName: string | undefined): boolean {
   const site = headers['sec-fetch-site']?.toLowerCase();
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   const origin = headers['origin'];
-  if (origin === undefined) return false;
+  if (origin === undefined || origin === 'null') return false;
   // The Host the browser asked for (with its port, locally); API Gateway's domain name when it is absent.
   const own = (headers['host'] ?? domainName)?.toLowerCase();
   try {
     return !own || new URL(origin).host.toLowerCase() !== own;
   } catch {
-    // "null" (a sandboxed or file page) or garbage: not our page.
     return true;
   }
 }
@@ -179,7 +179,12 @@ export function makeHandler(deps: BeslutDeps) {
     }
 
     if (crossSite(ev.headers ?? {}, ev.requestContext.domainName)) {
-      deps.log('warn', 'Beslut från annan webbplats avvisat', { lank: logId });
+      deps.log('warn', 'Beslut från annan webbplats avvisat', {
+        lank: logId,
+        secFetchSite: ev.headers?.['sec-fetch-site'] ?? null,
+        origin: ev.headers?.['origin'] ?? null,
+        host: ev.headers?.['host'] ?? ev.requestContext.domainName ?? null,
+      });
       return page(
         403,
         messagePage(

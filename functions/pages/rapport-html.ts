@@ -26,9 +26,10 @@ function cap(s: string, max: number): { text: string; avkortad: boolean } {
 
 function stycken(s: string): string {
   const { text, avkortad } = cap(s, MAX_AVSNITT);
+  // A blank line separates paragraphs; a single line break is where a PDF or a scan wrapped the line.
   const ps = text
-    .split(/\n\s*\n|\n/)
-    .map((p) => p.trim())
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
     .filter(Boolean)
     .map((p) => `<p>${t(p)}</p>`)
     .join('');

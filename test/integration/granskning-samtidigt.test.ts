@@ -104,7 +104,7 @@ describe('a POST from another site', () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     for (const headers of [
       { ...form, origin: 'https://angripare.example' },
-      { ...form, origin: 'null' },
+      { ...form, origin: 'null', 'sec-fetch-site': 'cross-site' },
       { ...form, 'sec-fetch-site': 'cross-site' },
       { ...form, 'sec-fetch-site': 'same-site', origin: new URL(link).origin },
     ]) {
@@ -113,7 +113,13 @@ describe('a POST from another site', () => {
       expect(await res.text()).toContain('Otillåten begäran');
     }
     expect(await h.granskningar.listBeslut(r.granskningId)).toEqual([]);
-    // The page itself (same origin) may post.
+    // The page itself may post: Chromium sends `Origin: null` from it (the page's Referrer-Policy is no-referrer).
+    const fromPage = await fetch(links.get(GRUPP.karin)!, {
+      method: 'POST',
+      headers: { ...form, origin: 'null', 'sec-fetch-site': 'same-origin' },
+      body: 'csrf=fel&utfall=godkand',
+    });
+    expect(fromPage.status).toBe(400);
     const ok = await fetch(link, {
       method: 'POST',
       headers: { ...form, origin: new URL(link).origin, 'sec-fetch-site': 'same-origin' },
