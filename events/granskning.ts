@@ -12,7 +12,8 @@ export const beslutSchema = z.object({
   granskareId: z.string(),
   namn: z.string(),
   organisation: z.string(),
-  utfall: z.enum(['godkand', 'komplettering']),
+  /** `jav`: the member declared a conflict of interest (kommentar holds the reason); it counts as no vote. */
+  utfall: z.enum(['godkand', 'komplettering', 'jav']),
   kommentar: z.string().nullable(),
   tidpunkt: z.string(),
 });

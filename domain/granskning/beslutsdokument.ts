@@ -35,7 +35,12 @@ export function beslutsdokument(args: {
   const svar = [...args.beslut]
     .sort((a, b) => a.tidpunkt.localeCompare(b.tidpunkt))
     .map((b) => {
-      const vad = b.utfall === 'godkand' ? 'Godkänd' : 'Komplettering';
+      const vad =
+        b.utfall === 'godkand'
+          ? 'Godkänd'
+          : b.utfall === 'jav'
+            ? 'Jäv anmält (deltar inte)'
+            : 'Komplettering';
       return `${svenskTidpunkt(b.tidpunkt)}  ${b.namn}, ${b.organisation}: ${vad}${b.kommentar ? ` – ”${b.kommentar}”` : ''}`;
     });
   const text = [

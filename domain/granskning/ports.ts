@@ -1,9 +1,10 @@
-import type { Beslut, Granskning, GranskningsResultat, Lank, Slututfall, Steg } from './types.js';
+import type { Beslut, Granskning, GranskningsResultat, Lank, Slututfall, Steg, Utfall } from './types.js';
 
 export type RecordBeslutResult =
   | { ok: true }
   | { ok: false; orsak: 'redan-besvarad'; tidigare: Beslut | null }
-  | { ok: false; orsak: 'utgangen' | 'avslutad' | 'saknas' };
+  /** `andrad`: another answer was recorded since `version` was read; evaluate again and retry. */
+  | { ok: false; orsak: 'utgangen' | 'avslutad' | 'saknas' | 'andrad' };
 
 export interface GranskningRepository {
   /** Creates the granskning once, holding the workflow's task token; false when it already exists. */
@@ -25,8 +26,17 @@ export interface GranskningRepository {
     ersatter: string | null,
   ): Promise<{ typ: 'skapad' } | { typ: 'finns'; hash: string } | { typ: 'anvand' }>;
   getLink(hash: string): Promise<Lank | null>;
-  /** Marks the link used and stores the decision atomically; a link is used once. */
-  recordBeslut(link: Lank, beslut: Beslut, nu: string): Promise<RecordBeslutResult>;
+  /**
+   * Marks the link used and stores the answer atomically, on condition that the granskning is open and still at
+   * `version` (no other answer since the rule was evaluated); a link is used once. With `avgjort`, the same write
+   * decides the granskning (pagar to avgjord), so no answer can be counted after the rule has decided.
+   */
+  recordBeslut(
+    link: Lank,
+    beslut: Beslut,
+    nu: string,
+    vid: { version: number; avgjort: Utfall | null },
+  ): Promise<RecordBeslutResult>;
   listBeslut(granskningId: string): Promise<Beslut[]>;
   /** Moves the granskning from pagar to avgjord once (stangd false when someone else did); hands back the token. */
   close(id: string, utfall: Slututfall, nu: string): Promise<{ stangd: boolean; taskToken: string | null }>;

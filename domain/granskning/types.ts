@@ -1,4 +1,6 @@
 export type Utfall = 'godkand' | 'komplettering';
+/** A member's answer: a vote, or a declared conflict of interest (jäv), which counts as no vote. */
+export type Svar = Utfall | 'jav';
 export type Slututfall = Utfall | 'inget-beslut';
 export type Steg = 'notifiera' | 'paminn' | 'eskalera';
 
@@ -24,6 +26,8 @@ export interface Granskning {
   utfall: Slututfall | null;
   avgjord: string | null;
   granskare: { id: string; namn: string; epost: string; organisation: string }[];
+  /** Bumped by every recorded answer: an answer is written only against the version its rule was evaluated on. */
+  version?: number | undefined;
   /** Side effects already done (mails, statuses): a retried or replayed Lambda skips them, so no mail goes twice. */
   utfort?: string[] | undefined;
 }
@@ -33,7 +37,8 @@ export interface Beslut {
   granskareId: string;
   namn: string;
   organisation: string;
-  utfall: Utfall;
+  utfall: Svar;
+  /** The comment; with jäv, the required reason. */
   kommentar: string | null;
   tidpunkt: string;
 }

@@ -300,7 +300,12 @@ describe('runGranskningStep', () => {
   };
 
   it('notes the SES message id of each invitation and of the beslut notices, against the handling', async () => {
-    const s = setup();
+    // The members as the granskning recorded them at its start: each is told the outcome.
+    const s = setup({
+      granskare: grupp
+        .slice(0, 2)
+        .map(({ id, namn, epost, organisation }) => ({ id, namn, epost, organisation })),
+    });
     s.deps.config.beredningsgrupp = grupp.slice(0, 2);
     const noted: SkickadMail[] = [];
     const skickadeMail = {
@@ -317,10 +322,13 @@ describe('runGranskningStep', () => {
     expect(noted.map((m) => [m.slag, m.mottagare[0]]).sort()).toEqual([
       ['granskning', 'anna@exempelby.example'],
       ['granskning', 'bo@exempelby.example'],
+      // Every member is told the outcome (issue 17), beside the insatsägare and the kansli.
+      ['utfall', 'anna@exempelby.example'],
+      ['utfall', 'bo@exempelby.example'],
       ['utfall', 'kansli@finsamgavleborg.example'],
       ['utfall', 'sara.provperson@exempelby.example'],
     ]);
-    expect(new Set(noted.map((m) => m.meddelandeId)).size).toBe(4);
+    expect(new Set(noted.map((m) => m.meddelandeId)).size).toBe(6);
     expect(noted.every((m) => m.diarienummer === handling.diarienummer)).toBe(true);
   });
 

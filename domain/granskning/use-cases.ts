@@ -13,10 +13,11 @@ import type {
 import type { DocumentFiler } from '../document-archive.js';
 import type { Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
-import { eskaleringsMail, granskningsMail, utfallMail } from '../mail/templates.js';
+import { eskaleringsMail, granskningsMail, utfallLedamotMail, utfallMail } from '../mail/templates.js';
 import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
 import { beslutsdokument } from './beslutsdokument.js';
-import { evaluate } from './policy.js';
+import { beslutsregel, evaluate, granskningIdFor } from './policy.js';
+import { jamforRapporter, tidigareRapport, type TidigareOmgang } from './historik.js';
 import type { Rapport } from '../slutrapport/index.js';
 import type { GranskningRepository, RecordBeslutResult, WorkflowCallback } from './ports.js';
 import type {
@@ -29,6 +30,7 @@ import type {
   Lank,
   Slututfall,
   Steg,
+  Svar,
   Utfall,
 } from './types.js';
 
@@ -256,9 +258,34 @@ export async function runGranskningStep(
 export type LinkView =
   | { typ: 'saknas' }
   | { typ: 'utgangen'; lank: Lank }
-  | { typ: 'besvarad'; lank: Lank; beslut: Beslut | null }
-  | { typ: 'avslutad'; lank: Lank; granskning: Granskning }
-  | { typ: 'oppen'; lank: Lank; granskning: Granskning; handling: Handling };
+  | { typ: 'besvarad'; lank: Lank; beslut: Beslut | null; granskning: Granskning | null; alla: Beslut[] }
+  | { typ: 'avslutad'; lank: Lank; granskning: Granskning; handling: Handling | null; alla: Beslut[] }
+  | {
+      typ: 'oppen';
+      lank: Lank;
+      granskning: Granskning;
+      handling: Handling;
+      alla: Beslut[];
+      tidigare: TidigareOmgang | null;
+    };
+
+/** The earlier round of the handling's ärende (after a komplettering), with its answers and the differences. */
+async function tidigareOmgang(
+  deps: { granskningar: GranskningRepository; diarium: DiariumReader },
+  handling: Handling,
+): Promise<TidigareOmgang | null> {
+  const detaljer = await deps.diarium.getArendeDetaljer(handling.arende);
+  const fore = detaljer ? tidigareRapport(handling, detaljer.handlingar) : null;
+  if (!fore) return null;
+  const id = granskningIdFor(fore.diarienummer);
+  const [granskning, beslut] = await Promise.all([
+    deps.granskningar.get(id),
+    deps.granskningar.listBeslut(id),
+  ]);
+  const a = slutrapport(fore);
+  const b = slutrapport(handling);
+  return { handling: fore, granskning, beslut, jamforelse: a && b ? jamforRapporter(a, b) : null };
+}
 
 /** What a link shows. Reading never changes anything (mail scanners open every link). */
 export async function viewLink(
@@ -267,29 +294,41 @@ export async function viewLink(
 ): Promise<LinkView> {
   const lank = await deps.granskningar.getLink(hashLinkId(linkId));
   if (!lank) return { typ: 'saknas' };
+  const [granskning, alla] = await Promise.all([
+    deps.granskningar.get(lank.granskningId),
+    deps.granskningar.listBeslut(lank.granskningId),
+  ]);
   if (lank.anvand) {
-    const beslut = (await deps.granskningar.listBeslut(lank.granskningId)).find(
-      (b) => b.granskareId === lank.granskareId,
-    );
-    return { typ: 'besvarad', lank, beslut: beslut ?? null };
+    const beslut = alla.find((b) => b.granskareId === lank.granskareId);
+    return { typ: 'besvarad', lank, beslut: beslut ?? null, granskning, alla };
   }
-  const granskning = await deps.granskningar.get(lank.granskningId);
   if (!granskning) return { typ: 'saknas' };
-  if (granskning.status === 'avgjord') return { typ: 'avslutad', lank, granskning };
+  if (granskning.status === 'avgjord') {
+    const handling = await deps.diarium.getHandling(granskning.handling);
+    return { typ: 'avslutad', lank, granskning, handling, alla };
+  }
   if (Date.parse(lank.giltigTill) <= deps.clock().getTime()) return { typ: 'utgangen', lank };
   const handling = await deps.diarium.getHandling(granskning.handling);
   if (!handling) return { typ: 'saknas' };
-  return { typ: 'oppen', lank, granskning, handling };
+  const tidigare = await tidigareOmgang(deps, handling);
+  return { typ: 'oppen', lank, granskning, handling, alla, tidigare };
 }
 
 export type BeslutOutcome =
   { typ: 'registrerat'; beslut: Beslut; avgjort: Utfall | null } | Exclude<RecordBeslutResult, { ok: true }>;
 
-/** Records one reviewer's decision once; when the policy is met, resumes the workflow. */
+/**
+ * Records one member's answer once; when the policy is met, resumes the workflow.
+ *
+ * The rule is evaluated on the answers as they stand at a version of the granskning, and the answer is written on
+ * condition that the version is unchanged, deciding the granskning in the same write when the rule decides. Two
+ * answers posted at the same moment are thus taken one after the other: once the rule has decided, a later answer
+ * finds the granskning closed and is refused, and every answer counted is in the beslut.
+ */
 export async function recordBeslut(
   deps: GranskningDeps,
   lank: Lank,
-  utfall: Utfall,
+  utfall: Svar,
   kommentar: string | null,
 ): Promise<BeslutOutcome> {
   const now = deps.clock().toISOString();
@@ -302,12 +341,26 @@ export async function recordBeslut(
     kommentar,
     tidpunkt: now,
   };
-  const res = await deps.granskningar.recordBeslut(lank, beslut, now);
-  if (!res.ok) return res;
-  const granskning = await deps.granskningar.get(lank.granskningId);
-  if (!granskning) return { ok: false, orsak: 'saknas' };
+  let granskning: Granskning | null = null;
+  let avgjort: Utfall | null = null;
+  let alla: Beslut[] = [];
+  // Each retry means another answer was recorded in between; the group is small, so this ends quickly.
+  for (let forsok = 0; ; forsok++) {
+    granskning = await deps.granskningar.get(lank.granskningId);
+    if (!granskning) return { ok: false, orsak: 'saknas' };
+    if (granskning.status !== 'pagar') return { ok: false, orsak: 'avslutad' };
+    const tidigare = await deps.granskningar.listBeslut(lank.granskningId);
+    alla = [...tidigare.filter((b) => b.granskareId !== lank.granskareId), beslut];
+    avgjort = evaluate(alla, deps.config.policy, granskning.granskare.length);
+    const res = await deps.granskningar.recordBeslut(lank, beslut, now, {
+      version: granskning.version ?? 0,
+      avgjort,
+    });
+    if (res.ok) break;
+    if (res.orsak !== 'andrad' || forsok >= 20) return res;
+  }
   await deps.diarium.appendLog(granskning.arende, {
-    handelse: 'granskningsbeslut',
+    handelse: utfall === 'jav' ? 'granskning-jav' : 'granskningsbeslut',
     av: `${lank.namn} (${lank.organisation})`,
     data: {
       granskning: granskning.id,
@@ -318,14 +371,11 @@ export async function recordBeslut(
       tidpunkt: now,
     },
   });
-  const alla = await deps.granskningar.listBeslut(lank.granskningId);
-  const avgjort = evaluate(alla, deps.config.policy);
   if (avgjort) {
-    const closed = await deps.granskningar.close(granskning.id, avgjort, now);
-    // If the token expired in between, the next step (reminder) finds the granskning decided and resumes.
-    if (closed.stangd && closed.taskToken) {
-      await deps.callback.sendSuccess(closed.taskToken, { utfall: avgjort, beslut: alla });
-    }
+    // Only the answer that decided gets here. If the token expired in between, the next step (reminder) finds the
+    // granskning decided and resumes the workflow itself.
+    const token = await deps.granskningar.getTaskToken(granskning.id);
+    if (token) await deps.callback.sendSuccess(token, { utfall: avgjort, beslut: alla });
   }
   return { typ: 'registrerat', beslut, avgjort };
 }
@@ -452,5 +502,33 @@ export async function finalizeGranskning(
     await step('mail-insatsagare', () => sendAbout(deps, handling, 'utfall', mail(insatsagare)));
   }
   await step('mail-kansli', () => sendAbout(deps, handling, 'utfall', mail(deps.config.kansliEmail)));
+  // Every member hears how it ended, also those who never answered; each mail is its own step, so a retry
+  // mails only those not yet told.
+  const avgjord = granskning?.avgjord ?? now;
+  // The members as the granskning recorded them at its start (finalize is not configured with the group); one
+  // marked away in this function's config is told through the ersättare who answered in their place.
+  const konfigurerade = new Map(deps.config.beredningsgrupp.map((g) => [g.id, g]));
+  const ledamoter = await Promise.allSettled(
+    (granskning?.granskare ?? []).map((g) =>
+      step(`mail-ledamot:${g.id}`, () =>
+        sendAbout(
+          deps,
+          handling,
+          'utfall',
+          utfallLedamotMail({
+            till: recipient(konfigurerade.get(g.id) ?? g),
+            handling,
+            insatsnamn,
+            utfall,
+            regel: beslutsregel(deps.config.policy),
+            avgjord,
+            beslut,
+          }),
+        ),
+      ),
+    ),
+  );
+  const failed = ledamoter.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   return { utfall, beslutshandling: beslutshandling.diarienummer };
 }

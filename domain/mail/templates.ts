@@ -210,6 +210,50 @@ export function utfallMail(args: {
   ]);
 }
 
+/** Every member of the beredningsgrupp is told how the granskning ended (issue 17), with each answer given. */
+export function utfallLedamotMail(args: {
+  till: { namn: string; epost: string };
+  handling: Handling;
+  insatsnamn: string;
+  utfall: 'godkand' | 'komplettering' | 'inget-beslut';
+  regel: string;
+  avgjord: string;
+  beslut: Beslut[];
+}): OutgoingMail {
+  const h = args.handling;
+  const vad =
+    args.utfall === 'godkand'
+      ? 'godkänd'
+      : args.utfall === 'komplettering'
+        ? 'komplettering begärd'
+        : 'avslutad utan beslut';
+  const svar = [...args.beslut]
+    .sort((a, b) => a.tidpunkt.localeCompare(b.tidpunkt))
+    .map((b) => {
+      const s =
+        b.utfall === 'godkand' ? 'godkänt' : b.utfall === 'jav' ? 'anmält jäv' : 'begärt komplettering';
+      return `${b.namn}, ${b.organisation}: ${s}${b.kommentar ? ` – ${b.kommentar}` : ''}`;
+    });
+  return render(
+    [args.till.epost],
+    markeratAmne(`Granskningen avslutad: ${h.diarienummer} ${vad}`, h.arende),
+    [
+      { p: `Hej ${args.till.namn}!` },
+      { p: `Beredningsgruppens granskning av slutrapporten för ${args.insatsnamn} är avslutad: ${vad}.` },
+      {
+        fakta: [
+          ['Slutrapport', h.diarienummer],
+          ['Utfall', vad],
+          ['Beslutsregel', args.regel],
+          ['Avgjord', svenskTidpunkt(args.avgjord)],
+        ],
+      },
+      { p: 'Ledamöternas svar:' },
+      { lista: svar.length > 0 ? svar : ['(inga svar)'] },
+    ],
+  );
+}
+
 export function karantanMail(args: { till: string; handling: Handling; avsandare: string }): OutgoingMail {
   return render(
     [args.till],

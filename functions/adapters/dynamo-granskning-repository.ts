@@ -10,7 +10,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import * as z from 'zod';
 import { beslutSchema } from '../../events/granskning.js';
 import type { GranskningRepository, RecordBeslutResult } from '../../domain/granskning/ports.js';
-import type { Beslut, Granskning, Lank, Slututfall, Steg } from '../../domain/granskning/types.js';
+import type { Beslut, Granskning, Lank, Slututfall, Steg, Utfall } from '../../domain/granskning/types.js';
 import { keys } from './dynamo-keys.js';
 
 const granskningSchema = z.object({
@@ -25,6 +25,7 @@ const granskningSchema = z.object({
   granskare: z.array(
     z.object({ id: z.string(), namn: z.string(), epost: z.string(), organisation: z.string() }),
   ),
+  version: z.number().int().nonnegative().optional(),
   utfort: z
     .set(z.string())
     .optional()
@@ -175,7 +176,27 @@ export class DynamoGranskningRepository implements GranskningRepository {
     return r.Item ? lankSchema.parse(r.Item) : null;
   }
 
-  async recordBeslut(link: Lank, beslut: Beslut, nu: string): Promise<RecordBeslutResult> {
+  /**
+   * One transaction: the link used, the answer stored, and the granskning item moved from `version` to the next
+   * (and, when the rule decides with this answer, closed). Every answer writes the granskning item, so two answers
+   * posted at the same moment are serialised there: the second sees a new version and is evaluated again.
+   */
+  async recordBeslut(
+    link: Lank,
+    beslut: Beslut,
+    nu: string,
+    vid: { version: number; avgjort: Utfall | null },
+  ): Promise<RecordBeslutResult> {
+    const versionCondition = vid.version === 0 ? 'attribute_not_exists(version)' : 'version = :v';
+    const granskningUpdate = vid.avgjort
+      ? {
+          // Leaving the sparse index removes it from the list of open granskningar; the task token stays for the
+          // caller to hand the outcome to the workflow.
+          UpdateExpression:
+            'SET version = :v1, #s = :avgjord, utfall = :u, avgjord = :nu REMOVE gsi1pk, gsi1sk',
+          values: { ':avgjord': 'avgjord', ':u': vid.avgjort, ':nu': nu },
+        }
+      : { UpdateExpression: 'SET version = :v1', values: {} };
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -190,12 +211,18 @@ export class DynamoGranskningRepository implements GranskningRepository {
               },
             },
             {
-              ConditionCheck: {
+              Update: {
                 TableName: this.table,
                 Key: keys.granskning(link.granskningId),
-                ConditionExpression: '#s = :pagar',
+                UpdateExpression: granskningUpdate.UpdateExpression,
+                ConditionExpression: `attribute_exists(pk) AND #s = :pagar AND ${versionCondition}`,
                 ExpressionAttributeNames: { '#s': 'status' },
-                ExpressionAttributeValues: { ':pagar': 'pagar' },
+                ExpressionAttributeValues: {
+                  ':pagar': 'pagar',
+                  ':v1': vid.version + 1,
+                  ...(vid.version === 0 ? {} : { ':v': vid.version }),
+                  ...granskningUpdate.values,
+                },
               },
             },
             {
@@ -212,7 +239,6 @@ export class DynamoGranskningRepository implements GranskningRepository {
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [lank, granskning, dup] = (err.CancellationReasons ?? []).map((r) => r.Code);
-      if (granskning === 'ConditionalCheckFailed') return { ok: false, orsak: 'avslutad' };
       if (lank === 'ConditionalCheckFailed' || dup === 'ConditionalCheckFailed') {
         const current = await this.getLink(link.hash);
         if (current && !current.anvand && dup !== 'ConditionalCheckFailed')
@@ -221,6 +247,14 @@ export class DynamoGranskningRepository implements GranskningRepository {
           (await this.listBeslut(link.granskningId)).find((b) => b.granskareId === link.granskareId) ?? null;
         return { ok: false, orsak: 'redan-besvarad', tidigare };
       }
+      if (granskning === 'ConditionalCheckFailed') {
+        const g = await this.get(link.granskningId);
+        if (!g) return { ok: false, orsak: 'saknas' };
+        return { ok: false, orsak: g.status === 'pagar' ? 'andrad' : 'avslutad' };
+      }
+      // Two answers in the same instant: DynamoDB cancels one with a TransactionConflict; evaluate again.
+      if ((err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'))
+        return { ok: false, orsak: 'andrad' };
       throw err;
     }
   }

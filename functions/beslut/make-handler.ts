@@ -9,17 +9,25 @@ import * as z from 'zod';
 import type { DocumentLinks } from '../../domain/diarium/ports.js';
 import type { Log } from '../../domain/log.js';
 import { isWellFormedLinkId, safeEqual } from '../../domain/granskning/links.js';
-import { recordBeslut, viewLink, type GranskningDeps } from '../../domain/granskning/use-cases.js';
+import {
+  recordBeslut,
+  viewLink,
+  type GranskningDeps,
+  type LinkView,
+} from '../../domain/granskning/use-cases.js';
+import type { Handling } from '../../domain/diarium/types.js';
 import {
   PAGE_HEADERS,
   alreadyDecidedPage,
+  avslutadPage,
   beslutPage,
   messagePage,
   thanksPage,
 } from '../pages/beslut-page.js';
 
 const httpEventSchema = z.object({
-  requestContext: z.object({ http: z.object({ method: z.string() }) }),
+  requestContext: z.object({ http: z.object({ method: z.string() }), domainName: z.string().optional() }),
+  headers: z.record(z.string(), z.string().optional()).optional(),
   pathParameters: z.record(z.string(), z.string().optional()).optional(),
   // An object once @middy/http-urlencode-body-parser has read a form; any other body is left as it came.
   body: z.unknown().optional(),
@@ -27,14 +35,40 @@ const httpEventSchema = z.object({
 
 const formSchema = z.object({
   csrf: z.string().min(1),
-  utfall: z.enum(['godkand', 'komplettering']),
+  utfall: z.enum(['godkand', 'komplettering', 'jav']),
   kommentar: z
     .string()
     .max(4000)
     .transform((s) => s.trim() || null)
     .nullable()
     .default(null),
+  javskal: z
+    .string()
+    .max(1000)
+    .transform((s) => s.trim() || null)
+    .nullable()
+    .default(null),
 });
+
+/**
+ * A POST made by another site's page (a forged form) is refused even with a valid CSRF value. Sec-Fetch-Site, set by
+ * the browser and not by any page, decides when present. Without it (an older browser), an Origin naming another
+ * host is refused; `Origin: null` is what browsers send from our own form under `Referrer-Policy: no-referrer`, so
+ * it, like a client sending neither header (curl), is judged on the CSRF value alone.
+ */
+function crossSite(headers: Record<string, string | undefined>, domainName: string | undefined): boolean {
+  const site = headers['sec-fetch-site']?.toLowerCase();
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = headers['origin'];
+  if (origin === undefined || origin === 'null') return false;
+  // The Host the browser asked for (with its port, locally); API Gateway's domain name when it is absent.
+  const own = (headers['host'] ?? domainName)?.toLowerCase();
+  try {
+    return !own || new URL(origin).host.toLowerCase() !== own;
+  } catch {
+    return true;
+  }
+}
 
 export interface BeslutDeps {
   granskning: GranskningDeps;
@@ -65,17 +99,6 @@ const notFound = (m: string) =>
     m,
   );
 
-/** A POST to a granskning that has already been decided. */
-const closedConflict = (m: string) =>
-  page(
-    409,
-    messagePage(
-      'Granskningen är avslutad',
-      'Beredningsgruppen har redan fattat beslut om den här rapporten.',
-    ),
-    m,
-  );
-
 /**
  * The method switch stays inline: one path and three methods, which @middy/http-router would only wrap.
  *
@@ -83,6 +106,40 @@ const closedConflict = (m: string) =>
  * POST, with the page's CSRF value, records the decision exactly once.
  */
 export function makeHandler(deps: BeslutDeps) {
+  const policy = deps.granskning.config.policy;
+  /** A short-lived link to the report's own file; none for a report pasted in the mail (never the raw mail). */
+  const rapportUrl = async (h: Handling): Promise<string | null> => {
+    const fil = h.filer.find((f) => f.rapport);
+    return fil ? deps.store.presignedGetUrl(fil.nyckel, 900, fil.filnamn) : null;
+  };
+  const openPage = (
+    view: Extract<LinkView, { typ: 'oppen' }>,
+    url: string | null,
+    extra: { fel?: string; kommentar?: string | null; javskal?: string | null } = {},
+  ) =>
+    beslutPage({
+      handling: view.handling,
+      lank: view.lank,
+      rapportUrl: url,
+      granskning: view.granskning,
+      alla: view.alla,
+      policy,
+      tidigare: view.tidigare,
+      ...extra,
+    });
+  const closedPage = (view: Extract<LinkView, { typ: 'avslutad' }>) =>
+    avslutadPage({ granskning: view.granskning, handling: view.handling, alla: view.alla, policy });
+  const answeredPage = (view: Extract<LinkView, { typ: 'besvarad' }>) =>
+    view.granskning?.status === 'avgjord'
+      ? avslutadPage({
+          granskning: view.granskning,
+          handling: null,
+          alla: view.alla,
+          policy,
+          eget: view.beslut,
+        })
+      : alreadyDecidedPage(view.beslut);
+
   return middy(async (event: unknown): Promise<APIGatewayProxyStructuredResultV2> => {
     const ev = httpEventSchema.parse(event);
     const method = ev.requestContext.http.method.toUpperCase();
@@ -97,16 +154,9 @@ export function makeHandler(deps: BeslutDeps) {
         case 'saknas':
           return notFound(method);
         case 'besvarad':
-          return page(200, alreadyDecidedPage(view.beslut), method);
+          return page(200, answeredPage(view), method);
         case 'avslutad':
-          return page(
-            200,
-            messagePage(
-              'Granskningen är avslutad',
-              'Beredningsgruppen har redan fattat beslut om den här rapporten. Tack!',
-            ),
-            method,
-          );
+          return page(200, closedPage(view), method);
         case 'utgangen':
           return page(
             410,
@@ -116,12 +166,8 @@ export function makeHandler(deps: BeslutDeps) {
             ),
             method,
           );
-        case 'oppen': {
-          const fil = view.handling.filer.find((f) => f.rapport) ?? view.handling.filer[0];
-          const url =
-            method === 'GET' && fil ? await deps.store.presignedGetUrl(fil.nyckel, 900, fil.filnamn) : null;
-          return page(200, beslutPage({ handling: view.handling, lank: view.lank, rapportUrl: url }), method);
-        }
+        case 'oppen':
+          return page(200, openPage(view, method === 'GET' ? await rapportUrl(view.handling) : null), method);
       }
     }
     if (method !== 'POST') {
@@ -132,9 +178,25 @@ export function makeHandler(deps: BeslutDeps) {
       };
     }
 
+    if (crossSite(ev.headers ?? {}, ev.requestContext.domainName)) {
+      deps.log('warn', 'Beslut från annan webbplats avvisat', {
+        lank: logId,
+        secFetchSite: ev.headers?.['sec-fetch-site'] ?? null,
+        origin: ev.headers?.['origin'] ?? null,
+        host: ev.headers?.['host'] ?? ev.requestContext.domainName ?? null,
+      });
+      return page(
+        403,
+        messagePage(
+          'Otillåten begäran',
+          'Beslutet måste lämnas från sidan i länken. Öppna länken i mejlet och försök igen.',
+        ),
+        method,
+      );
+    }
     if (view.typ === 'saknas') return notFound(method);
-    if (view.typ === 'besvarad') return page(409, alreadyDecidedPage(view.beslut), method);
-    if (view.typ === 'avslutad') return closedConflict(method);
+    if (view.typ === 'besvarad') return page(409, answeredPage(view), method);
+    if (view.typ === 'avslutad') return page(409, closedPage(view), method);
     if (view.typ === 'utgangen')
       return page(
         410,
@@ -155,19 +217,31 @@ export function makeHandler(deps: BeslutDeps) {
         method,
       );
     }
-    if (form.data.utfall === 'komplettering' && !form.data.kommentar) {
+    const { utfall, kommentar, javskal } = form.data;
+    const saknas =
+      utfall === 'komplettering' && !kommentar
+        ? 'Skriv en kommentar om vad som behöver kompletteras.'
+        : utfall === 'jav' && !javskal
+          ? 'Skriv kort varför du är jävig.'
+          : null;
+    if (saknas) {
+      // The page comes back whole: the report, the link to the file and what was typed.
       return page(
         400,
-        beslutPage({
-          handling: view.handling,
-          lank: view.lank,
-          rapportUrl: null,
-          fel: 'Skriv en kommentar om vad som behöver kompletteras.',
+        openPage(view, await rapportUrl(view.handling), {
+          fel: saknas,
+          kommentar,
+          ...(utfall === 'jav' ? { javskal } : {}),
         }),
         method,
       );
     }
-    const res = await recordBeslut(deps.granskning, view.lank, form.data.utfall, form.data.kommentar);
+    const res = await recordBeslut(
+      deps.granskning,
+      view.lank,
+      utfall,
+      utfall === 'jav' ? javskal : kommentar,
+    );
     if ('typ' in res) {
       deps.log('info', 'Beslut registrerat', {
         lank: logId,
@@ -179,7 +253,23 @@ export function makeHandler(deps: BeslutDeps) {
     if (res.orsak === 'redan-besvarad') return page(409, alreadyDecidedPage(res.tidigare), method);
     if (res.orsak === 'utgangen')
       return page(410, messagePage('Länken har gått ut', 'Länken är inte längre giltig.'), method);
-    return closedConflict(method);
+    if (res.orsak === 'andrad')
+      return page(
+        503,
+        messagePage('Försök igen', 'Många svar kom samtidigt. Ditt svar registrerades inte; försök igen.'),
+        method,
+      );
+    // Decided while this answer was on its way: refused, and the outcome shown.
+    const after = await viewLink(deps.granskning, id);
+    if (after.typ === 'avslutad') return page(409, closedPage(after), method);
+    return page(
+      409,
+      messagePage(
+        'Granskningen är avslutad',
+        'Beredningsgruppen har redan fattat beslut om den här rapporten.',
+      ),
+      method,
+    );
   })
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(httpHeaderNormalizer())

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
-import { ARKIV_PREFIX } from '../../events/storage-layout.js';
+import { ARKIV_PREFIX, INBOUND_PREFIX } from '../../events/storage-layout.js';
 import { AppFunction } from './app-function.js';
 import { grantObjectRead, grantTableRead, grantTableReadWrite } from './data-access.js';
 import type { DataResources } from './data-access.js';
@@ -82,8 +82,9 @@ export class BeslutApi extends Construct {
     grantObjectRead(
       this.beslut,
       data,
-      [ARKIV_PREFIX.handling],
-      'the decision page presigns a link to the handling under review.',
+      // A file the kansli uploaded stays where it was put (uppladdat/): the handling's file is that object.
+      [ARKIV_PREFIX.handling, INBOUND_PREFIX.uppladdat],
+      'the decision page presigns a link to the handling under review (a mail attachment or an upload).',
     );
     this.beslut.acknowledgeSynchronous('the HTTP API');
 

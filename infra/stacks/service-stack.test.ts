@@ -402,6 +402,15 @@ describe('least privilege', () => {
     expect(put).not.toMatch(/raw|uppladdat|karantan/);
   });
 
+  it('beslut reads the handlingar and uploads (handlingar/, uppladdat/) only: the report link works for an upload', () => {
+    const s3 = statementsOf(fns()['beslut']!).filter((st) => actionsOf(st).some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    const get = JSON.stringify(s3.flatMap(resourcesOf));
+    expect(get).toMatch(/\/handlingar\/\*.*\/uppladdat\/\*/);
+    // Never the raw mail: a report pasted in the body is shown as text on the page, not as a .eml download.
+    expect(get).not.toMatch(/raw|karantan/);
+  });
+
   it('reconcile lists the inboxes (raw/, uppladdat/) only and may send to the ingest queue only', () => {
     const st = statementsOf(fns()['reconcile']!);
     const list = only(st.filter((x) => actionsOf(x).includes('s3:ListBucket')));
