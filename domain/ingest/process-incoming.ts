@@ -278,7 +278,10 @@ function markReport(filer: StoredFile[], r: Reading): StoredFile[] {
         ? { ...f, rapport: true, typ: r.report?.format ?? 'okand' }
         : { ...f, rapport: false };
     }
-    return { ...f, rapport: r.report?.source === 'bilaga' && r.report.attachmentIndex === i - 1 };
+    const rapport = r.report?.source === 'bilaga' && r.report.attachmentIndex === i - 1;
+    // A scan read by OCR says so on its file: the review page and the diarium mark what a machine read.
+    const ocr = rapport && (r.report?.format === 'pdf-ocr' || r.report?.format === 'bild-ocr');
+    return { ...f, rapport, ...(ocr && r.report ? { typ: r.report.format } : {}) };
   });
 }
 
