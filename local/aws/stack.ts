@@ -25,7 +25,7 @@ import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
 import { receiptRecipients, startSmtpInbound } from './smtp-inbound.js';
 import type { LocalStepFunctions } from './step-functions.js';
-import { synthesize } from './synth.js';
+import { synthesizeApart } from './synth-apart.js';
 
 export type { IngestStatus, LocalStackOptions } from './options.js';
 
@@ -82,7 +82,7 @@ async function startStorage(
   defer: Defer,
   log: Log,
 ) {
-  const templates = synthesize();
+  const templates = await synthesizeApart();
   const ddb = await startDynamoDb({
     reservation: reserved.dynamodb,
     dataDir,

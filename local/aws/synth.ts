@@ -1,26 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import { pathToFileURL } from 'node:url';
 import { buildApp } from '../../infra/build-app.js';
-import type { StageConfig } from '../../infra/config/stages.js';
+import { templateSchema, type Synthesized } from './template.js';
 
-const resourceSchema = z.object({
-  Type: z.string(),
-  Properties: z.record(z.string(), z.unknown()).optional(),
-});
-const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
-export type Template = z.infer<typeof templateSchema>;
-
-export type { StageConfig };
+export type { StageConfig, Template } from './template.js';
 
 /**
  * The same definitions as on AWS: the CDK app synthesized without bundling, its two templates read back. `raw`
  * keeps them as they are for the IAM proxies: the policies refer across stacks through Outputs, which the
  * parsed shape drops.
  */
-export function synthesize(): { stateful: Template; service: Template; raw: unknown[]; config: StageConfig } {
+export function synthesize(): Synthesized {
   const outdir = path.join(
     os.tmpdir(),
     `rapportflode-synth-${process.pid}-${randomBytes(4).toString('hex')}`,
@@ -40,4 +33,11 @@ export function synthesize(): { stateful: Template; service: Template; raw: unkn
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+// Run as a child by synthesizeApart (synth-apart.ts): synthesize and write the templates to the file named.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const target = process.argv[2];
+  if (!target) throw new Error('usage: synth.ts <output.json>');
+  writeFileSync(target, JSON.stringify(synthesize()));
 }
