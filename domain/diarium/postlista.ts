@@ -1,6 +1,6 @@
 import { maskPersonnummer } from '../slutrapport/index.js';
 import type { Arende, Handling } from './types.js';
-import { iPostlistan } from '../klassning/klassa.js';
+import { arRapport, iPostlistan } from '../klassning/klassa.js';
 import type { Klass } from '../klassning/types.js';
 
 export interface PostlistaRad {
@@ -101,7 +101,12 @@ export function postlistaRows(handlingar: Handling[], arenden: Arende[] = []): P
             h.kalla === 'upprattad'
               ? 'Upprättad av förbundet'
               : (h.avsandare.organisation ?? 'Enskild eller okänd avsändare (uppgift skyddas)'),
-          status: h.makulerad ? 'Makulerad' : STATUS[h.bedomning],
+          // A question or an invoice is not a report: "kunde inte läsas" would describe it wrongly.
+          status: h.makulerad
+            ? 'Makulerad'
+            : h.klassning && !arRapport(h.klassning.klass) && h.bedomning !== 'karantan'
+              ? 'Registrerad'
+              : STATUS[h.bedomning],
         };
       })
   );

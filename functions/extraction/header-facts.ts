@@ -61,7 +61,6 @@ export function readHeaderFacts(raw: Uint8Array, maxHeaderBytes: number): MailHe
  */
 export function rawEightBitSubject(raw: Uint8Array, maxHeaderBytes: number): string | null {
   const value = first(topHeaders(raw, maxHeaderBytes), 'subject');
-  // eslint-disable-next-line no-control-regex
   if (value === null || !/[^\x00-\x7f]/.test(value) || /=\?[^?]+\?[bq]\?/i.test(value)) return null;
   const bytes = Buffer.from(value, 'latin1');
   try {
