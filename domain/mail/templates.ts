@@ -240,11 +240,15 @@ export function kvarhallenMail(args: {
   handling: Handling;
   avsandare: string;
   orsak?: string;
+  dmarc?: boolean;
 }): OutgoingMail {
   const h = args.handling;
   return render(
     [args.till],
-    markeratAmne(`Kvarhållet: mejl flaggat som skräppost – ${h.diarienummer}`, h.arende),
+    markeratAmne(
+      `Kvarhållet: ${args.dmarc ? 'mejl som inte klarade DMARC' : 'mejl flaggat som skräppost'} – ${h.diarienummer}`,
+      h.arende,
+    ),
     [
       { p: 'Hej!' },
       {

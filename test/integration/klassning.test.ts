@@ -243,7 +243,7 @@ describe('every kind of mail handled as a registrator would', () => {
         headers: { 'X-Rapportflode-Dmarc': 'fail' },
       }),
     );
-    const notis = await mailTo(kansli, `Kvarhållet`);
+    const notis = await mailTo(kansli, `Kvarhållet: mejl som inte klarade DMARC – ${h.diarienummer}`);
     expect(notis.body.text).toContain('DMARC');
     expect(notis.body.text).toContain(`frige ${h.diarienummer}`);
     expect(await mailsTo(from)).toHaveLength(0);
