@@ -1,6 +1,9 @@
 import type { ArendeLog, DiariumReader, MailSender, SkickadeMail } from '../diarium/ports.js';
 import type { Arende, Handling } from '../diarium/types.js';
 import type { ExtractedMail, MailAddress } from '../extraction/types.js';
+
+/** What the flow reads of a mail: an opened mail (documents not yet read) will do. */
+type Mail = Omit<ExtractedMail, 'report'>;
 import { hanteraMailHandelse } from '../diarium/mail-handelse.js';
 import { HANDELSE } from '../diarium/audit.js';
 import { arRapport } from '../klassning/klassa.js';
@@ -35,7 +38,7 @@ function idKandidater(ids: string[]): string[] {
 }
 
 /** Whether the mail answers one of ours (In-Reply-To/References name a mail we sent). */
-export async function svarPaVartMail(repo: SkickadeMail, mail: ExtractedMail): Promise<boolean> {
+export async function svarPaVartMail(repo: SkickadeMail, mail: Mail): Promise<boolean> {
   const ids = idKandidater([
     ...(mail.headers.inReplyTo ? [mail.headers.inReplyTo] : []),
     ...mail.headers.references,
@@ -47,7 +50,7 @@ export async function svarPaVartMail(repo: SkickadeMail, mail: ExtractedMail): P
 /** The handling a bounce or read receipt is about (the mail we sent, by the Message-ID it returns). */
 export async function rapporteradHandling(
   repo: SkickadeMail,
-  mail: ExtractedMail,
+  mail: Mail,
 ): Promise<{ meddelandeId: string; diarienummer: string } | null> {
   const ids = idKandidater([
     ...mail.headers.reportedMessageIds,
@@ -66,7 +69,7 @@ export async function rapporteradHandling(
  */
 export async function noteraStuds(
   deps: { repo: Repo; mailer: MailSender; config: { kansliEmail: string }; log: Log },
-  mail: ExtractedMail,
+  mail: Mail,
   studsen: Handling,
 ): Promise<'noterad' | 'okand'> {
   const traff = await rapporteradHandling(deps.repo, mail);
@@ -174,7 +177,7 @@ export async function noteraErsatt(
  * From only when the forwarder is one of our own addresses and the forward passed SPF, DKIM and DMARC;
  * otherwise anyone could make the system mail a third party, so the forwarder is answered.
  */
-export function kvittensMottagare(mail: ExtractedMail, egna: readonly string[]): string | null {
+export function kvittensMottagare(mail: Mail, egna: readonly string[]): string | null {
   const fwd: MailAddress | null = mail.forwardedBy;
   if (!fwd) return mail.from?.address ?? mail.envelopeFrom;
   const v = mail.verdicts;

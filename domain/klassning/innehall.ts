@@ -20,7 +20,7 @@ const DOKUMENT = new Set([
 
 /** The content facts a mail gives by itself; the ingest adds what the diarium knows (the ärende). */
 export function innehallUrMail(
-  mail: ExtractedMail,
+  mail: Pick<ExtractedMail, 'attachments' | 'subject' | 'bodyText' | 'problems' | 'report'>,
   diarium: Pick<InnehallFacts, 'arendeReferens' | 'svarPaVartMail'>,
 ): InnehallFacts {
   const bilagor = mail.attachments.filter((a) => !a.inline && DOKUMENT.has(a.detectedType));

@@ -27,7 +27,12 @@ import type {
   MailSender,
   OutgoingMail,
 } from '../../domain/diarium/ports.js';
-import { emptyHeaderFacts, type ExtractedMail, type OpenedMail, type ReceiptVerdicts } from '../../domain/extraction/types.js';
+import {
+  emptyHeaderFacts,
+  type ExtractedMail,
+  type OpenedMail,
+  type ReceiptVerdicts,
+} from '../../domain/extraction/types.js';
 import { syntheticReportText, type SyntheticReportOptions } from '../support/synthetic-report.js';
 
 export interface DiariumDb {
