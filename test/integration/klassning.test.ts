@@ -9,6 +9,7 @@ import { postlistaRows } from '../../domain/diarium/postlista.js';
 import { syntheticReportDocx, syntheticReportText } from '../support/synthetic-report.js';
 import { composeMail, outbox, sendMail, sendRaw, waitFor, waitForOutcome } from '../support/local-helpers.js';
 import type { Handling } from '../../domain/diarium/types.js';
+import { runDiariumCli } from '../../local/cli/diarium/main.js';
 
 /** Every class, how many of its test mails were handled right (printed at the end for the closing note). */
 const tally = new Map<string, { ratt: number; totalt: number }>();
@@ -248,5 +249,32 @@ describe('every kind of mail handled as a registrator would', () => {
     expect(notis.body.text).toContain(`frige ${h.diarienummer}`);
     expect(await mailsTo(from)).toHaveLength(0);
     rakna('skrappost', true);
+  });
+
+  it('shows the class and its reason in the diarium, and lets the kansli correct it', async () => {
+    const from = 'rattas@example.org';
+    const h = await handlingOf(
+      await sendMail(stack, {
+        from,
+        subject: 'Inbjudan till konferens',
+        text: 'Välkommen på konferens i maj.',
+      }),
+    );
+    expect(h.klassning?.klass).toBe('allman-handling');
+    const out: string[] = [];
+    const io = {
+      out: (t: string) => out.push(t),
+      err: (t: string) => out.push(t),
+      env: {},
+      clock: () => new Date(),
+    };
+    const flags = ['--endpoint', stack.urls.dynamodb, '--table', stack.table];
+    expect(await runDiariumCli(['visa', h.diarienummer, ...flags], io)).toBe(0);
+    expect(out.join('\n')).toMatch(/Klass:\s+Allmän handling – Ingen slutrapport/);
+    const argv = ['klass', h.diarienummer, '--till', 'ringa-betydelse', '--skal', 'Reklam', '--av', 'Anna'];
+    expect(await runDiariumCli([...argv, ...flags], io)).toBe(0);
+    const rattad = (await repo.getHandling(h.diarienummer))!;
+    expect(rattad.klassning).toMatchObject({ klass: 'ringa-betydelse', av: 'Anna' });
+    expect(postlistaRows([rattad])).toEqual([]);
   });
 });
