@@ -265,7 +265,7 @@ export function kvarhallenMail(args: {
         ],
       },
       {
-        p: `Så släpper du det: granska handlingen (npm run diarium -- visa ${h.diarienummer}). Är mejlet äkta och en slutrapport: frige den till granskning med npm run diarium -- frige ${h.diarienummer} --av "ditt namn". Är det något annat: rätta klassen med npm run diarium -- klass ${h.diarienummer} <klass> --av "ditt namn". Är det skräp behöver du inte göra något; det ligger kvar i diariet.`,
+        p: `Så släpper du det: granska handlingen (npm run diarium -- visa ${h.diarienummer}). Är mejlet äkta och en slutrapport: frige den till granskning med npm run diarium -- frige ${h.diarienummer} --av "ditt namn". Är det något annat: rätta klassen med npm run diarium -- klass ${h.diarienummer} --till <klass> --skal "…" --av "ditt namn". Är det skräp behöver du inte göra något; det ligger kvar i diariet.`,
       },
     ],
   );
