@@ -63,6 +63,8 @@ export const HANDELSE = {
   kvittensSkickad: 'kvittens-skickad',
   /** A handling registered before its documents were read (a slow scan) has been read. */
   handlingLast: 'handling-last',
+  klassAndrad: 'klass-andrad',
+  handlingNoterad: 'handling-noterad',
 } as const;
 
 /** The log entry of a registration: what the registration must keep showing (time, date, files) is in it. */

@@ -46,6 +46,8 @@ export type HandlingChange = Partial<
     | 'sekretess'
     | 'avsandare'
     | 'rapport'
+    | 'klassning'
+    | 'noteringar'
   >
 >;
 

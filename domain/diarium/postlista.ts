@@ -1,5 +1,7 @@
 import { maskPersonnummer } from '../slutrapport/index.js';
 import type { Arende, Handling } from './types.js';
+import { arRapport, iPostlistan } from '../klassning/klassa.js';
+import type { Klass } from '../klassning/types.js';
 
 export interface PostlistaRad {
   diarienummer: string;
@@ -45,6 +47,31 @@ export function maskeraPersonuppgifter(text: string, namn: (string | null)[] = [
   return out;
 }
 
+const AVSER: Record<Klass, string> = {
+  slutrapport: 'Slutrapport',
+  'ny-version': 'Slutrapport, ny version',
+  komplettering: 'Komplettering av slutrapport',
+  'svar-arende': 'Svar i ärendet',
+  'allman-handling': 'Inkommen skrivelse',
+  automatisk: 'Automatiskt meddelande',
+  'ringa-betydelse': 'Utskick av ringa betydelse',
+  skrappost: 'Skräppost',
+};
+
+/**
+ * The public "avser" text: built from the classification and the insats, never from the raw subject (which
+ * may carry a child's name, a personnummer or a PDF password). The kansli's own text wins when set; it is
+ * masked all the same.
+ */
+export function publikAvser(h: Handling, insatsnamn: string | null, namn: (string | null)[] = []): string {
+  const k = h.klassning;
+  if (!k) return maskeraPersonuppgifter(h.beskrivning, namn);
+  if (k.publikText) return maskeraPersonuppgifter(k.publikText, namn);
+  const insats = insatsnamn ?? (h.rapport.typ === 'slutrapport' ? h.rapport.slutrapport.insatsnamn : null);
+  const text = insats && k.klass !== 'allman-handling' ? `${AVSER[k.klass]} – ${insats}` : AVSER[k.klass];
+  return maskeraPersonuppgifter(text, namn);
+}
+
 /**
  * Public rows of the diarium (OSL 5:2: date, diarienummer, sender, what it concerns). Senders are shown by
  * organisation only: a private individual's name and address never appear, and the individual's name is
@@ -53,24 +80,34 @@ export function maskeraPersonuppgifter(text: string, namn: (string | null)[] = [
  */
 export function postlistaRows(handlingar: Handling[], arenden: Arende[] = []): PostlistaRad[] {
   const mening = new Map(arenden.map((a) => [a.diarienummer, a.arendemening]));
-  return [...handlingar]
-    .sort((a, b) => a.mottagen.localeCompare(b.mottagen) || a.diarienummer.localeCompare(b.diarienummer))
-    .map((h) => {
-      const privat = h.kalla !== 'upprattad' && !h.avsandare.organisation;
-      const namn = privat ? [h.avsandare.namn] : [];
-      const beskrivning = h.sekretess
-        ? 'Handling med uppgifter som maskerats (sekretess/personuppgifter)'
-        : maskeraPersonuppgifter(h.beskrivning, namn);
-      return {
-        diarienummer: h.diarienummer,
-        ankomstdatum: h.ankomstdatum,
-        arendemening: maskeraPersonuppgifter(mening.get(h.arende) ?? '', namn),
-        avser: h.makulerad ? `Makulerad – ${beskrivning}` : beskrivning,
-        avsandare:
-          h.kalla === 'upprattad'
-            ? 'Upprättad av förbundet'
-            : (h.avsandare.organisation ?? 'Enskild eller okänd avsändare (uppgift skyddas)'),
-        status: h.makulerad ? 'Makulerad' : STATUS[h.bedomning],
-      };
-    });
+  return (
+    [...handlingar]
+      // Automatic mail, mail of minor importance and spam are kept and listed in the diarium, not here.
+      .filter((h) => !h.klassning || iPostlistan(h.klassning.klass))
+      .sort((a, b) => a.mottagen.localeCompare(b.mottagen) || a.diarienummer.localeCompare(b.diarienummer))
+      .map((h) => {
+        const privat = h.kalla !== 'upprattad' && !h.avsandare.organisation;
+        const namn = privat ? [h.avsandare.namn] : [];
+        const beskrivning =
+          h.sekretess && !h.klassning
+            ? 'Handling med uppgifter som maskerats (sekretess/personuppgifter)'
+            : publikAvser(h, null, namn);
+        return {
+          diarienummer: h.diarienummer,
+          ankomstdatum: h.ankomstdatum,
+          arendemening: maskeraPersonuppgifter(mening.get(h.arende) ?? '', namn),
+          avser: h.makulerad ? `Makulerad – ${beskrivning}` : beskrivning,
+          avsandare:
+            h.kalla === 'upprattad'
+              ? 'Upprättad av förbundet'
+              : (h.avsandare.organisation ?? 'Enskild eller okänd avsändare (uppgift skyddas)'),
+          // A question or an invoice is not a report: "kunde inte läsas" would describe it wrongly.
+          status: h.makulerad
+            ? 'Makulerad'
+            : h.klassning && !arRapport(h.klassning.klass) && h.bedomning !== 'karantan'
+              ? 'Registrerad'
+              : STATUS[h.bedomning],
+        };
+      })
+  );
 }

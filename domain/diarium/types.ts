@@ -1,5 +1,6 @@
 import type { SlutrapportStatus, Finding, Rapport } from '../slutrapport/index.js';
 import type { Beslut, Slututfall } from '../granskning/types.js';
+import type { Klassning } from '../klassning/types.js';
 
 export type Kalla = 'epost' | 'uppladdning' | 'upprattad';
 
@@ -71,6 +72,19 @@ export interface Handling {
   kvittens: { skickad: string; meddelandeId: string } | null;
   rapport: Handlingsinnehall;
   registrerad: string;
+  /** What kind of mail this is and why (docs/klassning.md); absent on handlingar registered before it. */
+  klassning?: Klassning | undefined;
+  /** Notes on the handling after registration: a copy received again, a bounce of our mail about it. */
+  noteringar?: Notering[] | undefined;
+}
+
+export interface Notering {
+  tidpunkt: string;
+  typ: 'kopia-mottagen' | 'studs' | 'ersatt';
+  /** Swedish, for the diarium. */
+  text: string;
+  /** The handling that caused the note (the copy, the bounce). */
+  handling?: string | undefined;
 }
 
 /**

@@ -73,6 +73,31 @@ export interface ReceiptVerdicts {
   dmarc?: AuthResult;
 }
 
+/**
+ * Header facts the classification needs (domain/klassning), read from the top-level header block. Values are
+ * lower-cased where the RFCs make them case-insensitive; absent headers are null/false/empty.
+ */
+export interface MailHeaderFacts {
+  /** RFC 3834 Auto-Submitted ('no', 'auto-replied', 'auto-generated', …). */
+  autoSubmitted: string | null;
+  /** Precedence (bulk, list, junk). */
+  precedence: string | null;
+  /** RFC 2919 List-Id. */
+  listId: string | null;
+  /** RFC 2369 List-Unsubscribe present. */
+  listUnsubscribe: boolean;
+  /** The report-type of a top-level multipart/report (RFC 6522): 'delivery-status', 'disposition-notification'. */
+  reportType: string | null;
+  /** X-Autoreply / X-Autorespond (older vacation programs) present. */
+  autoReplyHeader: boolean;
+  inReplyTo: string | null;
+  references: string[];
+  /** Message-IDs of the mail a bounce or read receipt reports on (its returned headers or Original-Message-ID). */
+  reportedMessageIds: string[];
+  /** The outer From: address (before a forward or a bounce's returned message is unwrapped). */
+  outerFrom: string | null;
+}
+
 export interface ExtractedMail {
   messageId: string | null;
   subject: string | null;
@@ -87,6 +112,7 @@ export interface ExtractedMail {
   verdicts: ReceiptVerdicts;
   /** When the mail forwards another (message/rfc822 or an inline forward), who forwarded it. */
   forwardedBy: MailAddress | null;
+  headers: MailHeaderFacts;
   bodyText: string;
   attachments: ExtractedAttachment[];
   report: ReportText | null;
@@ -118,4 +144,20 @@ export interface OpenedMail extends Omit<ExtractedMail, 'report'> {
 export interface MailContent {
   report: ReportText | null;
   problems: ExtractionProblem[];
+}
+
+/** Header facts of a mail that says nothing special (an upload, a test double). */
+export function emptyHeaderFacts(): MailHeaderFacts {
+  return {
+    autoSubmitted: null,
+    precedence: null,
+    listId: null,
+    listUnsubscribe: false,
+    reportType: null,
+    autoReplyHeader: false,
+    inReplyTo: null,
+    references: [],
+    reportedMessageIds: [],
+    outerFrom: null,
+  };
 }

@@ -11,15 +11,39 @@ import type {
   EventPublisher,
   MailSender,
   MailSlag,
+  ArendeTarget,
   NewHandling,
   OutgoingMail,
+  SkickadeMail,
   StoredObject,
 } from '../diarium/ports.js';
 import type { Avsandare, Handling, StoredFile } from '../diarium/types.js';
 import type { ExtractedAttachment, ExtractionProblem, OpenedMail, ReportText } from '../extraction/types.js';
 import type { ReportExtractor } from './ports.js';
-import { readSlutrapport, maskPersonnummer, type SlutrapportResult } from '../slutrapport/index.js';
-import { karantanMail, kvarhallenMail, kvittensMail } from '../mail/templates.js';
+import { findPersonnummer, maskPersonnummer, type SlutrapportResult } from '../slutrapport/index.js';
+import { lasRapport, type LastRapport } from '../slutrapport/maskinlast.js';
+import {
+  kansliNotisMail,
+  karantanMail,
+  kvarhallenMail,
+  kvittensMail,
+  mottagningsbevisMail,
+  redanMottagenMail,
+} from '../mail/templates.js';
+import { arRapport, klassa } from '../klassning/klassa.js';
+import { innehallUrMail } from '../klassning/innehall.js';
+import type { Klass, Klassning } from '../klassning/types.js';
+import { emptyHeaderFacts } from '../extraction/types.js';
+import {
+  arendeFakta,
+  hittaOriginal,
+  kvittensMottagare,
+  noteraErsatt,
+  noteraKopia,
+  noteraStuds,
+  rapporteradHandling,
+  svarPaVartMail,
+} from './klassning-flode.js';
 import { resolveArende } from './resolve-arende.js';
 import { KvittensPendingError, ObjectNotFoundError } from '../diarium/errors.js';
 import { sha256, sourceKeyFor } from './source-key.js';
@@ -42,7 +66,7 @@ export type IncomingObject =
   | (IncomingBase & { kalla: 'uppladdning'; /** The uploaded file's name. */ filnamn: string });
 
 export interface IngestDeps {
-  repo: HandlingRegistry & ArendeLog & KvittensClaims & DiariumReader & InsatsRegister;
+  repo: HandlingRegistry & ArendeLog & KvittensClaims & DiariumReader & InsatsRegister & SkickadeMail;
   store: DocumentReader & DocumentFiler & RecordRetention & IncomingRemover;
   mailer: MailSender;
   events: EventPublisher;
@@ -50,6 +74,8 @@ export interface IngestDeps {
   config: {
     serie: string;
     kansliEmail: string;
+    /** The system's own addresses (MAIL_FROM, MAIL_REPLY_TO): mail from them is never answered. */
+    egnaAdresser?: readonly string[];
     /** How long registration waits for the documents to be read before registering without them. */
     registreringsfristMs?: number;
   };
@@ -62,8 +88,11 @@ export interface IngestDeps {
 export interface IngestOutcome {
   handling: Handling;
   skapad: boolean;
-  /** `kvarhallen`: flagged as spam, so the kansli was told instead of the sender being answered. */
-  kvittens: 'skickad' | 'redan-skickad' | 'ingen-mottagare' | 'karantan' | 'kvarhallen';
+  /**
+   * `kvarhallen`: flagged as spam or failed DMARC, so the kansli was told instead of the sender being answered;
+   * `ej-besvarad`: automatic mail or mail of minor importance, which is never answered (docs/klassning.md).
+   */
+  kvittens: 'skickad' | 'redan-skickad' | 'ingen-mottagare' | 'karantan' | 'kvarhallen' | 'ej-besvarad';
 }
 
 /** File names come from senders: keep letters (å/ä/ö too), digits, dot, dash; never a path. */
@@ -100,7 +129,7 @@ interface Content {
   problems: ExtractionProblem[];
 }
 
-type Reading = Opened & Content;
+type Reading = Opened & Content & { kontrollera?: string[] };
 
 async function open(
   deps: IngestDeps,
@@ -186,18 +215,51 @@ interface Judgement {
   beskrivning: string;
   flaggor: string[];
   granskning: Handling['granskning'];
+  klassning: Klassning;
+  sekretess: boolean;
+  /** The handling in the ärende that already holds the same file: this one is a copy of it. */
+  original: Handling | null;
+  /** Fields of a scanned report the kansli should check ("maskinläst – kontrollera"). */
+  kontrollera: string[];
 }
 
-function judge(r: Reading, dag: string): Judgement {
+/** The class of what arrived, and where it goes: see klassaInkommande. */
+interface Klassad {
+  klassning: Klassning;
+  target: ArendeTarget;
+  /** The ärende's handlingar (for copies and new versions); empty for a new ärende. */
+  handlingar: Handling[];
+}
+
+function lasInnehall(r: Reading, dag: string): LastRapport {
+  return lasRapport(r.kontroll.virus ? null : (r.report?.text ?? null), r.report?.format ?? null, {
+    idag: dag,
+  });
+}
+
+function judge(r: Reading, last: LastRapport, klass: Klassad): Judgement {
   const { virus } = r.kontroll;
   const suspicious = r.kontroll.spam || r.kontroll.dmarcFail;
-  const result: SlutrapportResult = readSlutrapport(virus ? null : (r.report?.text ?? null), { idag: dag });
+  const result = last.result;
   const rapport = result.rapport;
+  const k = klass.klassning.klass;
+  // A report (or one held as spam, which the kansli may release) is judged; a question is nobody's bad report.
+  const rapportKlass = arRapport(k) || (k === 'skrappost' && rapport !== null);
+  const original = rapportKlass
+    ? hittaOriginal(
+        klass.handlingar,
+        r.attachments.filter((a) => !a.inline).map((a) => a.sha256),
+      )
+    : null;
+  const sekretess =
+    result.personnummer.length > 0 || findPersonnummer(`${r.amne ?? ''}\n${r.brodtext ?? ''}`).length > 0;
   const bedomning: Handling['bedomning'] = virus ? 'karantan' : result.status;
   // Stored for the diarium's display; decisions are made on r.kontroll, never on these strings.
   const flaggor = [
     ...receiptFlaggor(r.kontroll),
-    ...(result.personnummer.length > 0 ? ['personnummer'] : []),
+    ...(sekretess ? ['personnummer', 'sekretessprovning'] : []),
+    ...(last.maskinlast ? ['maskinlast'] : []),
+    ...(original ? [`kopia-av:${original.diarienummer}`] : []),
     ...(r.mail?.forwardedBy ? ['vidarebefordrad'] : []),
     ...r.problems.map((p) => `problem:${p.kod}`),
   ];
@@ -206,17 +268,108 @@ function judge(r: Reading, dag: string): Judgement {
     : unreadBeskrivning(r);
   return {
     bedomning,
-    result,
-    beskrivning: result.personnummer.length > 0 ? maskPersonnummer(text) : text,
+    result: rapportKlass ? result : { ...result, fel: [], varningar: [] },
+    beskrivning: sekretess ? maskPersonnummer(text) : text,
     flaggor,
-    granskning: virus
-      ? 'ej-aktuell'
-      : bedomning === 'komplett'
-        ? suspicious
-          ? 'vantar-pa-kansliet'
-          : 'pagar'
-        : 'ej-aktuell',
+    // A personnummer holds a report from the beredningsgrupp until the kansli's sekretessprövning releases it.
+    granskning:
+      virus || !rapportKlass || original
+        ? 'ej-aktuell'
+        : bedomning === 'komplett'
+          ? suspicious || sekretess || k === 'skrappost'
+            ? 'vantar-pa-kansliet'
+            : 'pagar'
+          : 'ej-aktuell',
+    klassning: klass.klassning,
+    sekretess,
+    original,
+    kontrollera: last.kontrollera,
   };
+}
+
+const ARENDEMENING: Partial<Record<Klass, string>> = {
+  'allman-handling': 'Inkommen skrivelse',
+  'svar-arende': 'Inkommen skrivelse',
+  automatisk: 'Automatiskt meddelande',
+  'ringa-betydelse': 'Utskick av ringa betydelse',
+  skrappost: 'Kvarhållet meddelande',
+};
+
+/**
+ * Classifies what arrived (docs/klassning.md) from its header facts, its content (when read) and what the
+ * diarium knows of the ärende it was resolved to. A bounce or read receipt of our mail is filed in the ärende
+ * of the mail it reports on; what is not a report gets an ärendemening of its kind, never its subject.
+ */
+async function klassaInkommande(
+  deps: IngestDeps,
+  o: Opened,
+  content: Content | null,
+  result: SlutrapportResult | null,
+  target: ArendeTarget,
+): Promise<Klassad> {
+  const fakta = await arendeFakta(deps.repo, target.typ === 'befintligt' ? target.diarienummer : null);
+  const mail = o.mail;
+  const rapportFunnen = (content?.report ?? null) !== null && (result?.rapport ?? null) !== null;
+  const innehall = mail
+    ? {
+        ...innehallUrMail(
+          {
+            attachments: mail.attachments,
+            subject: mail.subject,
+            bodyText: mail.bodyText,
+            problems: content?.problems ?? mail.problems,
+            report: content?.report ?? null,
+          },
+          { arendeReferens: fakta.referens, svarPaVartMail: await svarPaVartMail(deps.repo, mail) },
+        ),
+        rapportFunnen,
+      }
+    : {
+        rapportFunnen,
+        // A file the kansli put in the inbox is a report, read or not.
+        rapportAviserad: true,
+        antalBilagor: 1,
+        arendeReferens: fakta.referens,
+        svarPaVartMail: false,
+      };
+  const klassning = klassa({
+    header: mail?.headers ?? emptyHeaderFacts(),
+    from: mail?.from?.address ?? null,
+    envelopeFrom: mail?.envelopeFrom ?? null,
+    subject: mail?.subject ?? null,
+    spam: o.kontroll.spam,
+    innehall,
+    egnaAdresser: deps.config.egnaAdresser ?? [],
+  });
+  if (mail && (klassning.automatik === 'studs' || klassning.automatik === 'laskvitto')) {
+    const traff = await rapporteradHandling(deps.repo, mail);
+    const h = traff ? await deps.repo.getHandling(traff.diarienummer) : null;
+    if (h) return { klassning, target: { typ: 'befintligt', diarienummer: h.arende }, handlingar: [] };
+  }
+  const mening = ARENDEMENING[klassning.klass];
+  const ny =
+    target.typ === 'nytt' && mening && !arRapport(klassning.klass)
+      ? { ...target, arendemening: mening }
+      : target;
+  return { klassning, target: ny, handlingar: fakta.handlingar };
+}
+
+/** What a registered (and read) handling sets in motion in its ärende: a copy noted, a replaced version noted. */
+async function iArendet(deps: IngestDeps, handling: Handling, j: Judgement, klass: Klassad, skapad: boolean) {
+  const nu = deps.clock().toISOString();
+  if (j.original) await noteraKopia(deps.repo, j.original, handling, nu);
+  if (j.klassning.klass !== 'ny-version' || handling.granskning === 'ej-aktuell') return;
+  const ersatta = await noteraErsatt(deps.repo, klass.handlingar, handling, nu);
+  if (ersatta.length > 0 && skapad) {
+    await notisTillKansli(deps, handling, {
+      rubrik: 'Ny version ersätter rapport under granskning',
+      text: [
+        `En ny version av slutrapporten har kommit in och ersätter ${ersatta.map((e) => e.diarienummer).join(', ')}.`,
+      ],
+      atgard:
+        'Den nya versionen granskas. Avbryt granskningen av den tidigare versionen och meddela ledamöterna att den ersatts.',
+    });
+  }
 }
 
 function unreadBeskrivning(o: Opened): string {
@@ -359,7 +512,8 @@ async function handleIncoming(
   const r: Reading = { ...o, ...early.value };
   // Registered with its kvittens claimed: the first delivery sends at once, without a separate claim write.
   const claim = deps.clock().toISOString();
-  const { handling, skapad } = await register(deps, obj, r, markReport(filer, r), dag, claim);
+  const { handling, skapad, kontrollera } = await register(deps, obj, r, markReport(filer, r), dag, claim);
+  r.kontrollera = kontrollera;
   return finish(deps, handling, skapad, r, skapad ? claim : null);
 }
 
@@ -374,10 +528,10 @@ async function register(
   filer: StoredFile[],
   dag: string,
   kvittensClaim: string | null,
-): Promise<{ handling: Handling; skapad: boolean }> {
+): Promise<{ handling: Handling; skapad: boolean; kontrollera: string[] }> {
   const read = 'problems' in r ? r : null;
-  const j = read ? judge(read, dag) : null;
-  const rapport = j?.result.rapport ?? null;
+  const last = read ? lasInnehall(read, dag) : null;
+  const rapport = last?.result.rapport ?? null;
   const resolution = await resolveArende(deps.repo, {
     serie: deps.config.serie,
     ankomstdatum: dag,
@@ -386,6 +540,8 @@ async function register(
     organisation: rapport?.organisation ?? null,
     avsandare: r.avsandare.epost,
   });
+  const klass = await klassaInkommande(deps, r, read, last?.result ?? null, resolution.target);
+  const j = read && last ? judge(read, last, klass) : null;
   const nh: NewHandling = {
     mottagen: new Date(r.mottagen).toISOString(),
     ankomstdatum: dag,
@@ -399,8 +555,9 @@ async function register(
     varningar: j?.result.varningar ?? [],
     filer,
     personnummer: (j?.result.personnummer ?? []).map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
-    sekretess: (j?.result.personnummer.length ?? 0) > 0,
+    sekretess: j?.sekretess ?? false,
     flaggor: j?.flaggor ?? [...receiptFlaggor(r.kontroll), 'lases'],
+    klassning: klass.klassning,
     granskning: j?.granskning ?? 'ej-aktuell',
     makulerad: null,
     kvittens: null,
@@ -408,7 +565,7 @@ async function register(
     rapport: rapport ? { typ: 'slutrapport', slutrapport: rapport } : { typ: 'ovrig' },
   };
   const { handling, skapad } = await deps.repo.registerHandling(
-    resolution.target,
+    klass.target,
     nh,
     r.sourceKey,
     kvittensClaim ? { kvittensClaim } : {},
@@ -418,10 +575,12 @@ async function register(
     ankomstdatum: handling.ankomstdatum,
     bedomning: handling.bedomning,
     grund: resolution.grund,
+    klass: klass.klassning.klass,
     skapad,
   });
   if (read) warnIncomplete(deps, handling, read);
-  return { handling, skapad };
+  if (j) await iArendet(deps, handling, j, klass, skapad);
+  return { handling, skapad, kontrollera: j?.kontrollera ?? [] };
 }
 
 function warnIncomplete(deps: IngestDeps, handling: Handling, r: Reading): void {
@@ -444,8 +603,8 @@ class AlreadyReadSignal extends Error {
 
 /** Writes what the reading found onto a handling registered as `lases`, with its own entry in the ärende's log. */
 async function completeReading(deps: IngestDeps, handling: Handling, r: Reading): Promise<Handling> {
-  const j = judge(r, handling.ankomstdatum);
-  const rapport = j.result.rapport;
+  const last = lasInnehall(r, handling.ankomstdatum);
+  const rapport = last.result.rapport;
   // The ärende was chosen from the mail alone; the report may name another one, which only the kansli can move to.
   const resolution = await resolveArende(deps.repo, {
     serie: deps.config.serie,
@@ -454,6 +613,15 @@ async function completeReading(deps: IngestDeps, handling: Handling, r: Reading)
     insatsnamn: rapport?.insatsnamn ?? null,
     organisation: rapport?.organisation ?? null,
     avsandare: r.avsandare.epost,
+  });
+  // Classified again with the content: the class given at registration knew only the mail's headers and text.
+  const klass = await klassaInkommande(deps, r, r, last.result, {
+    typ: 'befintligt',
+    diarienummer: handling.arende,
+  });
+  const j = judge(r, last, {
+    ...klass,
+    handlingar: klass.handlingar.filter((h) => h.diarienummer !== handling.diarienummer),
   });
   const annatArende =
     resolution.target.typ === 'befintligt' && resolution.target.diarienummer !== handling.arende
@@ -476,7 +644,8 @@ async function completeReading(deps: IngestDeps, handling: Handling, r: Reading)
         varningar: j.result.varningar,
         filer: markReport(handling.filer, r),
         personnummer: j.result.personnummer.map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
-        sekretess: handling.sekretess || j.result.personnummer.length > 0,
+        sekretess: handling.sekretess || j.sekretess,
+        klassning: j.klassning,
         flaggor: [...j.flaggor, ...(annatArende ? [`annat-arende:${annatArende}`] : [])],
         granskning: j.granskning,
         avsandare: { ...handling.avsandare, organisation: rapport?.organisation ?? null },
@@ -496,6 +665,8 @@ async function completeReading(deps: IngestDeps, handling: Handling, r: Reading)
       bedomning: updated.bedomning,
     });
     warnIncomplete(deps, updated, r);
+    await iArendet(deps, updated, j, klass, true);
+    r.kontrollera = j.kontrollera;
     return updated;
   } catch (err) {
     if (err instanceof AlreadyReadSignal) return err.current;
@@ -512,6 +683,8 @@ async function finish(
   claimed: string | null = null,
 ): Promise<IngestOutcome> {
   let kvittens: IngestOutcome['kvittens'];
+  // Decided on the stored class, so a retry of a registered handling takes the same path.
+  const k: Klass = handling.klassning?.klass ?? 'slutrapport';
   if (handling.bedomning === 'karantan') {
     if (skapad) deps.metric?.('QuarantinedMail', 1);
     // The kansli's alert takes the kvittens's place (and its once-only claim); the sender is never answered.
@@ -522,34 +695,105 @@ async function finish(
     });
     await sendOnce(deps, handling, alert, claimed, 'kansli-avisering');
     kvittens = 'karantan';
-  } else if (r.kontroll.spam) {
-    // No automatic answer to mail that failed the spam verdict (backscatter): the kansli is told instead.
+  } else if (k === 'automatisk' || k === 'ringa-betydelse') {
+    // Nothing automatic is ever answered (mail loops, backscatter). A bounce of ours is noted where it belongs.
+    if (handling.klassning?.automatik === 'studs' && r.mail) {
+      const studs = await noteraStuds(deps, r.mail, handling);
+      deps.log('info', 'Studs av vårt mejl', { diarienummer: handling.diarienummer, utfall: studs });
+    }
+    kvittens = 'ej-besvarad';
+  } else if (r.kontroll.spam || k === 'skrappost' || r.kontroll.dmarcFail) {
+    // No automatic answer to mail that failed the spam verdict or DMARC (backscatter, a forged From:):
+    // the kansli is told why and how to release it.
     const notice = kvarhallenMail({
       till: deps.config.kansliEmail,
       handling,
       avsandare: handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare ?? 'okänd avsändare',
+      dmarc: r.kontroll.dmarcFail && !r.kontroll.spam,
+      orsak:
+        r.kontroll.dmarcFail && !r.kontroll.spam
+          ? 'avsändaradressen klarade inte DMARC-kontrollen, så mejlet kan vara förfalskat och avsändaren har inte fått någon kvittens.'
+          : 'mottagningskontrollen bedömde mejlet som skräppost, och avsändaradressen kan vara förfalskad.',
     });
     await sendOnce(deps, handling, notice, claimed, 'kansli-avisering');
     kvittens = 'kvarhallen';
   } else {
-    // A DMARC failure means the From: address may be forged: the receipt goes to the kansli, not to it.
-    const spoofable = r.kontroll.dmarcFail;
+    const egna = [...(deps.config.egnaAdresser ?? []), deps.config.kansliEmail];
     const to =
-      r.kalla === 'epost' && !spoofable
-        ? (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare)
+      r.kalla === 'epost'
+        ? r.mail
+          ? kvittensMottagare(r.mail, egna)
+          : (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare)
         : deps.config.kansliEmail;
-    kvittens = to
-      ? await sendOnce(
-          deps,
-          handling,
-          kvittensMail(handling, to, { problem: r.problems.map((p) => p.meddelande) }),
-          claimed,
-          'kvittens',
-        )
-      : 'ingen-mottagare';
+    const kopiaAv = handling.flaggor.find((f) => f.startsWith('kopia-av:'))?.slice('kopia-av:'.length);
+    const original = kopiaAv ? await deps.repo.getHandling(kopiaAv) : null;
+    const mail = !to
+      ? null
+      : !arRapport(k)
+        ? mottagningsbevisMail(handling, to)
+        : original
+          ? redanMottagenMail(handling, original, to)
+          : kvittensMail(handling, to, { problem: r.problems.map((p) => p.meddelande) });
+    kvittens = mail ? await sendOnce(deps, handling, mail, claimed, 'kvittens') : 'ingen-mottagare';
+    if (kvittens !== 'redan-skickad') await kansliNotiser(deps, handling, r);
   }
   await publish(deps, handling);
   return { handling, skapad, kvittens };
+}
+
+/** What the kansli must know about a handling that was answered: sent once, after the sender's receipt. */
+async function kansliNotiser(deps: IngestDeps, handling: Handling, r: Reading): Promise<void> {
+  const k = handling.klassning?.klass ?? 'slutrapport';
+  if (!arRapport(k)) {
+    await notisTillKansli(deps, handling, {
+      rubrik: 'Ny allmän handling',
+      text: [
+        `Ett mejl från ${handling.avsandare.epost ?? 'okänd avsändare'} har diarieförts som ${handling.diarienummer}. Det är ingen slutrapport, så ingen granskning startar; avsändaren har fått ett mottagningsbevis.`,
+      ],
+      atgard: `Läs handlingen (npm run diarium -- visa ${handling.diarienummer}) och besvara den vid behov. Är klassen fel: npm run diarium -- klass ${handling.diarienummer} --till <klass> --skal "…" --av "…".`,
+    });
+  }
+  if (handling.sekretess) {
+    await notisTillKansli(deps, handling, {
+      rubrik: 'Sekretessprövning',
+      text: [
+        `Handlingen ${handling.diarienummer} innehåller personnummer (i ämne, text eller dokument). Den är markerad för sekretessprövning och visas maskerad i postlistan.`,
+        ...(arRapport(k) && handling.bedomning === 'komplett'
+          ? ['Den skickas inte till beredningsgruppen förrän kansliet har prövat den.']
+          : []),
+      ],
+      atgard: arRapport(k)
+        ? `Pröva sekretessen. Släpp sedan rapporten till granskning med npm run diarium -- frige ${handling.diarienummer} --av "ditt namn".`
+        : 'Pröva sekretessen innan handlingen lämnas ut.',
+    });
+  }
+  if ((r.kontrollera ?? []).length > 0) {
+    await notisTillKansli(deps, handling, {
+      rubrik: 'Maskinläst – kontrollera',
+      text: [
+        `Rapporten ${handling.diarienummer} lästes från en skanning. Följande uppgifter lästes med osäkerhet; insatsägaren har inte ombetts rätta dem.`,
+      ],
+      lista: r.kontrollera ?? [],
+      atgard: 'Jämför uppgifterna med den skannade filen.',
+    });
+  }
+}
+
+/** A notice to the kansli; a failure to send is logged, the registration stands. */
+async function notisTillKansli(
+  deps: IngestDeps,
+  handling: Handling,
+  n: { rubrik: string; text: string[]; lista?: string[]; atgard: string },
+): Promise<void> {
+  try {
+    await deps.mailer.send(kansliNotisMail({ till: deps.config.kansliEmail, handling, ...n }));
+  } catch (err) {
+    deps.log('warn', 'Aviseringen till kansliet kunde inte skickas', {
+      diarienummer: handling.diarienummer,
+      rubrik: n.rubrik,
+      fel: err instanceof Error ? err.message : String(err),
+    });
+  }
 }
 
 /** Republishing is harmless: the granskning's execution name makes a second start a no-op. */

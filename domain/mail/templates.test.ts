@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { kvittensMail, granskningsMail } from './templates.js';
+import { kvittensMail, granskningsMail, mottagningsbevisMail, redanMottagenMail } from './templates.js';
+import { newHandling } from '../../test/support/new-handling.js';
 import type { Handling } from '../diarium/types.js';
 
 const handling: Handling = {
@@ -78,5 +79,50 @@ describe('mails to senders and reviewers', () => {
     expect(m.text).toContain('https://rapportflode.example/beslut/AAAAAAAAAAAAAAAAAAAAAA');
     expect(m.text).toContain('Att öppna länken ändrar ingenting');
     expect(m.html).toContain('href="https://rapportflode.example/beslut/AAAAAAAAAAAAAAAAAAAAAA"');
+  });
+});
+
+describe('receipts for what is not a complete report', () => {
+  const base = {
+    diarienummer: 'SFG 26-7.1',
+    arende: 'SFG 26-7',
+    handlingsnummer: 1,
+    registrerad: '2026-02-02T09:00:00.000Z',
+  };
+
+  it('gives an allmän handling a neutral receipt that does not speak of slutrapporter', () => {
+    const h = { ...newHandling(7, { bedomning: 'olasbar', granskning: 'ej-aktuell' }), ...base };
+    const m = mottagningsbevisMail(h, 'eva@example.org');
+    expect(m.subject).toContain('Mottagningsbevis SFG 26-7.1');
+    expect(`${m.subject}\n${m.text}`).not.toMatch(/slutrapport|komplettering/i);
+    expect(m.text).toContain('allmän handling');
+  });
+
+  it('says one cause once: a reading problem replaces the generic "could not read" error', () => {
+    const h = {
+      ...newHandling(7, {
+        bedomning: 'olasbar',
+        fel: [{ kod: 'OLASBAR', falt: 'dokument', meddelande: 'Vi kunde inte läsa någon text i rapporten.' }],
+      }),
+      ...base,
+    };
+    const m = kvittensMail(h, 'eva@example.org', {
+      problem: ['Bilagan saknas: meddelandet nämner en bifogad fil.'],
+    });
+    expect(m.text).toContain('Bilagan saknas');
+    expect(m.text).not.toContain('Vi kunde inte läsa någon text');
+  });
+
+  it('says in the kvittens that a report was read from a scan', () => {
+    const h = { ...newHandling(7, { flaggor: ['maskinlast'] }), ...base };
+    expect(kvittensMail(h, 'eva@example.org', { problem: [] }).text).toContain('lästes från en skanning');
+  });
+
+  it('tells a sender who resent a document where the first one is', () => {
+    const original = { ...newHandling(7), ...base };
+    const kopia = { ...newHandling(8), ...base, diarienummer: 'SFG 26-7.2', handlingsnummer: 2 };
+    const m = redanMottagenMail(kopia, original, 'eva@example.org');
+    expect(m.text).toContain('redan tagit emot');
+    expect(m.text).toContain('SFG 26-7.1');
   });
 });

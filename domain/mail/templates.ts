@@ -78,7 +78,14 @@ export function kvittensMail(h: Handling, to: string, extra: { problem: string[]
     blocks.push({ lista: h.filer.map((f) => `${f.filnamn} (${f.sha256})`) });
   }
   blocks.push({ p: BEDOMNING_TEXT[h.bedomning] });
-  const missing = [...extra.problem, ...h.fel.map((f) => f.meddelande)];
+  if (h.flaggor.includes('maskinlast')) {
+    blocks.push({
+      p: 'Rapporten lästes från en skanning (maskinläsning). Kansliet kontrollerar de uppgifter som lästs maskinellt; ni behöver inte göra något för deras skull.',
+    });
+  }
+  // One cause, one message: a problem reading the mail or a file already says why no text was read.
+  const fel = extra.problem.length > 0 ? h.fel.filter((f) => f.kod !== 'OLASBAR') : h.fel;
+  const missing = [...extra.problem, ...fel.map((f) => f.meddelande)];
   if (h.bedomning === 'ofullstandig' || h.bedomning === 'olasbar') {
     blocks.push({ p: 'Det här behöver kompletteras:' });
     blocks.push({ lista: missing.length > 0 ? missing : ['Rapporten kunde inte läsas.'] });
@@ -272,15 +279,27 @@ export function karantanMail(args: { till: string; handling: Handling; avsandare
  * The kansli's notice for mail SES flagged as spam: registered (every incoming mail is an allmän handling) but
  * not answered, since an automatic reply to a forged sender is backscatter.
  */
-export function kvarhallenMail(args: { till: string; handling: Handling; avsandare: string }): OutgoingMail {
+export function kvarhallenMail(args: {
+  till: string;
+  handling: Handling;
+  avsandare: string;
+  orsak?: string;
+  dmarc?: boolean;
+}): OutgoingMail {
   const h = args.handling;
   return render(
     [args.till],
-    markeratAmne(`Kvarhållet: mejl flaggat som skräppost – ${h.diarienummer}`, h.arende),
+    markeratAmne(
+      `Kvarhållet: ${args.dmarc ? 'mejl som inte klarade DMARC' : 'mejl flaggat som skräppost'} – ${h.diarienummer}`,
+      h.arende,
+    ),
     [
       { p: 'Hej!' },
       {
-        p: `Ett inkommande mejl från ${args.avsandare} flaggades som skräppost av mottagningskontrollen. Det har diarieförts som ${h.diarienummer} men ingen kvittens har skickats, eftersom avsändaradressen kan vara förfalskad.`,
+        p: `Ett inkommande mejl från ${args.avsandare} har hållits kvar. Det har diarieförts som ${h.diarienummer} men ingen kvittens har skickats och inget har gått vidare till beredningsgruppen.`,
+      },
+      {
+        p: `Varför: ${args.orsak ?? 'mottagningskontrollen bedömde mejlet som skräppost, och avsändaradressen kan vara förfalskad.'}`,
       },
       {
         fakta: [
@@ -290,7 +309,7 @@ export function kvarhallenMail(args: { till: string; handling: Handling; avsanda
         ],
       },
       {
-        p: 'Granska handlingen i diariet. Är mejlet äkta: skicka kvittensen till avsändaren och, om rapporten är komplett, släpp den till granskning (npm run diarium -- slapp).',
+        p: `Så släpper du det: granska handlingen (npm run diarium -- visa ${h.diarienummer}). Är mejlet äkta och en slutrapport: frige den till granskning med npm run diarium -- frige ${h.diarienummer} --av "ditt namn". Är det något annat: rätta klassen med npm run diarium -- klass ${h.diarienummer} --till <klass> --skal "…" --av "ditt namn". Är det skräp behöver du inte göra något; det ligger kvar i diariet.`,
       },
     ],
   );
@@ -364,4 +383,68 @@ export function mailHandelseMail(args: {
       p: 'Handlingen har flaggats i diariet och händelsen är noterad i ärendets logg. SES skickar inte fler mejl till adressen så länge den står på kontots spärrlista.',
     },
   ]);
+}
+
+function mottagenFakta(h: Handling): Block {
+  return {
+    fakta: [
+      ['Diarienummer', h.diarienummer],
+      ['Ankomstdatum', h.ankomstdatum],
+      ['Mottagen', svenskTidpunkt(h.mottagen)],
+    ],
+  };
+}
+
+/**
+ * The neutral receipt for an allmän handling that is not a report (a question, an invoice, an invitation):
+ * it says the mail was registered and reached the kansli, and nothing about slutrapporter.
+ */
+export function mottagningsbevisMail(h: Handling, to: string): OutgoingMail {
+  const blocks: Block[] = [
+    { p: 'Hej!' },
+    { p: 'Tack för ert meddelande. Vi har tagit emot det och registrerat det som allmän handling.' },
+    mottagenFakta(h),
+  ];
+  if (h.filer.length > 1) {
+    blocks.push({ p: 'Mottagna filer:' });
+    blocks.push({ lista: h.filer.filter((f) => f.filnamn !== 'meddelande.eml').map((f) => f.filnamn) });
+  }
+  blocks.push({
+    p: `Meddelandet har gått vidare till kansliet, som återkommer om det behövs. Ange gärna diarienumret ${h.arende} om ni skriver till oss igen i samma sak.`,
+  });
+  return render([to], markeratAmne(`Mottagningsbevis ${h.diarienummer}`, h.arende), blocks);
+}
+
+/** A document already registered in the ärende, sent again: the sender learns where it is; no new granskning. */
+export function redanMottagenMail(kopia: Handling, original: Handling, to: string): OutgoingMail {
+  return render([to], markeratAmne(`Redan mottagen – ${original.diarienummer}`, original.arende), [
+    { p: 'Hej!' },
+    {
+      p: `Dokumentet ni skickade har vi redan tagit emot. Det är diariefört som ${original.diarienummer} (ankomstdatum ${original.ankomstdatum}), och det nya mejlet har noterats som en kopia (${kopia.diarienummer}).`,
+    },
+    { p: 'Ni behöver inte göra något mer. Granskningen fortsätter med det dokument vi redan har.' },
+  ]);
+}
+
+/** A notice to the kansli about one handling: what happened, the facts, and what to do. */
+export function kansliNotisMail(args: {
+  till: string;
+  handling: Handling;
+  rubrik: string;
+  text: string[];
+  lista?: string[];
+  atgard: string;
+}): OutgoingMail {
+  const h = args.handling;
+  const blocks: Block[] = [{ p: 'Hej!' }, ...args.text.map((p) => ({ p }))];
+  if (args.lista && args.lista.length > 0) blocks.push({ lista: args.lista });
+  blocks.push({
+    fakta: [
+      ['Diarienummer', h.diarienummer],
+      ['Ankomstdatum', h.ankomstdatum],
+      ['Klass', h.klassning ? `${h.klassning.klass} – ${h.klassning.orsak}` : '–'],
+    ],
+  });
+  blocks.push({ p: args.atgard });
+  return render([args.till], markeratAmne(`${args.rubrik} – ${h.diarienummer}`, h.arende), blocks);
 }

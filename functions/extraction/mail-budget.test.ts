@@ -54,7 +54,7 @@ describe('one time budget per mail', () => {
       'Slutrapport.txt',
     ]);
     expect(mail.report).toBeNull();
-    expect(mail.problems.map((p) => p.kod)).toEqual(['TIDSGRANS', 'INGEN_RAPPORT']);
+    expect(mail.problems.map((p) => p.kod)).toEqual(['TIDSGRANS']);
     expect(mail.problems[0]!.meddelande).toBe(
       'Bilagorna ”seg-2.pdf” och ”Slutrapport.txt” hann inte läsas inom tidsgränsen för ett meddelande och har ' +
         'inte tolkats. Skicka slutrapporten i ett eget e-postmeddelande, som Word (.docx) eller som en PDF sparad ' +

@@ -153,7 +153,7 @@ describe('extractMail', () => {
     const raw = await composeMail({ from, to, subject: 'Slutrapport', text: 'Hej, se bifogad fil.' });
     const mail = await extractMail(raw, { pickReport });
     expect(mail.report).toBeNull();
-    expect(mail.problems.map((p) => p.kod)).toEqual(['INGEN_RAPPORT']);
+    expect(mail.problems.map((p) => p.kod)).toEqual(['BILAGA_SAKNAS']);
     expect(mail.problems[0]!.meddelande).toContain('Word (.docx), PDF');
   });
 
@@ -166,7 +166,7 @@ describe('extractMail', () => {
       detectedType: 'tnef',
       sha256: sha(tnef),
     });
-    expect(mail.problems.map((p) => p.kod)).toEqual(['WINMAIL_DAT', 'INGEN_RAPPORT']);
+    expect(mail.problems.map((p) => p.kod)).toEqual(['WINMAIL_DAT']);
     expect(mail.problems[0]!.meddelande).toMatch(/Outlook/);
   });
 
@@ -206,7 +206,6 @@ describe('extractMail', () => {
     expect(mail.problems.map((p) => [p.kod, p.fil])).toEqual([
       ['KRYPTERAD_PDF', 'rapport.pdf'],
       ['ZIPBOMB', 'rapport.docx'],
-      ['INGEN_RAPPORT', undefined],
     ]);
   });
 
@@ -222,7 +221,7 @@ describe('extractMail', () => {
     const mail = await extractMail(makeLongHeaderMail(), { pickReport });
     expect(mail.subject!.length).toBeLessThanOrEqual(998);
     expect(mail.from?.address).toBe('asa@ockelbo.example');
-    expect(mail.problems.map((p) => p.kod)).toEqual(['INGEN_RAPPORT']);
+    expect(mail.problems.map((p) => p.kod)).toEqual(['BILAGA_SAKNAS']);
   });
 
   it('refuses headers over the cap', async () => {
@@ -245,7 +244,7 @@ describe('extractMail', () => {
     const raw = await composeMail({ from, to, subject: 'Många', text: 'x', attachments });
     const mail = await extractMail(raw, { pickReport, limits: { maxAttachments: 3 } });
     expect(mail.attachments).toHaveLength(4);
-    expect(mail.problems.map((p) => p.kod)).toEqual(['FOR_MANGA_BILAGOR', 'INGEN_RAPPORT']);
+    expect(mail.problems.map((p) => p.kod)).toEqual(['FOR_MANGA_BILAGOR']);
   });
 
   it('says a broken message is broken instead of throwing', async () => {

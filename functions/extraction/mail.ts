@@ -20,6 +20,8 @@ import { notReadInTime, problem } from './problems.js';
 import { parseSesReceipt } from './ses-receipt.js';
 import { tidyText } from './text-decode.js';
 import { unpackTnef } from './tnef.js';
+import { readHeaderFacts, rawEightBitSubject } from './header-facts.js';
+import { utanBidi } from '../../domain/mail/bidi.js';
 
 export interface ExtractMailOptions {
   /** Chooses the slutrapport among the texts read (attachments first, then the body); -1 for none. */
@@ -37,7 +39,7 @@ function firstMailbox(a: Address | undefined): MailAddress | null {
   const box = a.group ? a.group[0] : a;
   if (!box?.address) return null;
   const m: MailAddress = { address: box.address.slice(0, 320) };
-  if (box.name) m.name = box.name.slice(0, 200);
+  if (box.name) m.name = utanBidi(box.name).slice(0, 200);
   return m;
 }
 
@@ -104,6 +106,13 @@ export function inlineForwardSender(body: string): MailAddress | null {
   return outlook ? parseAddressText(outlook[1]!) : null;
 }
 
+/** "Bifogar slutrapporten", "se bilaga", "attached": the mail says a file comes with it. */
+const ANNOUNCED = /\b(?:bifogar|bifogad[et]?|bifogas|bilagan?|bilagor|se bifogat|attached|attachment)\b/i;
+
+export function announcesAttachment(text: string): boolean {
+  return ANNOUNCED.test(text);
+}
+
 function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
@@ -117,7 +126,8 @@ function toAttachment(a: Attachment, index: number): ExtractedAttachment {
       ? (a.related === true || a.disposition === 'inline') && content.length <= INLINE_IMAGE_MAX_BYTES
       : false;
   const filename =
-    (a.filename ?? '').trim() || (isMessage ? `vidarebefordrat-${index + 1}.eml` : `bilaga-${index + 1}`);
+    utanBidi(a.filename ?? '').trim() ||
+    (isMessage ? `vidarebefordrat-${index + 1}.eml` : `bilaga-${index + 1}`);
   return {
     filename: filename.slice(0, 255),
     detectedType,
@@ -145,7 +155,7 @@ function unpackWinmail(attachments: ExtractedAttachment[]): Set<number> {
     if (complete) unpacked.add(i);
     for (const f of files) {
       attachments.push({
-        filename: f.filename,
+        filename: utanBidi(f.filename),
         detectedType: detectType(f.content),
         contentType: 'application/octet-stream',
         size: f.content.length,
@@ -181,9 +191,10 @@ async function parseHeadersOnly(raw: Uint8Array, limits: ExtractionLimits): Prom
   }
 }
 
-function describeHeaders(mail: OpenedMail, email: Email): void {
+function describeHeaders(mail: OpenedMail, email: Email, eightBitSubject: string | null): void {
   mail.messageId = email.messageId?.slice(0, 998) ?? null;
-  mail.subject = email.subject?.slice(0, MAX_SUBJECT_CHARS) ?? null;
+  const subject = eightBitSubject ?? email.subject;
+  mail.subject = subject ? utanBidi(subject).slice(0, MAX_SUBJECT_CHARS) : null;
   mail.from = firstMailbox(email.from);
   mail.to = mailboxes(email.to);
   mail.date = isoDate(email.date);
@@ -215,6 +226,7 @@ export async function openMail(
     receivedAt: receipt.receivedAt,
     verdicts: receipt.verdicts,
     forwardedBy: null,
+    headers: readHeaderFacts(raw, limits.maxHeaderBytes),
     bodyText: '',
     attachments: [],
     problems: [],
@@ -222,9 +234,10 @@ export async function openMail(
     brodtexter: [],
     stoppad: false,
   };
+  const eightBitSubject = rawEightBitSubject(raw, limits.maxHeaderBytes);
   const refuse = async (p: ExtractionProblem): Promise<OpenedMail> => {
     const headers = await parseHeadersOnly(raw, limits);
-    if (headers) describeHeaders(mail, headers);
+    if (headers) describeHeaders(mail, headers, eightBitSubject);
     mail.problems.push(p);
     mail.stoppad = true;
     return mail;
@@ -244,14 +257,17 @@ export async function openMail(
     const tooLarge = err instanceof Error && /header/i.test(err.message);
     return refuse(tooLarge ? problem('FOR_STORT_HUVUD') : problem('TRASIG_EPOST'));
   }
-  describeHeaders(mail, email);
+  describeHeaders(mail, email, eightBitSubject);
   const outerBody = bodyOf(email);
   mail.bodyText = outerBody;
   const attachments = email.attachments.map(toAttachment);
 
   // A forwarded message (the kansli forwarding from its functional mailbox): the inner message's
   // sender, date, body and attachments are the handling's; the forwarder is recorded.
-  const forwardedIndex = attachments.findIndex((a) => a.detectedType === 'epost');
+  // A bounce or read receipt returns our own message: that is no forward, and its From: is not the sender.
+  const forwardedIndex = mail.headers.reportType
+    ? -1
+    : attachments.findIndex((a) => a.detectedType === 'epost');
   const forwarded = forwardedIndex >= 0 ? attachments[forwardedIndex] : undefined;
   let innerBody = '';
   if (forwarded) {
@@ -260,7 +276,7 @@ export async function openMail(
       mail.forwardedBy = mail.from;
       mail.from = firstMailbox(inner.from) ?? mail.from;
       mail.date = isoDate(inner.date) ?? mail.date;
-      if (inner.subject) mail.subject = inner.subject.slice(0, MAX_SUBJECT_CHARS);
+      if (inner.subject) mail.subject = utanBidi(inner.subject).slice(0, MAX_SUBJECT_CHARS);
       innerBody = bodyOf(inner);
       mail.bodyText = innerBody;
       attachments.push(...inner.attachments.map((a, i) => toAttachment(a, attachments.length + i)));
@@ -345,14 +361,21 @@ export async function readMail(mail: OpenedMail, opts: ExtractMailOptions): Prom
   const timedOut = unread.length > 0 ? [notReadInTime(unread)] : [];
   if (chosen) return { report: { ...chosen.report, text: chosen.text }, problems: timedOut };
   const tooMany = mail.problems.some((p) => p.kod === 'FOR_MANGA_BILAGOR');
+  if (
+    mail.lasbaraBilagor.length === 0 &&
+    !tooMany &&
+    announcesAttachment(`${mail.subject ?? ''}\n${mail.bodyText}`)
+  ) {
+    // One cause, one message: the announced file is missing, nothing else is wrong yet.
+    return { report: null, problems: [problem('BILAGA_SAKNAS'), ...timedOut] };
+  }
+  if (fileProblems.length > 0 || timedOut.length > 0 || tooMany) {
+    // An unreadable file (or too many to read) is its own cause; "no report found" would contradict it.
+    return { report: null, problems: [...fileProblems, ...timedOut] };
+  }
   const detail =
-    mail.lasbaraBilagor.length === 0 && !tooMany
-      ? 'ingen bilaga och ingen rapporttext i meddelandet'
-      : undefined;
-  return {
-    report: null,
-    problems: [...fileProblems, ...timedOut, problem('INGEN_RAPPORT', undefined, detail)],
-  };
+    mail.lasbaraBilagor.length === 0 ? 'ingen bilaga och ingen rapporttext i meddelandet' : undefined;
+  return { report: null, problems: [problem('INGEN_RAPPORT', undefined, detail)] };
 }
 
 /** Opens and reads a raw message in one go (the parse CLI and the bench; ingest registers in between). */
@@ -369,6 +392,7 @@ export async function extractMail(raw: Uint8Array, opts: ExtractMailOptions): Pr
     receivedAt: opened.receivedAt,
     verdicts: opened.verdicts,
     forwardedBy: opened.forwardedBy,
+    headers: opened.headers,
     bodyText: opened.bodyText,
     attachments: opened.attachments,
     report: content.report,

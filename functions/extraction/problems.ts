@@ -28,7 +28,8 @@ export type ProblemKod =
   | 'INGEN_TEXT'
   | 'TIDSGRANS'
   | 'WINMAIL_DAT'
-  | 'INGEN_RAPPORT';
+  | 'INGEN_RAPPORT'
+  | 'BILAGA_SAKNAS';
 
 function fileLabel(fil: string | undefined): string {
   return fil ? `Filen ”${fil}”` : 'Filen';
@@ -81,6 +82,8 @@ function message(kod: ProblemKod, fil: string | undefined, detail: string | unde
       return `${f} tog för lång tid att läsa och tolkningen avbröts. Skicka rapporten som Word (.docx) eller som en PDF sparad direkt från Word.`;
     case 'WINMAIL_DAT':
       return `${fil ? `Bilagan ”${fil}”` : 'Bilagan winmail.dat'} är i Outlooks interna format (TNEF), och ingen rapport gick att läsa ur den. Ställ in Outlook på att skicka som HTML eller oformaterad text, eller skicka rapporten från ett annat e-postprogram. ${SKICKA_IGEN}`;
+    case 'BILAGA_SAKNAS':
+      return `Bilagan saknas: meddelandet nämner en bifogad fil, men ingen fil kom med. Skicka mejlet igen med rapporten bifogad som ${GODKANDA_FORMAT}`;
     case 'INGEN_RAPPORT':
       return `Vi hittade ingen slutrapport i meddelandet${detail ? ` (${detail})` : ''}. Bifoga rapporten som ${GODKANDA_FORMAT}`;
   }

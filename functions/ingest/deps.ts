@@ -13,6 +13,11 @@ import { reportExtractor } from '../extraction/report-extractor.js';
 import { domainLog, makeLogger } from '../runtime/logger.js';
 import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
 
+/** `Rapportflöde <noreply@…>` or a bare address: the address. */
+function addressOf(mailbox: string): string {
+  return (/<([^<>]+)>/.exec(mailbox)?.[1] ?? mailbox).trim().toLowerCase();
+}
+
 /** The ingest's adapters, from its config record (the Lambda environment on AWS). */
 export function buildDeps(env: ConfigRecord, sink?: EventSink): IngestDeps {
   const config = loadConfig(schemas.ingest, env);
@@ -32,7 +37,12 @@ export function buildDeps(env: ConfigRecord, sink?: EventSink): IngestDeps {
       sink ?? eventBridgeSink(tracer.captureAWSv3Client(eventBridge()), config.EVENT_BUS_NAME),
     ),
     extractor: reportExtractor,
-    config: { serie: config.DIARIUM_SERIE, kansliEmail: config.KANSLI_EMAIL },
+    config: {
+      serie: config.DIARIUM_SERIE,
+      kansliEmail: config.KANSLI_EMAIL,
+      // Our own sender and receiving addresses: mail from them is never answered (no loops).
+      egnaAdresser: [addressOf(config.MAIL_FROM), config.MAIL_REPLY_TO],
+    },
     clock: () => new Date(),
     log: domainLog(makeLogger('ingest', config)),
     metric: countMetric(config),

@@ -44,6 +44,9 @@ function deps(logged: unknown[]): IngestDeps {
     repo: {
       findBySource: () => Promise.resolve(registered),
       registerHandling: unused,
+      recordSentMail: unused,
+      findSentMail: unused,
+      markMailHandelse: unused,
       importArende: unused,
       updateHandling: unused,
       updateArendeStatus: unused,

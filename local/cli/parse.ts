@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
-import { formatSummarySv, readSlutrapport } from '../../domain/slutrapport/index.js';
+import { formatSummarySv } from '../../domain/slutrapport/index.js';
+import { lasRapport } from '../../domain/slutrapport/maskinlast.js';
+import { klassa } from '../../domain/klassning/klassa.js';
+import { innehallUrMail } from '../../domain/klassning/innehall.js';
+import type { Klassning } from '../../domain/klassning/types.js';
+import { DEFAULT_KANSLI_EMAIL } from '../../domain/defaults.js';
 import type { ExtractionProblem } from '../../domain/extraction/types.js';
 import { reportExtractor } from '../../functions/extraction/report-extractor.js';
 import { oneFileArgs, parseCliArgs } from './args.js';
@@ -16,7 +21,7 @@ Läser en slutrapport precis som systemet gör när den kommer in: text ur e-pos
 skannade sidor), Word eller text, och därefter rapportens fält, fel och varningar. Ur ett .eml väljs
 rapporten bland bilagorna och brödtexten som vid mottagningen. Slutkod 1 om rapporten inte går att läsa.
 
-  --json             resultatet som JSON (status, kalla, rapport, fel, varningar, personnummer)
+  --json             resultatet som JSON (status, klass, kalla, rapport, fel, varningar, personnummer)
   --idag ÅÅÅÅ-MM-DD  dagens datum för datumkontrollerna (standard: i dag)
   -h, --help         visa den här hjälpen`;
 
@@ -50,8 +55,19 @@ export async function runParseCli(argv: string[], io: ParseCliIo): Promise<numbe
   let format: string | null = null;
   let avsandare: string | undefined;
   let problems: ExtractionProblem[] = [];
+  // A mail is classified as at the ingest (without the diarium: no ärende is looked up).
+  let klassning: Klassning | null = null;
   if (/\.eml$/i.test(fil)) {
     const mail = await reportExtractor.extractMail(bytes);
+    klassning = klassa({
+      header: mail.headers,
+      from: mail.from?.address ?? null,
+      envelopeFrom: mail.envelopeFrom,
+      subject: mail.subject,
+      spam: mail.verdicts.spam === 'FAIL',
+      innehall: innehallUrMail(mail, { arendeReferens: null, svarPaVartMail: false }),
+      egnaAdresser: [DEFAULT_KANSLI_EMAIL],
+    });
     text = mail.report?.text ?? null;
     format = mail.report?.format ?? null;
     avsandare = mail.from?.address;
@@ -63,10 +79,11 @@ export async function runParseCli(argv: string[], io: ParseCliIo): Promise<numbe
     problems = doc.problems;
   }
 
-  const result = readSlutrapport(text, { idag });
+  const { result, maskinlast, kontrollera } = lasRapport(text, format, { idag });
   const fel = [
     ...problems.map((p) => ({ kod: p.kod, falt: 'dokument', meddelande: p.meddelande })),
-    ...result.fel,
+    // One cause, one message: a reading problem already says why no text was read.
+    ...result.fel.filter((f) => problems.length === 0 || f.kod !== 'OLASBAR'),
   ];
   const status = result.status;
   if (values.json) {
@@ -74,6 +91,8 @@ export async function runParseCli(argv: string[], io: ParseCliIo): Promise<numbe
       JSON.stringify(
         {
           status,
+          ...(klassning ? { klass: klassning.klass, klassorsak: klassning.orsak } : {}),
+          ...(maskinlast ? { maskinlast, kontrollera } : {}),
           kalla: { fil, format: format ?? 'okant', ...(avsandare ? { avsandare } : {}) },
           rapport: result.rapport,
           fel,
@@ -86,6 +105,8 @@ export async function runParseCli(argv: string[], io: ParseCliIo): Promise<numbe
     );
   } else {
     io.out(`Fil: ${fil} (${format ?? 'okänt format'})${avsandare ? `, från ${avsandare}` : ''}`);
+    if (klassning) io.out(`Klass: ${klassning.klass} – ${klassning.orsak}`);
+    for (const k of kontrollera) io.out(`Maskinläst – kontrollera: ${k}`);
     for (const p of problems) io.out(`Problem med filen: ${p.meddelande}`);
     io.out(formatSummarySv(result));
   }

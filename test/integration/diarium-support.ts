@@ -27,7 +27,12 @@ import type {
   MailSender,
   OutgoingMail,
 } from '../../domain/diarium/ports.js';
-import type { ExtractedMail, OpenedMail, ReceiptVerdicts } from '../../domain/extraction/types.js';
+import {
+  emptyHeaderFacts,
+  type ExtractedMail,
+  type OpenedMail,
+  type ReceiptVerdicts,
+} from '../../domain/extraction/types.js';
 import { syntheticReportText, type SyntheticReportOptions } from '../support/synthetic-report.js';
 
 export interface DiariumDb {
@@ -195,6 +200,7 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
       receivedAt: spec.receivedAt,
       verdicts: spec.verdicts ?? { spam: 'PASS', virus: 'PASS', dmarc: 'pass' },
       forwardedBy: null,
+      headers: { ...emptyHeaderFacts(), outerFrom: spec.from },
       bodyText: spec.body ?? '',
       attachments: [],
       report: text ? { source: 'brodtext', format: 'text', text } : null,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { syntheticReportDocx } from '../support/synthetic-report.js';
 import { composeMail } from '../support/local-helpers.js';
 import { makeScannedPdf } from '../fixtures/extraction/generate.js';
+import { KLASSER } from '../../domain/klassning/types.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -22,6 +23,11 @@ const date = z
 /** The CLI contract of the parsing issue, as a schema: the output must match it exactly. */
 const outputSchema = z.strictObject({
   status: z.enum(['komplett', 'ofullstandig', 'olasbar']),
+  // A mail's class (docs/klassning.md), and a scan's fields read with doubt.
+  klass: z.enum(KLASSER).optional(),
+  klassorsak: z.string().optional(),
+  maskinlast: z.literal(true).optional(),
+  kontrollera: z.array(z.string()).optional(),
   kalla: z.strictObject({ fil: z.string(), format: z.string(), avsandare: z.string().optional() }),
   rapport: z
     .strictObject({
@@ -111,11 +117,13 @@ describe('npm run parse -- <file> --json', () => {
     const out = await parse(eml);
     expect(out.kalla).toEqual({ fil: 'inkommet.eml', format: 'docx', avsandare: 'karin@soderhamn.example' });
     expect(out.rapport?.organisation).toBe('Söderhamns kommun');
+    expect(out.klass).toBe('slutrapport');
   });
 
   it('reports a scan as pdf-ocr', async () => {
     const out = await parse(scan);
     expect(out.kalla.format).toBe('pdf-ocr');
+    expect(out.maskinlast).toBe(true);
     expect(out.rapport?.insatsnamn).toBeTruthy();
   });
 });

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { bedomningSchema, granskningStatusSchema } from '../../../events/handling-diarieford.js';
 import { beslutSchema } from '../../../events/granskning.js';
 import { rapportSchema } from '../../../domain/slutrapport/index.js';
+import { KLASSER } from '../../../domain/klassning/types.js';
 
 const finding = z.object({ kod: z.string(), falt: z.string(), meddelande: z.string() });
 
@@ -53,6 +54,25 @@ export const handlingSchema = z.object({
   kvittens: z.object({ skickad: z.string(), meddelandeId: z.string() }).nullable(),
   rapport: handlingsinnehallSchema,
   registrerad: z.string(),
+  klassning: z
+    .object({
+      klass: z.enum(KLASSER),
+      automatik: z.enum(['autosvar', 'studs', 'laskvitto', 'systemavsandare', 'egen-adress']).optional(),
+      orsak: z.string(),
+      av: z.string(),
+      publikText: z.string().optional(),
+    })
+    .optional(),
+  noteringar: z
+    .array(
+      z.object({
+        tidpunkt: z.string(),
+        typ: z.enum(['kopia-mottagen', 'studs', 'ersatt']),
+        text: z.string(),
+        handling: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const arendeSchema = z.object({

@@ -5,6 +5,7 @@ import { COMMON_HELP, type DiariumCommand } from './command.js';
 import { exportCsv } from './commands/export.js';
 import { filer } from './commands/filer.js';
 import { frige } from './commands/frige.js';
+import { klass } from './commands/klass.js';
 import { korrigeraAnkomstdatum } from './commands/korrigera-ankomstdatum.js';
 import { list } from './commands/list.js';
 import { makulera } from './commands/makulera.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly DiariumCommand[] = [
   makulera,
   korrigeraAnkomstdatum,
   frige,
+  klass,
   verifiera,
 ];
 

@@ -4,6 +4,8 @@ import { HandlingNotFoundError } from '../../../../domain/diarium/errors.js';
 import { verifieraArende } from '../../../../domain/diarium/kansli.js';
 import type { Arende, Handling } from '../../../../domain/diarium/types.js';
 import { defineCommand } from '../command.js';
+import { iPostlistan, KLASS_TEXT } from '../../../../domain/klassning/klassa.js';
+import { publikAvser } from '../../../../domain/diarium/postlista.js';
 import {
   antal,
   avsandareText,
@@ -41,6 +43,21 @@ function handlingText(h: Handling, arende: Arende | null): string {
       ? [rad('Kuvertavsändare', h.avsandare.kuvertAvsandare)]
       : []),
     rad('Beskrivning', h.beskrivning),
+    rad(
+      'Klass',
+      h.klassning
+        ? `${KLASS_TEXT[h.klassning.klass]}${h.klassning.automatik ? ` (${h.klassning.automatik})` : ''} – ${h.klassning.orsak}${h.klassning.av !== 'system' ? ` [${h.klassning.av}]` : ''}`
+        : '–',
+    ),
+    ...(h.klassning
+      ? [
+          rad(
+            'I postlistan',
+            iPostlistan(h.klassning.klass) ? publikAvser(h, null) : 'nej (visas bara i diariet)',
+          ),
+        ]
+      : []),
+    ...(h.noteringar ?? []).map((n) => rad('  notering', `${n.tidpunkt.slice(0, 10)} ${n.text}`)),
     rad('Bedömning', BEDOMNING_SV[h.bedomning]),
     ...h.fel.map((f) => rad('  fel', f.meddelande)),
     ...h.varningar.map((f) => rad('  varning', f.meddelande)),
@@ -101,6 +118,7 @@ function arendeText(a: Arende, handlingar: Handling[]): string {
 
 export const show = defineCommand({
   name: 'show',
+  aliases: ['visa'],
   usage: 'show <diarienummer>',
   summary: 'en handling (eller ett ärende), dess filer och ärendets logg',
   help: `npm run diarium -- show <diarienummer>
