@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { z } from 'zod';
 import type { Log } from '../../domain/log.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -35,6 +36,37 @@ interface JournalEntry {
   /** Task results in visit order, so a restarted stack replays instead of re-running side effects. */
   tasks: TaskRecord[];
 }
+
+const JsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(JsonSchema),
+    z.record(z.string(), JsonSchema),
+  ]),
+);
+const JournalSchema = z.object({
+  name: z.string().min(1),
+  arn: z.string(),
+  input: JsonSchema,
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  startDate: z.string(),
+  stopDate: z.string().optional(),
+  output: JsonSchema.optional(),
+  error: z.string().optional(),
+  tasks: z.array(
+    z.object({
+      state: z.string(),
+      result: JsonSchema.optional(),
+      token: z.string().optional(),
+      started: z.string().optional(),
+      notified: z.boolean().optional(),
+      timedOut: z.boolean().optional(),
+    }),
+  ),
+});
 
 interface PendingToken {
   execution: string;
@@ -115,9 +147,37 @@ export class LocalStepFunctions {
     mkdirSync(this.dir, { recursive: true });
     for (const f of readdirSync(this.dir)) {
       if (!f.endsWith('.json')) continue;
-      const e = JSON.parse(readFileSync(path.join(this.dir, f), 'utf8')) as JournalEntry;
-      this.journal.set(e.name, e);
+      let parsed: ReturnType<typeof JournalSchema.safeParse> | undefined;
+      try {
+        parsed = JournalSchema.safeParse(JSON.parse(readFileSync(path.join(this.dir, f), 'utf8')));
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed?.success || `${parsed.data.name}.json` !== f) {
+        this.setAside(f, 'filen går inte att läsa');
+        continue;
+      }
+      this.journal.set(parsed.data.name, parsed.data as JournalEntry);
     }
+  }
+
+  /**
+   * A journal that cannot be replayed is moved to `trasiga/` and reported: the rest of the stack (and every
+   * other granskning) keeps running, and the file is kept for whoever looks into it.
+   */
+  private setAside(file: string, why: string): void {
+    const dir = path.join(this.dir, 'trasiga');
+    mkdirSync(dir, { recursive: true });
+    const target = path.join(dir, `${Date.now()}-${file}`);
+    try {
+      renameSync(path.join(this.dir, file), target);
+    } catch {
+      // Already gone: nothing left to set aside.
+    }
+    this.opts.log(
+      'error',
+      `Granskningsjournalen ${file} kunde inte spelas upp (${why}) och flyttades till ${target}. Övriga granskningar fortsätter.`,
+    );
   }
 
   private save(entry: JournalEntry): void {
@@ -125,21 +185,29 @@ export class LocalStepFunctions {
     writeFileSync(path.join(this.dir, `${entry.name}.json`), JSON.stringify(entry));
   }
 
-  private later(ms: number, run: () => void): void {
+  private later(ms: number, run: () => void): () => void {
     const t = setTimeout(() => {
       this.timers.delete(t);
-      run();
+      if (!this.closed) run();
     }, ms);
     this.timers.add(t);
+    return () => {
+      clearTimeout(t);
+      this.timers.delete(t);
+    };
   }
 
   /** Resumes executions that were running when the stack stopped. */
   resume(): number {
     let n = 0;
-    for (const e of this.journal.values()) {
-      if (e.status === 'RUNNING') {
+    for (const e of [...this.journal.values()]) {
+      if (e.status !== 'RUNNING') continue;
+      try {
         this.launch(e, true);
         n++;
+      } catch (err) {
+        this.journal.delete(e.name);
+        this.setAside(`${e.name}.json`, err instanceof Error ? err.message : String(err));
       }
     }
     return n;
@@ -186,16 +254,32 @@ export class LocalStepFunctions {
     entry.tasks.push(record);
     this.save(entry);
     const { promise, resolve, reject } = Promise.withResolvers<Json>();
+    // The outcome may come (a timeout, a decision) while the notify Lambda still runs; it is awaited only
+    // after that, so it must never count as an unhandled rejection meanwhile.
+    promise.catch(() => undefined);
     this.tokens.set(token, { execution: entry.name, resolve, reject });
     const timeoutMs = (this.waitTimeouts.get(state) ?? 99_999_999) * 1000;
     const left = Date.parse(record.started ?? '') + timeoutMs - Date.now();
-    this.later(Math.max(0, Math.min(left, 2_147_483_647)), () => {
+    const timeOut = () => {
       if (!this.tokens.has(token)) return;
       this.tokens.delete(token);
       reject(statesTimeout());
-    });
-    if (!record.notified) {
-      await lambda(input, token);
+    };
+    let cancelTimer: () => void = () => undefined;
+    if (!(left > 0)) {
+      // The wait ran out while the stack was down: the task timed out (as on AWS), and mails not yet
+      // sent for it are not sent now.
+      timeOut();
+    } else cancelTimer = this.later(Math.min(left, 2_147_483_647), timeOut);
+    if (!record.notified && this.tokens.has(token)) {
+      try {
+        await lambda(input, token);
+      } catch (err) {
+        cancelTimer();
+        this.tokens.delete(token);
+        throw err;
+      }
+      if (this.closed) return never();
       record.notified = true;
       this.save(entry);
     }
@@ -207,8 +291,11 @@ export class LocalStepFunctions {
       if (err instanceof Error && err.name === 'States.Timeout') record.timedOut = true;
       throw err;
     } finally {
-      delete record.token;
-      this.save(entry);
+      cancelTimer();
+      if (!this.closed) {
+        delete record.token;
+        this.save(entry);
+      }
     }
   }
 
@@ -333,6 +420,11 @@ export class LocalStepFunctions {
   close(): void {
     if (this.closed) return;
     for (const entry of this.journal.values()) this.save(entry);
+    this.kill();
+  }
+
+  /** Tests: stops as a killed process would, without even the final journal write of close(). */
+  kill(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
