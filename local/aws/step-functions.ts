@@ -112,6 +112,23 @@ export class LocalStepFunctions {
   private readonly waitTimeouts = new Map<string, number>();
   private readonly dir: string;
   private closed = false;
+  /** Lambdas under way: a stopped runner waits for them (tests restart a stack in the same process). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return p;
+  }
+
+  /** Waits (at most `ms`) for the Lambdas still running after close() or kill(). */
+  async drain(ms = 15_000): Promise<void> {
+    await Promise.race([Promise.all(this.inFlight), new Promise((r) => setTimeout(r, ms).unref())]);
+  }
 
   constructor(
     readonly arn: string,
@@ -273,7 +290,7 @@ export class LocalStepFunctions {
     } else cancelTimer = this.later(Math.min(left, 2_147_483_647), timeOut);
     if (!record.notified && this.tokens.has(token)) {
       try {
-        await lambda(input, token);
+        await this.track(lambda(input, token));
       } catch (err) {
         cancelTimer();
         this.tokens.delete(token);
@@ -330,7 +347,7 @@ export class LocalStepFunctions {
     }
     for (const [state, lambda] of Object.entries(this.lambdas.invoke)) {
       wrap(state, async (input) => {
-        const payload = await lambda(input);
+        const payload = await this.track(lambda(input));
         if (this.closed) return never();
         const result: Json = { Payload: payload, StatusCode: 200 };
         entry.tasks.push({ state, result });
