@@ -1,4 +1,3 @@
-import { startLocalStack } from './stack.js';
 import { dataDirFrom } from './instance.js';
 import { StartRefusedError } from './lifecycle.js';
 
@@ -30,6 +29,8 @@ const port = (name: string, def: number) => Number(process.env[name] ?? def);
 const started = Date.now();
 const dataDir = dataDirFrom(process.env);
 console.log('Startar Rapportflöde lokalt …');
+// Loaded after the flags are checked: --help answers at once, without loading the CDK app.
+const { startLocalStack } = await import('./stack.js');
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 try {
   stack = await startLocalStack({
