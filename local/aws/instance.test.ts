@@ -56,7 +56,9 @@ describe('the lock on the local stack data', () => {
     );
     expect(readStackInfo(dir)).toBeNull();
     const lock = lockDataDir(dir);
-    expect(JSON.parse(readFileSync(path.join(dir, 'stack.lock'), 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(JSON.parse(readFileSync(path.join(dir, 'stack.lock'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+    });
     lock.release();
   });
 });

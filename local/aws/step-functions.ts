@@ -72,6 +72,8 @@ interface PendingToken {
   execution: string;
   resolve: (v: Json) => void;
   reject: (e: Error) => void;
+  /** Journals a decision the moment it is accepted (SendTaskSuccess is durable on AWS). */
+  record?: (v: Json) => void;
 }
 
 export class TaskError extends Error {
@@ -107,6 +109,8 @@ export class LocalStepFunctions {
   private readonly machine: StateMachine;
   private readonly journal = new Map<string, JournalEntry>();
   private readonly tokens = new Map<string, PendingToken>();
+  /** Outcomes sent for a replayed wait before the replay reached it (kept until it does). */
+  private readonly early = new Map<string, { ok: Json } | { err: Error }>();
   private readonly running = new Map<string, { done: Promise<void>; abort: () => void }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waitTimeouts = new Map<string, number>();
@@ -197,9 +201,16 @@ export class LocalStepFunctions {
     );
   }
 
+  /** Per execution being replayed: the recorded task visits the replay has not reached yet. */
+  private readonly replaying = new Map<string, () => TaskRecord[]>();
+
   private save(entry: JournalEntry): void {
     if (this.closed) return;
-    writeFileSync(path.join(this.dir, `${entry.name}.json`), JSON.stringify(entry));
+    // A replay rewrites the task list as it goes; what it has not reached yet stays in the file, so a kill
+    // during a replay loses no recorded result, token or timeout.
+    const rest = this.replaying.get(entry.name)?.() ?? [];
+    const tasks = rest.length > 0 ? [...entry.tasks, ...rest] : entry.tasks;
+    writeFileSync(path.join(this.dir, `${entry.name}.json`), JSON.stringify({ ...entry, tasks }));
   }
 
   private later(ms: number, run: () => void): () => void {
@@ -274,7 +285,22 @@ export class LocalStepFunctions {
     // The outcome may come (a timeout, a decision) while the notify Lambda still runs; it is awaited only
     // after that, so it must never count as an unhandled rejection meanwhile.
     promise.catch(() => undefined);
-    this.tokens.set(token, { execution: entry.name, resolve, reject });
+    this.tokens.set(token, {
+      execution: entry.name,
+      resolve,
+      reject,
+      record: (v) => {
+        record.result = v;
+        this.save(entry);
+      },
+    });
+    const early = this.early.get(token);
+    if (early) {
+      this.early.delete(token);
+      this.tokens.delete(token);
+      if ('ok' in early) resolve(early.ok);
+      else reject(early.err);
+    }
     const timeoutMs = (this.waitTimeouts.get(state) ?? 99_999_999) * 1000;
     const left = Date.parse(record.started ?? '') + timeoutMs - Date.now();
     const timeOut = () => {
@@ -319,7 +345,26 @@ export class LocalStepFunctions {
   private launch(entry: JournalEntry, replay: boolean): void {
     const recorded = replay ? [...entry.tasks] : [];
     let cursor = 0;
-    if (replay) entry.tasks = [];
+    if (replay) {
+      entry.tasks = [];
+      this.replaying.set(entry.name, () => recorded.slice(cursor));
+      // The mailed links stay valid from the first moment: a decision arriving while the replay walks
+      // towards its wait is journalled on the recorded visit, which the replay then returns.
+      for (const t of recorded) {
+        const token = t.token;
+        if (!token || t.result !== undefined || t.timedOut) continue;
+        this.tokens.set(token, {
+          execution: entry.name,
+          resolve: () => undefined,
+          reject: (err) => this.early.set(token, { err }),
+          record: (v) => {
+            t.result = v;
+            delete t.token;
+            this.save(entry);
+          },
+        });
+      }
+    }
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     const wrap = (state: string, run: (input: Json, previous: TaskRecord | undefined) => Promise<Json>) => {
       handlers[state] = async (input) => {
@@ -382,6 +427,7 @@ export class LocalStepFunctions {
           this.save(entry);
         }
         this.running.delete(entry.name);
+        this.replaying.delete(entry.name);
         for (const [t, p] of this.tokens) if (p.execution === entry.name) this.tokens.delete(t);
       }),
     });
@@ -391,7 +437,9 @@ export class LocalStepFunctions {
     const pending = this.tokens.get(token);
     if (!pending) throw new TaskError('TaskDoesNotExist', 'Task does not exist anymore');
     this.tokens.delete(token);
-    pending.resolve(JSON.parse(output) as Json);
+    const value = JSON.parse(output) as Json;
+    pending.record?.(value);
+    pending.resolve(value);
   }
 
   sendTaskFailure(token: string, error: string, cause: string): void {
@@ -446,6 +494,7 @@ export class LocalStepFunctions {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.tokens.clear();
+    this.early.clear();
     for (const r of this.running.values()) r.abort();
   }
 }

@@ -106,7 +106,10 @@ async function stackOnOtherPorts() {
   };
   writeFileSync(path.join(dir, 'stack.json'), JSON.stringify(info));
   writeFileSync(path.join(dir, 'rapport.txt'), 'Slutrapport');
-  writeFileSync(path.join(dir, 'insatser.csv'), 'id,namn,organisation,arende,beviljadeMedel\nins-1,Vägen vidare,Provköping kommun,SFG 21-3,2458000\n');
+  writeFileSync(
+    path.join(dir, 'insatser.csv'),
+    'id,namn,organisation,arende,beviljadeMedel\nins-1,Vägen vidare,Provköping kommun,SFG 21-3,2458000\n',
+  );
   return { dir, info };
 }
 

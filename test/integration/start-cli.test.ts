@@ -53,7 +53,8 @@ describe('npm start', () => {
     const help = await npmStart(['--help'], {});
     expect(help.code).toBe(0);
     expect(help.out).toContain('Användning: npm start');
-    for (const v of ['SMTP_PORT', 'HTTP_PORT', 'RAPPORTFLODE_DATA', 'LOCAL_IAM']) expect(help.out).toContain(v);
+    for (const v of ['SMTP_PORT', 'HTTP_PORT', 'RAPPORTFLODE_DATA', 'LOCAL_IAM'])
+      expect(help.out).toContain(v);
     const bad = await npmStart(['--okand'], {});
     expect(bad.code).toBe(64);
     expect(bad.err.trim()).toBe('Okänd flagga --okand. Se npm start -- --help.');
