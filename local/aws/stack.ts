@@ -115,7 +115,7 @@ async function startStorage(
     defer,
   });
   const s3 = await startS3({ reservation: reserved.s3, dataDir, defer });
-  const outbox = await startSesOutbox({ reservation: reserved.ses, defer });
+  const outbox = await startSesOutbox({ reservation: reserved.ses, dataDir, defer });
   const urls = {
     aws: `http://127.0.0.1:${reserved.aws.port}`,
     http: `http://127.0.0.1:${reserved.http.port}`,
