@@ -120,7 +120,7 @@ export async function runSubmit(argv: string[], io: SubmitIo): Promise<number> {
   const transport = nodemailer.createTransport({ url: values.smtp } as never);
   let info: { response: string };
   try {
-    info = (await transport.sendMail({ envelope: { from: values.from, to: [values.to] }, raw }));
+    info = await transport.sendMail({ envelope: { from: values.from, to: [values.to] }, raw });
   } catch (err) {
     if (isConnectionError(err)) {
       io.err(notRunning('SMTP-server', values.smtp, '--smtp'));
