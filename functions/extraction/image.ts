@@ -1,5 +1,5 @@
 import { ExtractionAbortError } from './problems.js';
-import { startOcrPool } from './ocr.js';
+import { reportOcrProgress, startOcrPool } from './ocr.js';
 import type { Deadline } from './deadline.js';
 import { tidyText } from './text-decode.js';
 
@@ -33,7 +33,10 @@ export async function extractImage(bytes: Uint8Array, type: string, deadline: De
   }
   const pool = await startOcrPool(1, deadline);
   try {
-    return tidyText(await deadline.race(pool.recognize(bytes)));
+    reportOcrProgress({ done: 0, total: 1 });
+    const text = tidyText(await deadline.race(pool.recognize(bytes)));
+    reportOcrProgress({ done: 1, total: 1 });
+    return text;
   } catch (err) {
     if (err instanceof ExtractionAbortError) throw err;
     throw new ExtractionAbortError('OCR_MISSLYCKADES');

@@ -14,6 +14,23 @@ export interface OcrPool {
   terminate(): Promise<void>;
 }
 
+/** One page recognised: the local tools show OCR progress from this (on Lambda nobody listens). */
+export interface OcrProgress {
+  done: number;
+  total: number;
+}
+const progressListeners = new Set<(p: OcrProgress) => void>();
+
+/** Listens to OCR progress in this process; returns the unsubscribe. */
+export function onOcrProgress(listener: (p: OcrProgress) => void): () => void {
+  progressListeners.add(listener);
+  return () => progressListeners.delete(listener);
+}
+
+export function reportOcrProgress(p: OcrProgress): void {
+  for (const l of progressListeners) l(p);
+}
+
 function sweLangPath(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@tesseract.js-data/swe/package.json')), '4.0.0_best_int');

@@ -1,7 +1,7 @@
 import type { ExtractionLimits } from './limits.js';
 import { ExtractionAbortError } from './problems.js';
 import { tidyText } from './text-decode.js';
-import { ocrWorkerCount, startOcrPool, type OcrPool } from './ocr.js';
+import { ocrWorkerCount, reportOcrProgress, startOcrPool, type OcrPool } from './ocr.js';
 import type { Deadline } from './deadline.js';
 import { greyPng, type Raster } from './grey-png.js';
 
@@ -224,12 +224,15 @@ async function ocrPages(
       return png;
     };
     let next = 0;
+    let done = 0;
+    reportOcrProgress({ done, total: pageNumbers.length });
     const lane = async (): Promise<void> => {
       while (next < pageNumbers.length) {
         const i = next++;
         const png = await prepare(pageNumbers[i]!);
         deadline.check();
         results[i] = await p.recognize(png);
+        reportOcrProgress({ done: ++done, total: pageNumbers.length });
       }
     };
     const lanes = Math.min(pageNumbers.length, workers + 1);

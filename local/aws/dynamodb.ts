@@ -8,6 +8,7 @@ import {
   LOCAL_REGION,
   createTable,
   spawnDynamoDbLocal,
+  watchStartFailure,
   tableDefinitionFromTemplate,
 } from './dynamodb-local.js';
 import { seedDemoInsatser } from './demo-insatser.js';
@@ -37,18 +38,18 @@ export async function startDynamoDb(opts: {
   mkdirSync(dir, { recursive: true });
   await opts.reservation.release();
   const proc = spawnDynamoDbLocal({ port, dir });
+  const failed = watchStartFailure(proc);
   // If this process ends without stop() (a killed test run), the Java child must not outlive it.
   const kill = () => proc.kill('SIGKILL');
   process.once('exit', kill);
   opts.defer(() => {
     process.removeListener('exit', kill);
   });
-  proc.stderr?.on('data', () => undefined);
   proc.stdout?.on('data', () => undefined);
   opts.defer(
     () =>
       new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) {
+        if (proc.exitCode !== null || proc.pid === undefined) {
           resolve();
           return;
         }
@@ -60,7 +61,7 @@ export async function startDynamoDb(opts: {
   const endpoint = `http://127.0.0.1:${port}`;
   const ddb = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   opts.defer(() => ddb.destroy());
-  await waitFor(() => ddb.send(new ListTablesCommand({})), 'DynamoDB Local');
+  await waitFor(() => ddb.send(new ListTablesCommand({})), 'DynamoDB Local', 60_000, failed);
   // The table as the stateful stack declares it (keys, indexes, TTL).
   await createTable(ddb, TABLE, tableDefinitionFromTemplate(opts.statefulTemplate));
   if (opts.demoRegister) {

@@ -1,12 +1,15 @@
 import { OBJECT_CREATED, S3_EVENT_SOURCE } from '../../events/s3-object-created.js';
 import { SES_EVENT_SOURCE } from '../../events/ses-mail-event.js';
 import type { Log } from '../../domain/log.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { matches, startAwsApiServer, type EventRule } from './aws-api-server.js';
+import { onOcrProgress } from '../../functions/extraction/ocr.js';
 import type { LocalFunctions } from './functions.js';
+import type { IngestProgress } from './options.js';
 import type { Defer } from './lifecycle.js';
 import type { Reservation } from './ports.js';
 import type { LocalS3, S3Record } from './s3.js';
@@ -133,44 +136,88 @@ interface Message {
 export class IngestQueue {
   private readonly queue: Message[] = [];
   private active = 0;
+  /** The object key the running delivery is about: OCR progress reported deep inside it is told per key. */
+  private readonly current = new AsyncLocalStorage<string>();
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly ingest: LocalFunctions['ingest'],
-    private readonly opts: { concurrency: number; dlqFile: string; log: Log; paused?: boolean },
-  ) {}
+    private readonly opts: {
+      concurrency: number;
+      dlqFile: string;
+      log: Log;
+      paused?: boolean;
+      progress?: Map<string, IngestProgress>;
+    },
+  ) {
+    this.unsubscribe = onOcrProgress(({ done, total }) => {
+      const key = this.current.getStore();
+      if (!key) return;
+      const text = `OCR sida ${Math.min(done + 1, total)} av ${total}`;
+      this.opts.progress?.set(key, { text: done < total ? text : 'OCR klar, registreras' });
+      if (done > 0) this.opts.log('info', `OCR ${key}: ${done} av ${total} sidor lästa.`);
+    });
+  }
+
+  private closed = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  /**
+   * Stops delivering (queued messages are lost with the process, as on a crash) and waits a while for the
+   * deliveries under way: in one process (tests), an ingest of a stopped stack must not run on into the next
+   * stack started on the same ports.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe();
+    const waited = Promise.all(this.inFlight);
+    await Promise.race([waited, new Promise((r) => setTimeout(r, 15_000).unref())]);
+  }
 
   send(key: string, body: string): string {
     const messageId = randomBytes(8).toString('hex');
     this.queue.push({ messageId, body, attempts: 0, key });
+    this.opts.progress?.set(key, { text: 'i kö för registrering' });
     this.pump();
     return messageId;
   }
 
   private pump(): void {
     // Paused (tests): messages wait in memory and are lost with the process, as on a crash before the ingest.
-    if (this.opts.paused) return;
+    if (this.opts.paused || this.closed) return;
     while (this.active < this.opts.concurrency && this.queue.length > 0) {
       const msg = this.queue.shift()!;
       this.active++;
-      void this.deliver(msg).finally(() => {
+      const p = this.deliver(msg).finally(() => {
         this.active--;
+        this.inFlight.delete(p);
         this.pump();
       });
+      this.inFlight.add(p);
     }
   }
 
   private async deliver(msg: Message): Promise<void> {
+    const progress = this.opts.progress;
     try {
-      const res = await this.ingest({ Records: [{ messageId: msg.messageId, body: msg.body }] }, ctx);
+      progress?.set(msg.key, {
+        text: msg.attempts > 0 ? `läses (försök ${msg.attempts + 1} av 5)` : 'läses',
+      });
+      const res = await this.current.run(msg.key, () =>
+        this.ingest({ Records: [{ messageId: msg.messageId, body: msg.body }] }, ctx),
+      );
       if (res.batchItemFailures.length > 0) throw new Error('ingest rapporterade fel');
+      progress?.delete(msg.key);
     } catch {
       msg.attempts++;
       if (msg.attempts >= 5) {
         const { dlqFile, log } = this.opts;
         appendFileSync(dlqFile, `${JSON.stringify({ ...msg, tid: new Date().toISOString() })}\n`);
         log('error', `Ingest gav upp efter 5 försök: ${msg.key} (lagd i ${dlqFile})`);
+        progress?.set(msg.key, { text: `gav upp efter 5 försök (se ${dlqFile})`, gaveUp: true });
         return;
       }
+      progress?.set(msg.key, { text: `misslyckades, nytt försök (${msg.attempts + 1} av 5)` });
       const retry = () => {
         this.queue.push(msg);
         this.pump();
@@ -196,6 +243,7 @@ export async function startEventDelivery(opts: {
   /** The ingest queue's URL as the functions' config names it (the reconcile's SendMessage target). */
   ingestQueueUrl: string;
   ingestPaused?: boolean;
+  progress?: Map<string, IngestProgress>;
   log: Log;
   defer: Defer;
 }): Promise<string> {
@@ -211,7 +259,9 @@ export async function startEventDelivery(opts: {
     dlqFile: path.join(opts.dataDir, 'ingest-dlq.jsonl'),
     log,
     ...(opts.ingestPaused ? { paused: true } : {}),
+    ...(opts.progress ? { progress: opts.progress } : {}),
   });
+  opts.defer(() => queue.close());
   // What reaches the queue through the SQS API (the reconcile's re-drive) is the same event as S3's.
   const queues = new Map([[opts.ingestQueueUrl, (body: string) => queue.send(objectKeyOf(body), body)]]);
   const awsApi = await startAwsApiServer({

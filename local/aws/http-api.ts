@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { LocalFunctions } from './functions.js';
 import type { Defer } from './lifecycle.js';
-import type { IngestStatus } from './options.js';
+import type { IngestProgress, IngestStatus } from './options.js';
 import type { Reservation } from './ports.js';
 
 type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -53,7 +53,8 @@ export function toApiGatewayEvent(
 export function startHttpApi(opts: {
   port: number;
   routes: { beslut: Route; postlista: Route };
-  status: (key: string) => unknown;
+  /** 200 with the outcome, 202 with progress while the ingest works on it, 404 if unknown. */
+  status: (key: string) => { code: number; body: unknown };
   outboxUrl: string;
 }): Promise<http.Server> {
   const server = http.createServer((req, res) => {
@@ -93,8 +94,8 @@ export function startHttpApi(opts: {
           } else if (url.pathname === '/lokal/status') {
             // Local tooling only (npm run submit): what the ingest made of a stored object.
             const s = opts.status(url.searchParams.get('nyckel') ?? '');
-            res.writeHead(s ? 200 : 404, { 'content-type': 'application/json' });
-            res.end(JSON.stringify(s ?? { fel: 'inte registrerad ännu' }));
+            res.writeHead(s.code, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(s.body));
           } else if (url.pathname === '/') {
             res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
             res.end(
@@ -123,6 +124,7 @@ export async function startHttpStandIn(opts: {
   reservation: Reservation;
   fns: Pick<LocalFunctions, 'beslut' | 'postlista'>;
   outcomes: ReadonlyMap<string, IngestStatus>;
+  progress: ReadonlyMap<string, IngestProgress>;
   outboxUrl: string;
   defer: Defer;
 }): Promise<void> {
@@ -133,7 +135,12 @@ export async function startHttpStandIn(opts: {
   const server = await startHttpApi({
     port,
     routes: { beslut: (ev) => opts.fns.beslut(ev, ctx), postlista: (ev) => opts.fns.postlista(ev, ctx) },
-    status: (key) => opts.outcomes.get(key) ?? null,
+    status: (key) => {
+      const done = opts.outcomes.get(key);
+      if (done) return { code: 200, body: done };
+      const p = opts.progress.get(key);
+      return p ? { code: 202, body: p } : { code: 404, body: { fel: 'inte registrerad ännu' } };
+    },
     outboxUrl: opts.outboxUrl,
   });
   opts.defer(() => new Promise<void>((r) => server.close(() => r())));

@@ -19,3 +19,9 @@ export class Stoppers {
     }
   }
 }
+
+/**
+ * A start-up failure the operator can fix (data already in use, a busy port, Java missing): `npm start`
+ * prints its Swedish message alone, without a stack trace.
+ */
+export class StartRefusedError extends Error {}

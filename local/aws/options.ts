@@ -42,3 +42,11 @@ export interface IngestStatus {
   status: string;
   kvittens: string;
 }
+
+/** Where the ingest of a stored object stands before it is registered (npm run submit shows it). */
+export interface IngestProgress {
+  /** Swedish, for the user: "i kö", "läses", "OCR sida 3 av 9", "nytt försök (2 av 5)" … */
+  text: string;
+  /** Set when the ingest gave up (the dead-letter file): submit stops waiting. */
+  gaveUp?: boolean;
+}

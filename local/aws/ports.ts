@@ -1,4 +1,7 @@
 import net from 'node:net';
+import { StartRefusedError } from './lifecycle.js';
+
+export class PortBusyError extends StartRefusedError {}
 
 export type Service = 'smtp' | 's3' | 'dynamodb' | 'ses' | 'http' | 'aws';
 /** The IAM proxies in front of the emulators (local/aws/iam): kept across a restart like the others. */
@@ -21,7 +24,9 @@ export async function reservePort(preferred: number | undefined): Promise<Reserv
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
-          ? new Error(`Porten ${preferred ?? 0} används redan av ett annat program.`)
+          ? new PortBusyError(
+              `Porten ${preferred ?? 0} används redan av ett annat program. Stoppa det, eller välj en annan port (se README, "Starta lokalt").`,
+            )
           : err,
       );
     });
@@ -38,18 +43,16 @@ export async function reservePort(preferred: number | undefined): Promise<Reserv
 export async function reservePorts(
   p: Partial<Record<Service | ProxyService, number>> = {},
 ): Promise<Record<Service | ProxyService, Reservation>> {
-  return {
-    smtp: await reservePort(p.smtp || undefined),
-    s3: await reservePort(p.s3 || undefined),
-    dynamodb: await reservePort(p.dynamodb || undefined),
-    ses: await reservePort(p.ses || undefined),
-    http: await reservePort(p.http || undefined),
-    aws: await reservePort(p.aws || undefined),
-    iamDynamodb: await reservePort(p.iamDynamodb || undefined),
-    iamS3: await reservePort(p.iamS3 || undefined),
-    iamSes: await reservePort(p.iamSes || undefined),
-    iamAws: await reservePort(p.iamAws || undefined),
-  };
+  const order = ['smtp', 's3', 'dynamodb', 'ses', 'http', 'aws', ...PROXY_SERVICES] as const;
+  const done: Partial<Record<Service | ProxyService, Reservation>> = {};
+  try {
+    for (const s of order) done[s] = await reservePort(p[s] || undefined);
+  } catch (err) {
+    // One port busy: the ones already held are let go, not leaked until the process ends.
+    await Promise.all(Object.values(done).map((r) => r.release()));
+    throw err;
+  }
+  return done as Record<Service | ProxyService, Reservation>;
 }
 
 export function portsOf(
@@ -74,10 +77,14 @@ export async function waitFor(
   check: () => Promise<unknown>,
   what: string,
   timeoutMs = 60_000,
+  /** A reason to stop waiting at once (the emulator's process failed to start), thrown as it is. */
+  gaveUp: () => Error | null = () => null,
 ): Promise<void> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
+    const fatal = gaveUp();
+    if (fatal) throw fatal;
     try {
       await check();
       return;

@@ -56,7 +56,7 @@ export function startReconciliation(opts: {
       if (r.saknade.length > 0) {
         log(
           'info',
-          `Avstämning vid start: ${r.saknade.length} lagrade objekt utan registrering skickades till ingest.`,
+          `Avstämning vid start: ${r.saknade.length} ${r.saknade.length === 1 ? 'lagrat objekt' : 'lagrade objekt'} utan registrering skickades till ingest.`,
         );
       }
       return r;

@@ -1,6 +1,6 @@
 import type { Log } from '../../domain/log.js';
 import type { ReconcileResult } from '../../domain/ingest/reconcile.js';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AwsClientConfig, AwsService } from '../../functions/runtime/aws-clients.js';
 import { awsClientConfig } from '../../functions/runtime/aws-clients.js';
@@ -17,8 +17,9 @@ import type { IamProxies } from './iam/proxy.js';
 import { iamMode, startIam } from './iam/wire.js';
 import { startGranskningWorkflow } from './granskning-workflow.js';
 import { startHttpStandIn } from './http-api.js';
+import { lockDataDir } from './instance.js';
 import { Stoppers, type Defer } from './lifecycle.js';
-import type { IngestStatus, LocalStackOptions } from './options.js';
+import type { IngestProgress, IngestStatus, LocalStackOptions } from './options.js';
 import { portsOf, reservePorts, type ProxyService, type Service } from './ports.js';
 import { startReconciliation } from './reconciliation.js';
 import { startS3 } from './s3.js';
@@ -57,15 +58,38 @@ export interface LocalStack {
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const log: Log = opts.log ?? ((level, m) => (level === 'info' ? console.log(m) : console.error(m)));
   const dataDir = path.resolve(opts.dataDir);
-  if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const reserved = await reservePorts(opts.ports);
+  // Before anything touches the data: a second stack on the same data is refused (DataDirBusyError).
+  const lock = lockDataDir(dataDir);
+  if (opts.fresh) {
+    for (const f of readdirSync(dataDir)) {
+      if (f !== 'stack.lock') rmSync(path.join(dataDir, f), { recursive: true, force: true });
+    }
+  }
   const stoppers = new Stoppers();
   const { defer } = stoppers;
+  // Registered first, so released last: the data is free only when every service has let go of it.
+  defer(() => lock.release());
+  let reserved: Reserved;
+  try {
+    reserved = await reservePorts(opts.ports);
+  } catch (err) {
+    await stoppers.stopAll();
+    throw err;
+  }
   // Whatever happens during start-up, no reservation outlives it.
   defer(() => Promise.all(Object.values(reserved).map((r) => r.release())).then(() => undefined));
   try {
-    return await compose(opts, dataDir, reserved, stoppers, log);
+    const stack = await compose(opts, dataDir, reserved, stoppers, log);
+    // The CLIs find the stack here (local/cli/stack.ts), whatever ports it was given.
+    lock.publish({
+      region: stack.env['AWS_REGION'] ?? 'eu-west-1',
+      ...stack.urls,
+      table: stack.table,
+      bucket: stack.bucket,
+      eventBus: stack.env['EVENT_BUS_NAME'] ?? 'rapportflode-lokal',
+    });
+    return stack;
   } catch (err) {
     await stoppers.stopAll();
     throw err;
@@ -91,7 +115,7 @@ async function startStorage(
     defer,
   });
   const s3 = await startS3({ reservation: reserved.s3, dataDir, defer });
-  const outbox = await startSesOutbox({ reservation: reserved.ses, defer });
+  const outbox = await startSesOutbox({ reservation: reserved.ses, dataDir, defer });
   const urls = {
     aws: `http://127.0.0.1:${reserved.aws.port}`,
     http: `http://127.0.0.1:${reserved.http.port}`,
@@ -121,7 +145,14 @@ async function startStorage(
             stateMachineArn: STATE_MACHINE_ARN,
           },
           targets: { dynamodb: ddb.endpoint, s3: s3.endpoint, ses: outbox, aws: urls.aws },
-          reservations: reserved,
+          // Only the proxies' own: the other services keep theirs until they bind (releasing them here left
+          // SMTP, HTTP and the AWS API port free for any socket during the seconds until they start).
+          reservations: {
+            iamDynamodb: reserved.iamDynamodb,
+            iamS3: reserved.iamS3,
+            iamSes: reserved.iamSes,
+            iamAws: reserved.iamAws,
+          },
           dataDir,
           collect: !opts.iamTemplates,
           log,
@@ -147,6 +178,7 @@ async function compose(
     log,
   );
   const { fns, outcomes } = buildFunctions(configFor);
+  const progress = new Map<string, IngestProgress>();
   const sfn = startGranskningWorkflow({
     stateMachineArn: STATE_MACHINE_ARN,
     serviceTemplate: templates.service,
@@ -165,6 +197,7 @@ async function compose(
     ingestConcurrency: opts.ingestConcurrency ?? 4,
     ingestQueueUrl: ingestQueueUrl(urls.aws),
     ...(opts.ingestPaused ? { ingestPaused: true } : {}),
+    progress,
     log,
     defer,
   });
@@ -176,7 +209,14 @@ async function compose(
     log,
     defer,
   });
-  await startHttpStandIn({ reservation: reserved.http, fns, outcomes, outboxUrl: urls.outbox, defer });
+  await startHttpStandIn({
+    reservation: reserved.http,
+    fns,
+    outcomes,
+    progress,
+    outboxUrl: urls.outbox,
+    defer,
+  });
   const smtpUrl = await startSmtpInbound({
     reservation: reserved.smtp,
     s3: s3.client,
@@ -186,7 +226,12 @@ async function compose(
   });
 
   const resumed = sfn.resume();
-  if (resumed > 0) log('info', `Återupptog ${resumed} pågående granskning(ar) från journalen.`);
+  if (resumed > 0) {
+    log(
+      'info',
+      `Återupptog ${resumed} pågående ${resumed === 1 ? 'granskning' : 'granskningar'} från journalen.`,
+    );
+  }
   return {
     urls: { ...urls, smtp: smtpUrl, s3: s3.endpoint, dynamodb: ddb.endpoint },
     ports: portsOf(reserved),
@@ -203,6 +248,8 @@ async function compose(
     async stop() {
       // Waiting tasks and their timers first, so nothing acts on (or journals to) services being closed.
       sfn.close();
+      // Lambdas under way finish against the services they started with, before those close.
+      await sfn.drain();
       await stoppers.stopAll();
     },
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -124,5 +124,71 @@ describe('the local Step Functions runner', () => {
     expect(JSON.parse(typeof d['output'] === 'string' ? d['output'] : '{}')).toMatchObject({
       fel: { Error: 'States.Timeout' },
     });
+  });
+
+  it('times a wait out while its notify Lambda still runs, without an unhandled rejection', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sfn-slow-notify-'));
+    // Vitest fails the run on an unhandled rejection: the timeout firing mid-notify used to be one.
+    const slow: LocalLambda = () => new Promise((r) => setTimeout(() => r(null), 1800));
+    const sfn = runner(dataDir, slow, (p) => Promise.resolve({ fick: p }), 1);
+    sfn.startExecution('e4', {});
+    await sfn.idle();
+    const d = sfn.describeExecution(`${ARN.replace(':stateMachine:', ':execution:')}:e4`);
+    expect(d['status']).toBe('SUCCEEDED');
+    expect(JSON.parse(typeof d['output'] === 'string' ? d['output'] : '{}')).toMatchObject({
+      fel: { Error: 'States.Timeout' },
+    });
+  });
+
+  it('replays a wait whose time ran out while the stack was down, killed mid-notify: timed out, no mail sent now', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sfn-expired-'));
+    let notifyCalls = 0;
+    const hang: LocalLambda = () => {
+      notifyCalls++;
+      return new Promise(() => undefined);
+    };
+    const first = runner(dataDir, hang, () => Promise.resolve(1), 1);
+    first.startExecution('e5', {});
+    await until(() => notifyCalls === 1);
+    first.kill();
+    await new Promise((r) => setTimeout(r, 1100));
+    const second = runner(dataDir, hang, () => Promise.resolve(1), 1);
+    expect(second.resume()).toBe(1);
+    await second.idle();
+    expect(notifyCalls).toBe(1);
+    const d = second.describeExecution(`${ARN.replace(':stateMachine:', ':execution:')}:e5`);
+    expect(d['status']).toBe('SUCCEEDED');
+    expect(JSON.parse(typeof d['output'] === 'string' ? d['output'] : '{}')).toMatchObject({
+      fel: { Error: 'States.Timeout' },
+    });
+  });
+
+  it('sets a journal that cannot be replayed aside with a Swedish log line and resumes the others', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sfn-trasig-'));
+    const first = runner(
+      dataDir,
+      () => Promise.resolve(null),
+      () => Promise.resolve(1),
+      60,
+    );
+    first.startExecution('hel', {});
+    await new Promise((r) => setTimeout(r, 50));
+    first.close();
+    const dir = path.join(dataDir, 'executions');
+    writeFileSync(path.join(dir, 'trasig.json'), '{"name":"trasig","status":"RUNN');
+    const lines: string[] = [];
+    const second = new LocalStepFunctions(
+      ARN,
+      definition,
+      { waitForToken: { Vanta: () => Promise.resolve(null) }, invoke: { Efter: () => Promise.resolve(1) } },
+      { dataDir, taskTimeoutOverrideSeconds: { Vanta: 60 }, log: (_l, m) => lines.push(m) },
+    );
+    expect(second.resume()).toBe(1);
+    expect(existsSync(path.join(dir, 'trasig.json'))).toBe(false);
+    expect(readdirSync(path.join(dir, 'trasiga'))).toHaveLength(1);
+    expect(lines).toEqual([
+      expect.stringMatching(/^Granskningsjournalen trasig\.json kunde inte spelas upp .*flyttades till/),
+    ]);
+    second.close();
   });
 });

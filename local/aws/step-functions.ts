@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { z } from 'zod';
 import type { Log } from '../../domain/log.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -36,10 +37,43 @@ interface JournalEntry {
   tasks: TaskRecord[];
 }
 
+const JsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(JsonSchema),
+    z.record(z.string(), JsonSchema),
+  ]),
+);
+const JournalSchema = z.object({
+  name: z.string().min(1),
+  arn: z.string(),
+  input: JsonSchema,
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  startDate: z.string(),
+  stopDate: z.string().optional(),
+  output: JsonSchema.optional(),
+  error: z.string().optional(),
+  tasks: z.array(
+    z.object({
+      state: z.string(),
+      result: JsonSchema.optional(),
+      token: z.string().optional(),
+      started: z.string().optional(),
+      notified: z.boolean().optional(),
+      timedOut: z.boolean().optional(),
+    }),
+  ),
+});
+
 interface PendingToken {
   execution: string;
   resolve: (v: Json) => void;
   reject: (e: Error) => void;
+  /** Journals a decision the moment it is accepted (SendTaskSuccess is durable on AWS). */
+  record?: (v: Json) => void;
 }
 
 export class TaskError extends Error {
@@ -75,11 +109,30 @@ export class LocalStepFunctions {
   private readonly machine: StateMachine;
   private readonly journal = new Map<string, JournalEntry>();
   private readonly tokens = new Map<string, PendingToken>();
+  /** Outcomes sent for a replayed wait before the replay reached it (kept until it does). */
+  private readonly early = new Map<string, { ok: Json } | { err: Error }>();
   private readonly running = new Map<string, { done: Promise<void>; abort: () => void }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waitTimeouts = new Map<string, number>();
   private readonly dir: string;
   private closed = false;
+  /** Lambdas under way: a stopped runner waits for them (tests restart a stack in the same process). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return p;
+  }
+
+  /** Waits (at most `ms`) for the Lambdas still running after close() or kill(). */
+  async drain(ms = 15_000): Promise<void> {
+    await Promise.race([Promise.all(this.inFlight), new Promise((r) => setTimeout(r, ms).unref())]);
+  }
 
   constructor(
     readonly arn: string,
@@ -115,31 +168,74 @@ export class LocalStepFunctions {
     mkdirSync(this.dir, { recursive: true });
     for (const f of readdirSync(this.dir)) {
       if (!f.endsWith('.json')) continue;
-      const e = JSON.parse(readFileSync(path.join(this.dir, f), 'utf8')) as JournalEntry;
-      this.journal.set(e.name, e);
+      let parsed: ReturnType<typeof JournalSchema.safeParse> | undefined;
+      try {
+        parsed = JournalSchema.safeParse(JSON.parse(readFileSync(path.join(this.dir, f), 'utf8')));
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed?.success || `${parsed.data.name}.json` !== f) {
+        this.setAside(f, 'filen går inte att läsa');
+        continue;
+      }
+      this.journal.set(parsed.data.name, parsed.data as JournalEntry);
     }
   }
 
-  private save(entry: JournalEntry): void {
-    if (this.closed) return;
-    writeFileSync(path.join(this.dir, `${entry.name}.json`), JSON.stringify(entry));
+  /**
+   * A journal that cannot be replayed is moved to `trasiga/` and reported: the rest of the stack (and every
+   * other granskning) keeps running, and the file is kept for whoever looks into it.
+   */
+  private setAside(file: string, why: string): void {
+    const dir = path.join(this.dir, 'trasiga');
+    mkdirSync(dir, { recursive: true });
+    const target = path.join(dir, `${Date.now()}-${file}`);
+    try {
+      renameSync(path.join(this.dir, file), target);
+    } catch {
+      // Already gone: nothing left to set aside.
+    }
+    this.opts.log(
+      'error',
+      `Granskningsjournalen ${file} kunde inte spelas upp (${why}) och flyttades till ${target}. Övriga granskningar fortsätter.`,
+    );
   }
 
-  private later(ms: number, run: () => void): void {
+  /** Per execution being replayed: the recorded task visits the replay has not reached yet. */
+  private readonly replaying = new Map<string, () => TaskRecord[]>();
+
+  private save(entry: JournalEntry): void {
+    if (this.closed) return;
+    // A replay rewrites the task list as it goes; what it has not reached yet stays in the file, so a kill
+    // during a replay loses no recorded result, token or timeout.
+    const rest = this.replaying.get(entry.name)?.() ?? [];
+    const tasks = rest.length > 0 ? [...entry.tasks, ...rest] : entry.tasks;
+    writeFileSync(path.join(this.dir, `${entry.name}.json`), JSON.stringify({ ...entry, tasks }));
+  }
+
+  private later(ms: number, run: () => void): () => void {
     const t = setTimeout(() => {
       this.timers.delete(t);
-      run();
+      if (!this.closed) run();
     }, ms);
     this.timers.add(t);
+    return () => {
+      clearTimeout(t);
+      this.timers.delete(t);
+    };
   }
 
   /** Resumes executions that were running when the stack stopped. */
   resume(): number {
     let n = 0;
-    for (const e of this.journal.values()) {
-      if (e.status === 'RUNNING') {
+    for (const e of [...this.journal.values()]) {
+      if (e.status !== 'RUNNING') continue;
+      try {
         this.launch(e, true);
         n++;
+      } catch (err) {
+        this.journal.delete(e.name);
+        this.setAside(`${e.name}.json`, err instanceof Error ? err.message : String(err));
       }
     }
     return n;
@@ -186,16 +282,47 @@ export class LocalStepFunctions {
     entry.tasks.push(record);
     this.save(entry);
     const { promise, resolve, reject } = Promise.withResolvers<Json>();
-    this.tokens.set(token, { execution: entry.name, resolve, reject });
+    // The outcome may come (a timeout, a decision) while the notify Lambda still runs; it is awaited only
+    // after that, so it must never count as an unhandled rejection meanwhile.
+    promise.catch(() => undefined);
+    this.tokens.set(token, {
+      execution: entry.name,
+      resolve,
+      reject,
+      record: (v) => {
+        record.result = v;
+        this.save(entry);
+      },
+    });
+    const early = this.early.get(token);
+    if (early) {
+      this.early.delete(token);
+      this.tokens.delete(token);
+      if ('ok' in early) resolve(early.ok);
+      else reject(early.err);
+    }
     const timeoutMs = (this.waitTimeouts.get(state) ?? 99_999_999) * 1000;
     const left = Date.parse(record.started ?? '') + timeoutMs - Date.now();
-    this.later(Math.max(0, Math.min(left, 2_147_483_647)), () => {
+    const timeOut = () => {
       if (!this.tokens.has(token)) return;
       this.tokens.delete(token);
       reject(statesTimeout());
-    });
-    if (!record.notified) {
-      await lambda(input, token);
+    };
+    let cancelTimer: () => void = () => undefined;
+    if (!(left > 0)) {
+      // The wait ran out while the stack was down: the task timed out (as on AWS), and mails not yet
+      // sent for it are not sent now.
+      timeOut();
+    } else cancelTimer = this.later(Math.min(left, 2_147_483_647), timeOut);
+    if (!record.notified && this.tokens.has(token)) {
+      try {
+        await this.track(lambda(input, token));
+      } catch (err) {
+        cancelTimer();
+        this.tokens.delete(token);
+        throw err;
+      }
+      if (this.closed) return never();
       record.notified = true;
       this.save(entry);
     }
@@ -207,15 +334,37 @@ export class LocalStepFunctions {
       if (err instanceof Error && err.name === 'States.Timeout') record.timedOut = true;
       throw err;
     } finally {
-      delete record.token;
-      this.save(entry);
+      cancelTimer();
+      if (!this.closed) {
+        delete record.token;
+        this.save(entry);
+      }
     }
   }
 
   private launch(entry: JournalEntry, replay: boolean): void {
     const recorded = replay ? [...entry.tasks] : [];
     let cursor = 0;
-    if (replay) entry.tasks = [];
+    if (replay) {
+      entry.tasks = [];
+      this.replaying.set(entry.name, () => recorded.slice(cursor));
+      // The mailed links stay valid from the first moment: a decision arriving while the replay walks
+      // towards its wait is journalled on the recorded visit, which the replay then returns.
+      for (const t of recorded) {
+        const token = t.token;
+        if (!token || t.result !== undefined || t.timedOut) continue;
+        this.tokens.set(token, {
+          execution: entry.name,
+          resolve: () => undefined,
+          reject: (err) => this.early.set(token, { err }),
+          record: (v) => {
+            t.result = v;
+            delete t.token;
+            this.save(entry);
+          },
+        });
+      }
+    }
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     const wrap = (state: string, run: (input: Json, previous: TaskRecord | undefined) => Promise<Json>) => {
       handlers[state] = async (input) => {
@@ -243,7 +392,7 @@ export class LocalStepFunctions {
     }
     for (const [state, lambda] of Object.entries(this.lambdas.invoke)) {
       wrap(state, async (input) => {
-        const payload = await lambda(input);
+        const payload = await this.track(lambda(input));
         if (this.closed) return never();
         const result: Json = { Payload: payload, StatusCode: 200 };
         entry.tasks.push({ state, result });
@@ -278,6 +427,7 @@ export class LocalStepFunctions {
           this.save(entry);
         }
         this.running.delete(entry.name);
+        this.replaying.delete(entry.name);
         for (const [t, p] of this.tokens) if (p.execution === entry.name) this.tokens.delete(t);
       }),
     });
@@ -287,7 +437,9 @@ export class LocalStepFunctions {
     const pending = this.tokens.get(token);
     if (!pending) throw new TaskError('TaskDoesNotExist', 'Task does not exist anymore');
     this.tokens.delete(token);
-    pending.resolve(JSON.parse(output) as Json);
+    const value = JSON.parse(output) as Json;
+    pending.record?.(value);
+    pending.resolve(value);
   }
 
   sendTaskFailure(token: string, error: string, cause: string): void {
@@ -333,10 +485,16 @@ export class LocalStepFunctions {
   close(): void {
     if (this.closed) return;
     for (const entry of this.journal.values()) this.save(entry);
+    this.kill();
+  }
+
+  /** Tests: stops as a killed process would, without even the final journal write of close(). */
+  kill(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.tokens.clear();
+    this.early.clear();
     for (const r of this.running.values()) r.abort();
   }
 }

@@ -4,6 +4,7 @@ import { DEFAULT_SERIE } from '../../domain/defaults.js';
 import { parseInsatsregister, sparaInsatsregister } from '../../domain/diarium/insatsregister.js';
 import { EX_USAGE, parseCliArgs } from './args.js';
 import { CLI_DEFAULTS, openCliDiarium, type CliIo } from './diarium/io.js';
+import { userPath } from './stack.js';
 
 const HJALP = `Läs in insatsregistret (upsert per id; inget tas bort):
 
@@ -18,10 +19,14 @@ CSV med komma eller semikolon, UTF-8 (med eller utan BOM).
                    ett äldre diarium); annars rapporteras de, och rapporter för insatsen får ett nytt ärende
   --av NAMN        vem som lägger upp ärendena med --skapa-arenden (i ärendets logg;
                    standard insatser:import)
-  --endpoint URL   DynamoDB (standard ${CLI_DEFAULTS.endpoint} eller AWS_ENDPOINT_URL_DYNAMODB)
-  --table NAMN     tabell (standard ${CLI_DEFAULTS.table} eller TABLE_NAME)
+  --endpoint URL   DynamoDB (standard: den lokala stackens, ur .data/stack.json; annars
+                   AWS_ENDPOINT_URL_DYNAMODB eller ${CLI_DEFAULTS.endpoint})
+  --table NAMN     tabell (standard: ur .data/stack.json; annars TABLE_NAME eller ${CLI_DEFAULTS.table})
   --serie SERIE    diarieserie (standard SFG eller DIARIUM_SERIE)
-  -h, --help       visa den här hjälpen`;
+  -h, --help       visa den här hjälpen
+
+Slutkod 0 inläst, 2 den lokala stacken svarar inte, 64 felaktig kommandorad, 65 fel i registret,
+66 filen kan inte läsas.`;
 
 export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'>): Promise<number> {
   const parsed = parseCliArgs(
@@ -47,7 +52,7 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
   }
   const file = positionals[0];
   if (!file) {
-    io.out(HJALP);
+    io.err(`Ange registrets fil (.csv eller .json). Se npm run insatser:import -- --help.`);
     return EX_USAGE;
   }
   const format = /\.json$/i.test(file) ? 'json' : /\.(csv|txt)$/i.test(file) ? 'csv' : null;
@@ -57,7 +62,7 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
   }
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(userPath(io, file), 'utf8');
   } catch (err) {
     io.err(`Kunde inte läsa ${file}: ${err instanceof Error ? err.message : String(err)}`);
     return 66;

@@ -9,8 +9,10 @@ import { innehallUrMail } from '../../domain/klassning/innehall.js';
 import type { Klassning } from '../../domain/klassning/types.js';
 import { DEFAULT_KANSLI_EMAIL } from '../../domain/defaults.js';
 import type { ExtractionProblem } from '../../domain/extraction/types.js';
+import { onOcrProgress } from '../../functions/extraction/ocr.js';
 import { reportExtractor } from '../../functions/extraction/report-extractor.js';
 import { oneFileArgs, parseCliArgs } from './args.js';
+import { userPath } from './stack.js';
 
 const ANVANDNING =
   'Användning: npm run --silent parse -- <fil.eml|fil.pdf|fil.docx|fil.odt|fil.txt> [--json] [--idag ÅÅÅÅ-MM-DD]';
@@ -19,7 +21,9 @@ export const HJALP = `${ANVANDNING}
 
 Läser en slutrapport precis som systemet gör när den kommer in: text ur e-post, PDF (med OCR för
 skannade sidor), Word eller text, och därefter rapportens fält, fel och varningar. Ur ett .eml väljs
-rapporten bland bilagorna och brödtexten som vid mottagningen. Slutkod 1 om rapporten inte går att läsa.
+rapporten bland bilagorna och brödtexten som vid mottagningen. OCR visas sida för sida (på stderr).
+Behöver ingen körande stack. Slutkod 0 läst, 1 om rapporten inte går att läsa, 2 om filen saknas,
+64 felaktig kommandorad.
 
   --json             resultatet som JSON (status, klass, kalla, rapport, fel, varningar, personnummer)
   --idag ÅÅÅÅ-MM-DD  dagens datum för datumkontrollerna (standard: i dag)
@@ -29,6 +33,9 @@ export interface ParseCliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   clock: () => Date;
+  env?: Record<string, string | undefined>;
+  /** Where relative paths are resolved (default: INIT_CWD, where `npm run` was typed). */
+  cwd?: string;
 }
 
 export async function runParseCli(argv: string[], io: ParseCliIo): Promise<number> {
@@ -42,7 +49,7 @@ export async function runParseCli(argv: string[], io: ParseCliIo): Promise<numbe
   const { values, file } = start;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileSync(userPath({ env: io.env ?? {}, cwd: io.cwd }, file));
   } catch {
     io.err(`Filen ${file} kunde inte läsas.`);
     return 2;
@@ -57,26 +64,38 @@ export async function runParseCli(argv: string[], io: ParseCliIo): Promise<numbe
   let problems: ExtractionProblem[] = [];
   // A mail is classified as at the ingest (without the diarium: no ärende is looked up).
   let klassning: Klassning | null = null;
-  if (/\.eml$/i.test(fil)) {
-    const mail = await reportExtractor.extractMail(bytes);
-    klassning = klassa({
-      header: mail.headers,
-      from: mail.from?.address ?? null,
-      envelopeFrom: mail.envelopeFrom,
-      subject: mail.subject,
-      spam: mail.verdicts.spam === 'FAIL',
-      innehall: innehallUrMail(mail, { arendeReferens: null, svarPaVartMail: false }),
-      egnaAdresser: [DEFAULT_KANSLI_EMAIL],
-    });
-    text = mail.report?.text ?? null;
-    format = mail.report?.format ?? null;
-    avsandare = mail.from?.address;
-    problems = mail.problems;
-  } else {
-    const doc = await reportExtractor.extractDocument(bytes, fil);
-    text = doc.text;
-    format = doc.format;
-    problems = doc.problems;
+  // A scan takes seconds per page: say so as it goes, instead of a long silence.
+  const stopProgress = onOcrProgress(({ done, total }) => {
+    io.err(
+      done === 0
+        ? `OCR: ${total} ${total === 1 ? 'sida' : 'sidor'} att läsa …`
+        : `OCR: sida ${done} av ${total} läst.`,
+    );
+  });
+  try {
+    if (/\.eml$/i.test(fil)) {
+      const mail = await reportExtractor.extractMail(bytes);
+      klassning = klassa({
+        header: mail.headers,
+        from: mail.from?.address ?? null,
+        envelopeFrom: mail.envelopeFrom,
+        subject: mail.subject,
+        spam: mail.verdicts.spam === 'FAIL',
+        innehall: innehallUrMail(mail, { arendeReferens: null, svarPaVartMail: false }),
+        egnaAdresser: [DEFAULT_KANSLI_EMAIL],
+      });
+      text = mail.report?.text ?? null;
+      format = mail.report?.format ?? null;
+      avsandare = mail.from?.address;
+      problems = mail.problems;
+    } else {
+      const doc = await reportExtractor.extractDocument(bytes, fil);
+      text = doc.text;
+      format = doc.format;
+      problems = doc.problems;
+    }
+  } finally {
+    stopProgress();
   }
 
   const { result, maskinlast, kontrollera } = lasRapport(text, format, { idag });
@@ -118,6 +137,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     out: (t) => console.log(t),
     err: (t) => console.error(t),
     clock: () => new Date(),
+    env: process.env,
   });
   // OCR workers and pdf.js may keep handles open; the answer is printed, so end here.
   process.exit(code);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import {
   type Harness,
 } from './granskning-support.js';
 import { waitFor } from '../support/local-helpers.js';
+import { restartOnSameData, restartableGranskning } from '../support/restart.js';
 
 let h: Harness | undefined;
 
@@ -62,12 +62,8 @@ async function mailCount(h: Harness, diarienummer: string): Promise<Map<string, 
 
 describe('starting a granskning and mailing its links', () => {
   it('is done once across a crash before the journal records the notify task', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rapportflode-exakt-en-gang-'));
-    const opts = {
-      dataDir,
-      beslutPolicy: { typ: 'forsta' } as const,
-      granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 },
-    };
+    const opts = restartableGranskning('exakt-en-gang');
+    const { dataDir } = opts;
     h = await startHarness(opts);
     const r = await submitReport(h, { organisation: 'Kraschby kommun', from: 'kim.krasch@kraschby.example' });
     const links = await waitForLinks(h, r.diarienummer, 4);
@@ -75,12 +71,14 @@ describe('starting a granskning and mailing its links', () => {
     await notifiedAgain(journal);
     const g = await h.granskningar.get(r.granskningId);
     expect(g?.utfort?.filter((u) => u.startsWith('notifiera:mail:'))).toHaveLength(4);
-    const ports = h.stack.ports;
-    await h.stop();
-
     // 1. Links created and mails marked sent, the journal not told: the replay sends nothing and makes no link.
-    forgetNotified(journal);
-    h = await startHarness({ ...opts, ports });
+    const restart = (running: Harness) =>
+      restartOnSameData(
+        running,
+        (ports) => startHarness({ ...opts, ports }),
+        () => forgetNotified(journal),
+      );
+    h = await restart(h);
     await notifiedAgain(journal);
     const counts = await mailCount(h, r.diarienummer);
     expect([...counts.values()]).toEqual([1, 1, 1, 1]);
@@ -98,9 +96,7 @@ describe('starting a granskning and mailing its links', () => {
         ExpressionAttributeValues: { ':s': new Set([`notifiera:mail:${johan.id}`]) },
       }),
     );
-    await h.stop();
-    forgetNotified(journal);
-    h = await startHarness({ ...opts, ports });
+    h = await restart(h);
     await notifiedAgain(journal);
     const toJohan = await waitFor(async () => {
       const m = (await reviewerMails(h!, r.diarienummer)).filter((x) => x.destination.to[0] === GRUPP.johan);

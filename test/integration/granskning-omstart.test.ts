@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   GRUPP,
@@ -15,6 +12,7 @@ import {
   type Harness,
 } from './granskning-support.js';
 import { waitFor } from '../support/local-helpers.js';
+import { restartOnSameData, restartableGranskning } from '../support/restart.js';
 
 let h: Harness | undefined;
 
@@ -24,12 +22,7 @@ afterAll(async () => {
 
 describe('a granskning waiting for decisions', () => {
   it('survives a restart of the local stack: the link mailed before the restart completes it', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rapportflode-omstart-'));
-    const opts = {
-      dataDir,
-      beslutPolicy: { typ: 'forsta' } as const,
-      granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 },
-    };
+    const opts = restartableGranskning('omstart');
     h = await startHarness(opts);
     const r = await submitReport(h, {
       organisation: 'Omstartsby kommun',
@@ -37,11 +30,7 @@ describe('a granskning waiting for decisions', () => {
     });
     const links = await waitForLinks(h, r.diarienummer, 4);
     await waitFor(async () => (await h!.diarium.getArende(r.arende))?.status === 'under-granskning');
-    const ports = h.stack.ports;
-    await h.stop();
-
-    // Same data and ports (handlers read their endpoints once, at cold start, as on Lambda).
-    h = await startHarness({ ...opts, ports });
+    h = await restartOnSameData(h, (ports) => startHarness({ ...opts, ports }));
     expect((await describeExecution(h, r.diarienummer)).status).toBe('RUNNING');
     const res = await decide(links.get(GRUPP.karin)!, 'godkand');
     expect(res.status).toBe(200);

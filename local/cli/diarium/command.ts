@@ -13,8 +13,9 @@ export const COMMON_OPTIONS = {
 } as const satisfies ParseArgsOptionsConfig;
 
 export const COMMON_HELP = `Diariet:
-  --endpoint URL   DynamoDB (standard ${CLI_DEFAULTS.endpoint} eller AWS_ENDPOINT_URL_DYNAMODB)
-  --table NAMN     tabell (standard ${CLI_DEFAULTS.table} eller TABLE_NAME)
+  --endpoint URL   DynamoDB (standard: den lokala stackens, ur .data/stack.json; annars
+                   AWS_ENDPOINT_URL_DYNAMODB eller ${CLI_DEFAULTS.endpoint})
+  --table NAMN     tabell (standard: ur .data/stack.json; annars TABLE_NAME eller ${CLI_DEFAULTS.table})
   --serie SERIE    diarieserie (standard SFG eller DIARIUM_SERIE)
   -h, --help       visa den här hjälpen`;
 

@@ -6,6 +6,7 @@ import type { Diarium, DocumentReader, EventPublisher } from '../../../domain/di
 import { DynamoDiariumRepository } from '../../../functions/adapters/dynamo-diarium/repository.js';
 import { AppEventPublisher, eventBridgeSink } from '../../../functions/adapters/eventbridge-publisher.js';
 import { S3DocumentStore } from '../../../functions/adapters/s3-document-store.js';
+import { notRunning, runningStack } from '../stack.js';
 
 export const CLI_DEFAULTS = {
   endpoint: 'http://127.0.0.1:8000',
@@ -37,13 +38,17 @@ export function cliStore(
   flags: { s3?: string | undefined; bucket?: string | undefined },
 ): DocumentReader {
   if (io.store) return io.store;
+  const stack = runningStack(io.env);
   const s3 = new S3Client({
-    endpoint: flags.s3 ?? io.env['AWS_ENDPOINT_URL_S3'] ?? CLI_DEFAULTS.s3,
-    region: io.env['AWS_REGION'] ?? CLI_DEFAULTS.region,
+    endpoint: flags.s3 ?? io.env['AWS_ENDPOINT_URL_S3'] ?? stack?.s3 ?? CLI_DEFAULTS.s3,
+    region: io.env['AWS_REGION'] ?? stack?.region ?? CLI_DEFAULTS.region,
     credentials: CLI_DEFAULTS.credentials,
     forcePathStyle: true,
   });
-  return new S3DocumentStore(s3, flags.bucket ?? io.env['INBOUND_BUCKET'] ?? CLI_DEFAULTS.bucket);
+  return new S3DocumentStore(
+    s3,
+    flags.bucket ?? io.env['INBOUND_BUCKET'] ?? stack?.bucket ?? CLI_DEFAULTS.bucket,
+  );
 }
 
 /** The local stack's event bus (or the endpoint given), where a request for review is sent. */
@@ -52,15 +57,20 @@ export function cliEvents(
   flags: { eventbridge?: string | undefined },
 ): EventPublisher {
   if (io.events) return io.events;
+  const stack = runningStack(io.env);
   return new AppEventPublisher(
     eventBridgeSink(
       new EventBridgeClient({
-        endpoint: flags.eventbridge ?? io.env['AWS_ENDPOINT_URL_EVENTBRIDGE'] ?? CLI_DEFAULTS.eventbridge,
-        region: CLI_DEFAULTS.region,
+        endpoint:
+          flags.eventbridge ??
+          io.env['AWS_ENDPOINT_URL_EVENTBRIDGE'] ??
+          stack?.aws ??
+          CLI_DEFAULTS.eventbridge,
+        region: stack?.region ?? CLI_DEFAULTS.region,
         credentials: CLI_DEFAULTS.credentials,
         maxAttempts: 2,
       }),
-      io.env['EVENT_BUS_NAME'] ?? CLI_DEFAULTS.bus,
+      io.env['EVENT_BUS_NAME'] ?? stack?.eventBus ?? CLI_DEFAULTS.bus,
     ),
   );
 }
@@ -78,13 +88,16 @@ export function openCliDiarium(
   flags: { endpoint?: string | undefined; table?: string | undefined },
   opts: { serie: string; requestTimeout?: number },
 ): CliDiarium {
-  const endpoint = flags.endpoint ?? io.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? CLI_DEFAULTS.endpoint;
-  const tableName = flags.table ?? io.env['TABLE_NAME'] ?? CLI_DEFAULTS.table;
+  // Flag, environment, the running stack's .data/stack.json, the default ports: in that order.
+  const stack = io.repo ? null : runningStack(io.env);
+  const endpoint =
+    flags.endpoint ?? io.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? stack?.dynamodb ?? CLI_DEFAULTS.endpoint;
+  const tableName = flags.table ?? io.env['TABLE_NAME'] ?? stack?.table ?? CLI_DEFAULTS.table;
   const client = io.repo
     ? null
     : new DynamoDBClient({
         endpoint,
-        region: CLI_DEFAULTS.region,
+        region: stack?.region ?? CLI_DEFAULTS.region,
         credentials: CLI_DEFAULTS.credentials,
         maxAttempts: 2,
         requestHandler: {
@@ -103,8 +116,7 @@ export function openCliDiarium(
     explain(err) {
       if (err instanceof ResourceNotFoundException)
         return `Tabellen "${tableName}" finns inte på ${endpoint}. Har den lokala stacken startats (npm start)? Ange annars --table.`;
-      if (isConnectionError(err))
-        return `Den lokala stacken körs inte: ingen DynamoDB svarar på ${endpoint}.\nStarta den med "npm start" i ett annat fönster, eller ange --endpoint.`;
+      if (isConnectionError(err)) return notRunning('DynamoDB', endpoint, '--endpoint');
       return null;
     },
     close: () => client?.destroy(),

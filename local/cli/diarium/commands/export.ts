@@ -1,3 +1,4 @@
+import { callerCwd } from '../../stack.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ankomstdatum, svenskTidpunktSekunder } from '../../../../domain/diarium/ankomstdatum.js';
@@ -87,7 +88,7 @@ ${PERIOD_HELP}
     if (fil === '-') {
       io.out(csv);
     } else {
-      const target = path.resolve(io.cwd ?? process.cwd(), fil);
+      const target = path.resolve(callerCwd(io), fil);
       writeFileSync(target, csv);
       io.out(
         `Skrev ${antal(handlingar.length, 'handling', 'handlingar')} (ankomstdatum ${from} – ${to}) till ${target}`,

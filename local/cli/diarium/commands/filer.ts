@@ -1,3 +1,4 @@
+import { callerCwd } from '../../stack.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,8 +28,10 @@ Hämtar en handlings filer (t.ex. SFG 26-1.2) och skriver dem som "<diarienummer
 vars innehåll inte stämmer med diariets SHA-256 skrivs inte (slutkod 1). Filer i karantän hämtas inte.
 
   --till KATALOG   katalog att skriva till (standard: den aktuella)
-  --s3 URL         S3 för filerna (standard ${CLI_DEFAULTS.s3} eller AWS_ENDPOINT_URL_S3)
-  --bucket NAMN    bucket för filerna (standard ${CLI_DEFAULTS.bucket} eller INBOUND_BUCKET)`,
+  --s3 URL         S3 för filerna (standard: ur .data/stack.json; annars AWS_ENDPOINT_URL_S3 eller
+                   ${CLI_DEFAULTS.s3})
+  --bucket NAMN    bucket för filerna (standard: ur .data/stack.json; annars INBOUND_BUCKET eller
+                   ${CLI_DEFAULTS.bucket})`,
   options: { till: { type: 'string' }, s3: { type: 'string' }, bucket: { type: 'string' } },
   async run({ io, diarium: { repo }, arg, need }, v) {
     const dnr = need(arg, 'Diarienummer');
@@ -47,7 +50,7 @@ vars innehåll inte stämmer med diariets SHA-256 skrivs inte (slutkod 1). Filer
       return 0;
     }
     const store = cliStore(io, v);
-    const dir = path.resolve(io.cwd ?? process.cwd(), v.till ?? '.');
+    const dir = path.resolve(callerCwd(io), v.till ?? '.');
     mkdirSync(dir, { recursive: true });
     let fel = 0;
     for (const f of h.filer) {

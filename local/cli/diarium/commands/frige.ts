@@ -15,7 +15,8 @@ Friger en handling som hölls kvar (misstänkt spam eller misslyckad DMARC-kontr
 av den. Att frige en redan frigiven handling skickar begäran om granskning igen.
 
   --av NAMN          vem som friger (krävs)
-  --eventbridge URL  EventBridge (standard ${CLI_DEFAULTS.eventbridge} eller AWS_ENDPOINT_URL_EVENTBRIDGE)
+  --eventbridge URL  EventBridge (standard: den lokala stackens, ur .data/stack.json; annars
+                     AWS_ENDPOINT_URL_EVENTBRIDGE eller ${CLI_DEFAULTS.eventbridge})
 
 Slutkod 2 om handlingen är frigiven i diariet men begäran om granskning inte kunde skickas: kör samma
 kommando igen när den lokala stacken körs.`,
