@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_BEVAKNING } from '../../domain/bevakning/types.js';
 import { DEFAULT_BESLUT_POLICY, DEFAULT_LINK_TTL_SECONDS, DEFAULT_SERIE } from '../../domain/defaults.js';
 
 const beredningsgrupp = z
@@ -147,6 +148,24 @@ export const schemas = {
   }),
   mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),
+  bevakning: z.object({
+    ...base,
+    ...mail,
+    KANSLI_EMAIL: z.email(),
+    /** The stage config's bevakning as JSON; absent: the defaults in domain/bevakning/types.ts. */
+    BEVAKNING: z
+      .string()
+      .optional()
+      .transform((s) => (s ? (JSON.parse(s) as unknown) : {}))
+      .pipe(
+        z.object({
+          rapportDagar: z.number().int().min(0).default(DEFAULT_BEVAKNING.rapportDagar),
+          paminnelseForeDagar: z.number().int().min(0).default(DEFAULT_BEVAKNING.paminnelseForeDagar),
+          paminnelseEfterDagar: z.number().int().min(0).default(DEFAULT_BEVAKNING.paminnelseEfterDagar),
+          kompletteringDagar: z.number().int().min(1).default(DEFAULT_BEVAKNING.kompletteringDagar),
+        }),
+      ),
+  }),
   reconcile: z.object({
     ...base,
     INBOUND_BUCKET: z.string().min(1),

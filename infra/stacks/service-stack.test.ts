@@ -30,6 +30,7 @@ const fns = (): Record<string, AppFunction> => {
     postlista: svc.api.postlista,
     reconcile: svc.reconciliation.reconcile,
     mailHandelse: svc.mailHandelser.handler,
+    bevakning: svc.bevakning.bevakning,
   };
 };
 
@@ -541,6 +542,7 @@ describe('alarms', () => {
       s.built.service.granskning.starterDlq,
       s.built.service.reconciliation.dlq,
       s.built.service.mailHandelser.dlq,
+      s.built.service.bevakning.dlq,
     ];
     const watched = alarms()
       .filter((a) => a['MetricName'] === 'ApproximateNumberOfMessagesVisible')
@@ -548,8 +550,8 @@ describe('alarms', () => {
     for (const dlq of dlqs) {
       expect(watched.some((d) => d.includes(logicalId(dlq)))).toBe(true);
     }
-    // The five above plus the data-key tampering rule's delivery DLQ.
-    expect(watched.length).toBe(6);
+    // The six above plus the data-key tampering rule's delivery DLQ.
+    expect(watched.length).toBe(7);
   });
 
   it('watches throttles of every function, the ingest queue age and the SES reputation', () => {

@@ -86,4 +86,7 @@ export const insatsSchema = z.object({
   organisation: z.string(),
   arende: z.string().nullable(),
   beviljadeMedel: z.number().nullable(),
+  // Items written before the bevakning have neither.
+  insatstidSlut: z.string().nullable().default(null),
+  kontakt: z.string().nullable().default(null),
 });
