@@ -6,7 +6,11 @@ import type { KompletteringBevakning, RapportBevakning } from './types.js';
 const amne = (subject: string, arende: string | null) => (arende ? markeratAmne(subject, arende) : subject);
 
 /** The friendly reminder to the insatsägare, before or after the due date. */
-export function rapportPaminnelseMail(b: RapportBevakning, till: string, steg: 'fore' | 'efter'): OutgoingMail {
+export function rapportPaminnelseMail(
+  b: RapportBevakning,
+  till: string,
+  steg: 'fore' | 'efter',
+): OutgoingMail {
   const datum = b.forfallodatum ?? '';
   return render([till], amne(`Påminnelse: slutrapport för ${b.insatsnamn} senast ${datum}`, b.arende), [
     { p: 'Hej!' },
@@ -36,7 +40,13 @@ export function kompletteringPaminnelseMail(k: KompletteringBevakning, till: str
     {
       p: `Den ${k.begard} bad vi er komplettera slutrapporten i ärendet ${k.arende}. Vi har ännu inte fått någon komplettering.`,
     },
-    { fakta: [['Ärende', k.arende], ['Begäran', k.handling], ['Begärd', k.begard]] },
+    {
+      fakta: [
+        ['Ärende', k.arende],
+        ['Begäran', k.handling],
+        ['Begärd', k.begard],
+      ],
+    },
     {
       p: `Svara på det här mejlet och behåll ämnesraden (den innehåller diarienumret ${k.arende}). Bifoga den kompletterade rapporten.`,
     },
@@ -50,25 +60,29 @@ export function kansliListaMail(
   forsenade: RapportBevakning[],
   obesvarade: KompletteringBevakning[],
 ): OutgoingMail {
-  return render([till], `Bevakning ${datum}: ${forsenade.length} försenade, ${obesvarade.length} obesvarade`, [
-    { p: 'Hej!' },
-    { p: `Bevakningen ${datum}:` },
-    { p: 'Försenade slutrapporter:' },
-    {
-      lista:
-        forsenade.length > 0
-          ? forsenade.map(
-              (b) =>
-                `${b.insatsnamn} (${b.organisation}), sista dag ${b.forfallodatum ?? '–'}${b.arende ? `, ${b.arende}` : ''}${b.kontakt ? '' : ' – kontakt saknas i insatsregistret'}`,
-            )
-          : ['(inga)'],
-    },
-    { p: 'Kompletteringar utan svar:' },
-    {
-      lista:
-        obesvarade.length > 0
-          ? obesvarade.map((k) => `${k.arende}: begärd ${k.begard} (${k.handling}), ${k.dagar} dagar sedan`)
-          : ['(inga)'],
-    },
-  ]);
+  return render(
+    [till],
+    `Bevakning ${datum}: ${forsenade.length} försenade, ${obesvarade.length} obesvarade`,
+    [
+      { p: 'Hej!' },
+      { p: `Bevakningen ${datum}:` },
+      { p: 'Försenade slutrapporter:' },
+      {
+        lista:
+          forsenade.length > 0
+            ? forsenade.map(
+                (b) =>
+                  `${b.insatsnamn} (${b.organisation}), sista dag ${b.forfallodatum ?? '–'}${b.arende ? `, ${b.arende}` : ''}${b.kontakt ? '' : ' – kontakt saknas i insatsregistret'}`,
+              )
+            : ['(inga)'],
+      },
+      { p: 'Kompletteringar utan svar:' },
+      {
+        lista:
+          obesvarade.length > 0
+            ? obesvarade.map((k) => `${k.arende}: begärd ${k.begard} (${k.handling}), ${k.dagar} dagar sedan`)
+            : ['(inga)'],
+      },
+    ],
+  );
 }

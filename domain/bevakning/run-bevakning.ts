@@ -99,7 +99,8 @@ async function bevakaInsats(
   const state = await deps.store.getBevakning(nyckel);
   const taget = new Set(state.steg.map((s) => s.steg));
   const forfallodatum =
-    state.datum?.datum ?? (insats.insatstidSlut ? addDays(insats.insatstidSlut, deps.config.rapportDagar) : null);
+    state.datum?.datum ??
+    (insats.insatstidSlut ? addDays(insats.insatstidSlut, deps.config.rapportDagar) : null);
   const arende =
     insats.arende ?? (await deps.repo.findArendeByInsatsnyckel(`insats:${insats.id}`))?.diarienummer ?? null;
   const detaljer = arende ? await deps.repo.getArendeDetaljer(arende) : null;
@@ -119,7 +120,8 @@ async function bevakaInsats(
     skickat: [],
   };
   const logga = async (handelse: string, data: Record<string, unknown>) => {
-    if (arende) await deps.repo.appendLog(arende, { handelse, av: 'bevakning', data: { insats: insats.id, ...data } });
+    if (arende)
+      await deps.repo.appendLog(arende, { handelse, av: 'bevakning', data: { insats: insats.id, ...data } });
   };
 
   if (forsta) {
@@ -128,7 +130,13 @@ async function bevakaInsats(
     if (!taget.has(STEG.stangd) && (await deps.store.claimSteg(nyckel, STEG.stangd, nu))) {
       await logga(BEVAKNING_HANDELSE.stangd, { forfallodatum, handling: forsta.diarienummer });
     }
-    const komplettering = await bevakaKomplettering(deps, handlingar, kontakt ?? forsta.avsandare.epost, datum, sendOnce);
+    const komplettering = await bevakaKomplettering(
+      deps,
+      handlingar,
+      kontakt ?? forsta.avsandare.epost,
+      datum,
+      sendOnce,
+    );
     return { rapport, komplettering };
   }
   if (!forfallodatum) {
@@ -182,7 +190,9 @@ async function bevakaKomplettering(
     .at(-1);
   const begaran =
     beslut ??
-    (senasteInkommen.bedomning === 'ofullstandig' || senasteInkommen.bedomning === 'olasbar' ? senasteInkommen : null);
+    (senasteInkommen.bedomning === 'ofullstandig' || senasteInkommen.bedomning === 'olasbar'
+      ? senasteInkommen
+      : null);
   if (!begaran) return null;
   const dagar = daysBetween(begaran.ankomstdatum, datum);
   const k: KompletteringBevakning = {
@@ -229,4 +239,3 @@ export async function sattBevakningsdatum(
       data: { insats: insatsId, datum },
     });
 }
-

@@ -31,7 +31,9 @@ export class Bevakning extends Construct {
   constructor(scope: Construct, id: string, props: BevakningProps) {
     super(scope, id);
     const { config, data } = props;
-    this.dlq = new SecureQueue(this, 'BevakningDlq', { purpose: 'bevakning (schedule and async invocations)' }).queue;
+    this.dlq = new SecureQueue(this, 'BevakningDlq', {
+      purpose: 'bevakning (schedule and async invocations)',
+    }).queue;
     this.bevakning = new AppFunction(this, 'BevakningFunction', {
       entry: 'functions/bevakning/handler.ts',
       description: 'Daily bevakning: slutrapport reminders, unanswered kompletteringar, the kansli list',
@@ -84,7 +86,9 @@ export class Bevakning extends Construct {
       }),
       description: 'EventBridge Scheduler: invoke the bevakning function, park failures in its DLQ',
     });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+    );
     this.dlq.grantSendMessages(role);
     const dlq = this.dlq;
     return {
