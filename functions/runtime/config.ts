@@ -113,6 +113,10 @@ export const schemas = {
     BEREDNINGSGRUPP: beredningsgrupp,
     FORBUNDSCHEF_EMAIL: z.email(),
     KANSLI_EMAIL: z.email(),
+    // Invitations are kept as sent (without their links) among the handlingar's files.
+    INBOUND_BUCKET: z.string().min(1),
+    AWS_REGION: z.string().min(1),
+    ...retention,
     LINK_TTL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LINK_TTL_SECONDS),
     BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
     /**
@@ -152,6 +156,10 @@ export const schemas = {
     ...base,
     ...mail,
     KANSLI_EMAIL: z.email(),
+    // Reminders are kept as sent among the handlingar's files.
+    INBOUND_BUCKET: z.string().min(1),
+    AWS_REGION: z.string().min(1),
+    ...retention,
     /** The stage config's bevakning as JSON; absent: the defaults in domain/bevakning/types.ts. */
     BEVAKNING: z
       .string()

@@ -7,7 +7,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { AppFunction } from './app-function.js';
-import { SecureQueue, grantTableReadWrite, type DataResources } from './data-access.js';
+import { ARKIV_PREFIX } from '../../events/storage-layout.js';
+import { SecureQueue, grantObjectWrite, grantTableReadWrite, type DataResources } from './data-access.js';
 import type { MailSending } from './mail-sending.js';
 
 export interface BevakningProps {
@@ -45,6 +46,7 @@ export class Bevakning extends Construct {
       retryAttempts: 0,
       environment: {
         TABLE_NAME: data.table.tableName,
+        INBOUND_BUCKET: data.bucket.bucketName,
         DIARIUM_SERIE: config.diariumSerie,
         MAIL_FROM: config.mailFrom,
         MAIL_REPLY_TO: config.replyTo,
@@ -56,6 +58,12 @@ export class Bevakning extends Construct {
     // Reads the register and the diarium; writes the claimed steps, the kansli's dates and the log entries.
     grantTableReadWrite(this.bevakning, data);
     props.mail.grantSend(this.bevakning, config.domain);
+    grantObjectWrite(
+      this.bevakning,
+      data,
+      [ARKIV_PREFIX.handling],
+      'bevakning keeps each reminder as sent (an expedierad handling) among the handlingar.',
+    );
     Validations.of(this.bevakning.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Asynchronous failures go to an on-failure destination (BevakningDlq), which supersedes a DLQ.',

@@ -266,6 +266,9 @@ describe('least privilege', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        // Invitations kept as sent, without their links (domain/diarium/expediering.ts).
+        's3:PutObject',
+        's3:PutObjectRetention',
         'ses:SendEmail',
         'states:SendTaskSuccess',
       ],
@@ -288,6 +291,15 @@ describe('least privilege', () => {
         'states:SendTaskSuccess',
       ],
       postlista: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      bevakning: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        's3:PutObject',
+        's3:PutObjectRetention',
+        'ses:SendEmail',
+      ],
     };
     for (const [fn, actions] of Object.entries(expected)) {
       const granted = statementsOf(fns()[fn]!)
