@@ -21,14 +21,14 @@ function harness(opts: { failFiling?: boolean } = {}) {
     { send: () => Promise.resolve({ messageId: 'ses-1' }) },
     {
       registry: {
-        registerHandling: (target, handling, sourceKey) => {
+        registerHandling: (target: ArendeTarget, handling: NewHandling, sourceKey: string) => {
           registered.push({ target, handling, sourceKey });
           return Promise.resolve({
             handling: { ...handling, diarienummer: 'SFG 26-5.2' } as never,
             skapad: true,
           });
         },
-        appendLog: (arende, l) => {
+        appendLog: (arende: string, l: LogEvent) => {
           logged.push({ arende, log: l });
           return Promise.resolve({} as never);
         },

@@ -30,7 +30,10 @@ export function expedierande(
       from: c.MAIL_FROM,
       replyTo: c.MAIL_REPLY_TO,
       interna: [c.KANSLI_EMAIL, ...(c.FORBUNDSCHEF_EMAIL ? [c.FORBUNDSCHEF_EMAIL] : [])],
-      granskare: (c.BEREDNINGSGRUPP ?? []).flatMap((g) => [g.epost, ...(g.ersattare ? [g.ersattare.epost] : [])]),
+      granskare: (c.BEREDNINGSGRUPP ?? []).flatMap((g) => [
+        g.epost,
+        ...(g.ersattare ? [g.ersattare.epost] : []),
+      ]),
     },
   });
 }
