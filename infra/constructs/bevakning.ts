@@ -42,8 +42,9 @@ export class Bevakning extends Construct {
       timeout: Duration.minutes(5),
       logRetention: props.logRetention,
       onFailure: new destinations.SqsDestination(this.dlq),
-      // Scheduler retries the invocation itself; Lambda's async retries would only repeat the same run.
-      retryAttempts: 0,
+      // Scheduler invokes asynchronously: its retries cover a failed invoke, Lambda's these a failed run (a run
+      // is idempotent, so a retry sends only what did not go).
+      retryAttempts: 2,
       environment: {
         TABLE_NAME: data.table.tableName,
         INBOUND_BUCKET: data.bucket.bucketName,
