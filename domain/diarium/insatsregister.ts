@@ -28,6 +28,8 @@ const ALIASES: Record<keyof Insats, string[]> = {
     'beviljademedelkr',
     'beviljademedelforinsatsen',
   ],
+  insatstidSlut: ['insatstidslut', 'slutdatum', 'insatsenslut', 'tom', 'insatstidtom', 'avslutas'],
+  kontakt: ['kontakt', 'epost', 'kontaktepost', 'kontaktperson', 'email', 'mejl'],
 };
 
 const headerKey = (h: string) =>
@@ -76,6 +78,12 @@ const rowSchema = z.object({
   organisation: z.string().trim().min(1, 'organisation saknas'),
   arende: z.string().optional(),
   beviljadeMedel: z.unknown().optional(),
+  insatstidSlut: z
+    .string()
+    .trim()
+    .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'insatstidens slut ska skrivas ÅÅÅÅ-MM-DD')
+    .optional(),
+  kontakt: z.union([z.literal(''), z.email('kontakt ska vara en e-postadress')]).optional(),
 });
 
 function toInsats(raw: Record<string, unknown>, serie: string, rad: number, fel: string[]): Insats | null {
@@ -100,7 +108,16 @@ function toInsats(raw: Record<string, unknown>, serie: string, rad: number, fel:
     return null;
   }
   const id = r.data.id?.trim() || slug(`${r.data.namn} ${r.data.organisation}`);
-  return { id, namn: r.data.namn, organisation: r.data.organisation, arende, beviljadeMedel: belopp };
+  return {
+    id,
+    namn: r.data.namn,
+    organisation: r.data.organisation,
+    arende,
+    beviljadeMedel: belopp,
+    // Only when given, so a register without them reads as before.
+    ...(r.data.insatstidSlut ? { insatstidSlut: r.data.insatstidSlut } : {}),
+    ...(r.data.kontakt?.trim() ? { kontakt: r.data.kontakt.trim() } : {}),
+  };
 }
 
 /** Reads an insats register exported from Excel (CSV, `,` or `;`) or written as JSON (an array of objects). */

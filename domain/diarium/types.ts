@@ -112,4 +112,8 @@ export interface Insats {
   organisation: string;
   arende: string | null;
   beviljadeMedel: number | null;
+  /** Last day of the insatstid (ÅÅÅÅ-MM-DD): the slutrapport's due date is counted from it (bevakning). */
+  insatstidSlut?: string | null;
+  /** Where reminders about the slutrapport go: the insatsägare's contact in the register. */
+  kontakt?: string | null;
 }

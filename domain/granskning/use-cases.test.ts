@@ -189,9 +189,9 @@ describe('finalizeGranskning', () => {
     expect(s.log.map((l) => l.handelse)).toEqual(['granskning-avslutad', 'arende-status']);
     expect(s.registered).toHaveLength(1);
     expect(s.sent[0]?.text).toContain('SFG 26-4.2');
-    // The document is written again on every retry, to the same content-addressed key: one object.
-    expect(s.puts).toHaveLength(3);
-    expect(new Set(s.puts).size).toBe(1);
+    // The documents (text and PDF) are written again on every retry, to the same content-addressed keys: two objects.
+    expect(s.puts).toHaveLength(6);
+    expect(new Set(s.puts).size).toBe(2);
   });
 
   it('files the decision as a document of the upprättad handling: outcome, rule and every answer', async () => {
@@ -230,8 +230,37 @@ describe('finalizeGranskning', () => {
         nyckel: key,
         rapport: false,
       },
+      {
+        filnamn: 'Beslut SFG 26-4.1.pdf',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+        storlek: expect.any(Number) as unknown,
+        typ: 'pdf',
+        nyckel: expect.stringMatching(/\/Beslut SFG 26-4\.1\.pdf$/) as unknown,
+        rapport: false,
+      },
     ]);
     expect(key).toBe(`handlingar/${s.registered[0]!.filer[0]!.sha256}/Beslut SFG 26-4.1.txt`);
+  });
+
+  it('files the decision as a PDF too: fonts embedded, the text extractable, the same bytes on a retry', async () => {
+    const s = setup({}, [beslut]);
+    await finalizeGranskning(s.deps, input('godkand'));
+    await finalizeGranskning(s.deps, input('godkand'));
+    const pdfs = [...s.documents.values()].filter((d) => d.contentType === 'application/pdf');
+    expect(pdfs).toHaveLength(1);
+    const bytes = pdfs[0]!.bytes;
+    expect(Buffer.from(bytes).toString('latin1')).toMatch(/\/FontFile2/);
+    const { extractText, getDocumentProxy } = await import('unpdf');
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(bytes)), { mergePages: true });
+    for (const want of [
+      'Samordningsförbund Gävleborg',
+      'BESLUT',
+      'Ärende: SFG 26-4',
+      'Beredningsgruppen godkänner slutrapporten.',
+      'Beslutsregel: det första svaret från en ledamot avgör.',
+      'Karin Prövare, Försäkringskassan: Godkänd',
+    ])
+      expect(text).toContain(want);
   });
 
   it('keeps a decision reached as the last wait timed out, rather than "inget beslut"', async () => {

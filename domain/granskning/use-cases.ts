@@ -15,6 +15,7 @@ import type { Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import { eskaleringsMail, granskningsMail, utfallLedamotMail, utfallMail } from '../mail/templates.js';
 import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
+import { beslutPdf } from './beslut-pdf.js';
 import { beslutsdokument } from './beslutsdokument.js';
 import { beslutsregel, evaluate, granskningIdFor } from './policy.js';
 import { jamforRapporter, tidigareRapport, type TidigareOmgang } from './historik.js';
@@ -457,6 +458,27 @@ export async function finalizeGranskning(
     nyckel,
     rapport: false,
   };
+  // The beslut as PDF (fonts embedded, text extractable); the text file stays as its accessible twin.
+  const pdf = await beslutPdf({
+    text: dokument.text,
+    titel: dokument.filnamn.replace(/\.txt$/, ''),
+    avgjord: granskning?.avgjord ?? now,
+  });
+  const pdfSha = createHash('sha256').update(pdf).digest('hex');
+  const pdfNamn = dokument.filnamn.replace(/\.txt$/, '.pdf');
+  const pdfFil: StoredFile = {
+    filnamn: pdfNamn,
+    sha256: pdfSha,
+    storlek: pdf.length,
+    typ: 'pdf',
+    nyckel: await deps.documents.file('beslut', {
+      sha256: pdfSha,
+      filnamn: pdfNamn,
+      bytes: pdf,
+      contentType: 'application/pdf',
+    }),
+    rapport: false,
+  };
   const nh: NewHandling = {
     mottagen: now,
     // An upprättad handling is dated when it is drawn up, in Swedish time (not the UTC date).
@@ -474,7 +496,7 @@ export async function finalizeGranskning(
     bedomning: 'komplett',
     fel: [],
     varningar: [],
-    filer: [fil],
+    filer: [fil, pdfFil],
     personnummer: [],
     sekretess: false,
     flaggor: [],

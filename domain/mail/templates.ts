@@ -5,7 +5,7 @@ import { svenskTidpunkt } from '../diarium/ankomstdatum.js';
 import { markeratAmne } from './amnesmarkning.js';
 
 /** A mail as blocks, rendered both as plain text and as simple HTML (no images, no tracking). */
-type Block =
+export type Block =
   | { p: string }
   | { lista: string[] }
   | { fakta: [string, string][] }
@@ -20,7 +20,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function render(to: string[], subject: string, blocks: Block[], replyTo?: string[]): OutgoingMail {
+export function render(to: string[], subject: string, blocks: Block[], replyTo?: string[]): OutgoingMail {
   const text: string[] = [];
   const html: string[] = [];
   for (const b of blocks) {

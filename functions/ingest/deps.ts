@@ -11,6 +11,7 @@ import { SesMailSender } from '../adapters/ses-mail-sender.js';
 import { AppEventPublisher, eventBridgeSink, type EventSink } from '../adapters/eventbridge-publisher.js';
 import { reportExtractor } from '../extraction/report-extractor.js';
 import { domainLog, makeLogger } from '../runtime/logger.js';
+import { expedierande } from '../runtime/expediering.js';
 import type { IngestDeps } from '../../domain/ingest/process-incoming.js';
 
 /** `Rapportflöde <noreply@…>` or a bare address: the address. */
@@ -26,13 +27,21 @@ export function buildDeps(env: ConfigRecord, sink?: EventSink): IngestDeps {
     serie: config.DIARIUM_SERIE,
   });
   const ses = new SESv2Client(awsClientConfig(config, 'SESV2'));
+  const store = new S3DocumentStore(makeS3Client(awsClientConfig(config, 'S3')), config.INBOUND_BUCKET, {
+    days: config.RETENTION_DAYS,
+  });
+  const log = domainLog(makeLogger('ingest', config));
   const eventBridge = () => new EventBridgeClient(awsClientConfig(config, 'EVENTBRIDGE'));
   return {
     repo,
-    store: new S3DocumentStore(makeS3Client(awsClientConfig(config, 'S3')), config.INBOUND_BUCKET, {
-      days: config.RETENTION_DAYS,
+    store,
+    // The kvittens and the komplettering request are kept as expedierade handlingar.
+    mailer: expedierande(new SesMailSender(tracer.captureAWSv3Client(ses), mailOptions(config)), {
+      registry: repo,
+      documents: store,
+      log,
+      config,
     }),
-    mailer: new SesMailSender(tracer.captureAWSv3Client(ses), mailOptions(config)),
     events: new AppEventPublisher(
       sink ?? eventBridgeSink(tracer.captureAWSv3Client(eventBridge()), config.EVENT_BUS_NAME),
     ),
@@ -44,7 +53,7 @@ export function buildDeps(env: ConfigRecord, sink?: EventSink): IngestDeps {
       egnaAdresser: [addressOf(config.MAIL_FROM), config.MAIL_REPLY_TO],
     },
     clock: () => new Date(),
-    log: domainLog(makeLogger('ingest', config)),
+    log,
     metric: countMetric(config),
   };
 }

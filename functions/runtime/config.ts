@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_BEVAKNING } from '../../domain/bevakning/types.js';
 import { DEFAULT_BESLUT_POLICY, DEFAULT_LINK_TTL_SECONDS, DEFAULT_SERIE } from '../../domain/defaults.js';
 
 const beredningsgrupp = z
@@ -112,6 +113,10 @@ export const schemas = {
     BEREDNINGSGRUPP: beredningsgrupp,
     FORBUNDSCHEF_EMAIL: z.email(),
     KANSLI_EMAIL: z.email(),
+    // Invitations are kept as sent (without their links) among the handlingar's files.
+    INBOUND_BUCKET: z.string().min(1),
+    AWS_REGION: z.string().min(1),
+    ...retention,
     LINK_TTL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_LINK_TTL_SECONDS),
     BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
     /**
@@ -147,6 +152,28 @@ export const schemas = {
   }),
   mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),
+  bevakning: z.object({
+    ...base,
+    ...mail,
+    KANSLI_EMAIL: z.email(),
+    // Reminders are kept as sent among the handlingar's files.
+    INBOUND_BUCKET: z.string().min(1),
+    AWS_REGION: z.string().min(1),
+    ...retention,
+    /** The stage config's bevakning as JSON; absent: the defaults in domain/bevakning/types.ts. */
+    BEVAKNING: z
+      .string()
+      .optional()
+      .transform((s) => (s ? (JSON.parse(s) as unknown) : {}))
+      .pipe(
+        z.object({
+          rapportDagar: z.number().int().min(0).default(DEFAULT_BEVAKNING.rapportDagar),
+          paminnelseForeDagar: z.number().int().min(0).default(DEFAULT_BEVAKNING.paminnelseForeDagar),
+          paminnelseEfterDagar: z.number().int().min(0).default(DEFAULT_BEVAKNING.paminnelseEfterDagar),
+          kompletteringDagar: z.number().int().min(1).default(DEFAULT_BEVAKNING.kompletteringDagar),
+        }),
+      ),
+  }),
   reconcile: z.object({
     ...base,
     INBOUND_BUCKET: z.string().min(1),

@@ -1,3 +1,4 @@
+import { DEFAULT_BEVAKNING } from '../../domain/bevakning/types.js';
 import { z } from 'zod';
 import { DEFAULT_BESLUT_POLICY, DEFAULT_SERIE } from '../../domain/defaults.js';
 
@@ -100,6 +101,15 @@ export const stageConfigSchema = z
       z.literal(3653),
     ]),
     publicBaseUrl: z.url({ protocol: /^https$/ }).optional(),
+    /** When slutrapporter are due and when reminders go (domain/bevakning; docs/bevakning.md). */
+    bevakning: z
+      .object({
+        rapportDagar: z.number().int().min(0),
+        paminnelseForeDagar: z.number().int().min(0),
+        paminnelseEfterDagar: z.number().int().min(0),
+        kompletteringDagar: z.number().int().min(1),
+      })
+      .default(DEFAULT_BEVAKNING),
   })
   .superRefine((config, ctx) => {
     // Alarms (DLQs, KMS key tampering, SES reputation) that reach nobody are no alarms.

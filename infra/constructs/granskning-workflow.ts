@@ -63,6 +63,7 @@ export class GranskningWorkflow extends Construct {
       logRetention: props.logRetention,
       environment: {
         TABLE_NAME: data.table.tableName,
+        INBOUND_BUCKET: data.bucket.bucketName,
         MAIL_FROM: config.mailFrom,
         MAIL_REPLY_TO: config.replyTo,
         ...props.mail.environment,
@@ -79,6 +80,12 @@ export class GranskningWorkflow extends Construct {
     });
     grantTableReadWrite(this.task, data);
     props.mail.grantSend(this.task, config.domain);
+    grantObjectWrite(
+      this.task,
+      data,
+      [ARKIV_PREFIX.handling],
+      'granskning-task keeps each invitation as sent (without its link) among the handlingar.',
+    );
     this.task.acknowledgeSynchronous('Step Functions (lambda:invoke.waitForTaskToken)');
 
     this.finalize = new AppFunction(this, 'GranskningFinalizeFunction', {

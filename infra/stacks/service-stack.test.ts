@@ -30,6 +30,7 @@ const fns = (): Record<string, AppFunction> => {
     postlista: svc.api.postlista,
     reconcile: svc.reconciliation.reconcile,
     mailHandelse: svc.mailHandelser.handler,
+    bevakning: svc.bevakning.bevakning,
   };
 };
 
@@ -267,6 +268,9 @@ describe('least privilege', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        // Invitations kept as sent, without their links (domain/diarium/expediering.ts).
+        's3:PutObject',
+        's3:PutObjectRetention',
         'ses:SendEmail',
         'states:SendTaskSuccess',
       ],
@@ -289,6 +293,15 @@ describe('least privilege', () => {
         'states:SendTaskSuccess',
       ],
       postlista: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      bevakning: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        's3:PutObject',
+        's3:PutObjectRetention',
+        'ses:SendEmail',
+      ],
     };
     for (const [fn, actions] of Object.entries(expected)) {
       const granted = statementsOf(fns()[fn]!)
@@ -561,6 +574,7 @@ describe('alarms', () => {
       s.built.service.granskning.starterDlq,
       s.built.service.reconciliation.dlq,
       s.built.service.mailHandelser.dlq,
+      s.built.service.bevakning.dlq,
     ];
     const watched = alarms()
       .filter((a) => a['MetricName'] === 'ApproximateNumberOfMessagesVisible')
@@ -568,8 +582,8 @@ describe('alarms', () => {
     for (const dlq of dlqs) {
       expect(watched.some((d) => d.includes(logicalId(dlq)))).toBe(true);
     }
-    // The five above plus the data-key tampering rule's delivery DLQ.
-    expect(watched.length).toBe(6);
+    // The six above plus the data-key tampering rule's delivery DLQ.
+    expect(watched.length).toBe(7);
   });
 
   it('watches throttles of every function, the ingest queue age and the SES reputation', () => {

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { BeslutApi } from '../constructs/beslut-api.js';
+import { Bevakning } from '../constructs/bevakning.js';
 import { SecureQueue } from '../constructs/data-access.js';
 import type { DataResources } from '../constructs/data-access.js';
 import { GranskningWorkflow } from '../constructs/granskning-workflow.js';
@@ -26,6 +27,7 @@ export class ServiceStack extends Stack {
   readonly mailHandelser: MailHandelser;
   readonly api: BeslutApi;
   readonly reconciliation: Reconciliation;
+  readonly bevakning: Bevakning;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -75,6 +77,7 @@ export class ServiceStack extends Stack {
       deliveryDlq,
       logRetention,
     });
+    this.bevakning = new Bevakning(this, 'Bevakning', { config, data, mail, logRetention });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
@@ -85,6 +88,7 @@ export class ServiceStack extends Stack {
       StartGranskningDlq: this.granskning.starterDlq,
       MailHandelseDlq: this.mailHandelser.dlq,
       ReconcileDlq: this.reconciliation.dlq,
+      BevakningDlq: this.bevakning.dlq,
     };
     for (const [name, queue] of Object.entries(dlqs)) this.monitoring.dlqDepth(name, queue);
     const functions = {
@@ -96,6 +100,7 @@ export class ServiceStack extends Stack {
       Beslut: this.api.beslut,
       Postlista: this.api.postlista,
       Reconcile: this.reconciliation.reconcile,
+      Bevakning: this.bevakning.bevakning,
     };
     for (const [name, fn] of Object.entries(functions)) {
       this.monitoring.lambdaErrors(name, fn.function);

@@ -72,6 +72,7 @@ export function functionConfig(
     RETENTION_DAYS: String(c.objectLockRetentionDays),
     STATE_MACHINE_ARN,
     INGEST_QUEUE_URL: ingestQueueUrl(at.aws),
+    BEVAKNING: JSON.stringify(c.bevakning),
   };
 }
 
@@ -84,7 +85,8 @@ export type FunctionId =
   | 'beslut'
   | 'postlista'
   | 'reconcile'
-  | 'mail-handelse';
+  | 'mail-handelse'
+  | 'bevakning';
 
 /**
  * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from its own config

@@ -22,6 +22,7 @@ import { Stoppers, type Defer } from './lifecycle.js';
 import type { IngestProgress, IngestStatus, LocalStackOptions } from './options.js';
 import { portsOf, reservePorts, type ProxyService, type Service } from './ports.js';
 import { startReconciliation } from './reconciliation.js';
+import { startBevakning } from './bevakning.js';
 import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
 import { receiptRecipients, startSmtpInbound } from './smtp-inbound.js';
@@ -206,6 +207,13 @@ async function compose(
     config: env,
     fns,
     intervalMs: opts.reconcileIntervalMs ?? 60_000,
+    log,
+    defer,
+  });
+  // The daily bevakning on a timer (local/aws/bevakning.ts); LOCAL_BEVAKNING_MS=0 runs it at start only.
+  startBevakning({
+    config: configFor('bevakning'),
+    intervalMs: Number(process.env['LOCAL_BEVAKNING_MS'] ?? 3_600_000),
     log,
     defer,
   });

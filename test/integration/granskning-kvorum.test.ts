@@ -73,7 +73,7 @@ describe('granskning with a quorum of two approvals', () => {
     expect((await h.diarium.getArende(r.arende))?.status).toBe('komplettering-begard');
     // The upprättad decision lists both individual decisions.
     const beslut = (await h.diarium.getArendeDetaljer(r.arende))?.handlingar.find(
-      (x) => x.kalla === 'upprattad',
+      (x) => x.kalla === 'upprattad' && x.rapport.typ === 'beslut',
     );
     expect(beslut?.rapport).toMatchObject({
       typ: 'beslut',

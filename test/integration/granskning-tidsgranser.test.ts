@@ -67,7 +67,7 @@ describe('granskning without enough answers', () => {
     expect(detaljer?.handlingar.find((x) => x.diarienummer === r.diarienummer)?.granskning).toBe(
       'inget-beslut',
     );
-    expect(detaljer?.handlingar.find((x) => x.kalla === 'upprattad')?.beskrivning).toContain(
+    expect(detaljer?.handlingar.find((x) => x.rapport.typ === 'beslut')?.beskrivning).toContain(
       'avslutad utan beslut',
     );
     const handelser = detaljer?.logg.map((e) => e.handelse) ?? [];

@@ -228,7 +228,9 @@ describe('the ingest path on the local stack', () => {
         }),
       }),
     );
-    expect(reply.diarienummer).toBe(`${arende}.2`);
+    // .2 is the komplettering request itself, kept as an expedierad handling (issue 19).
+    expect((await repo.getHandling(`${arende}.2`))?.flaggor).toEqual(['expedierad']);
+    expect(reply.diarienummer).toBe(`${arende}.3`);
     expect(reply.status).toBe('komplett');
   });
 

@@ -100,10 +100,19 @@ export const auditEntrySchema = z.object({
   hash: z.string(),
 });
 
-export const insatsSchema = z.object({
-  id: z.string(),
-  namn: z.string(),
-  organisation: z.string(),
-  arende: z.string().nullable(),
-  beviljadeMedel: z.number().nullable(),
-});
+export const insatsSchema = z
+  .object({
+    id: z.string(),
+    namn: z.string(),
+    organisation: z.string(),
+    arende: z.string().nullable(),
+    beviljadeMedel: z.number().nullable(),
+    // Items written before the bevakning have neither; an insats without them reads as before.
+    insatstidSlut: z.string().nullable().optional(),
+    kontakt: z.string().nullable().optional(),
+  })
+  .transform(({ insatstidSlut, kontakt, ...rest }) => ({
+    ...rest,
+    ...(insatstidSlut ? { insatstidSlut } : {}),
+    ...(kontakt ? { kontakt } : {}),
+  }));

@@ -377,6 +377,7 @@ describe('the synthesized templates', () => {
   it('gives every function its own role, named as its directory under functions/', () => {
     expect(enforcer.functionIds()).toEqual([
       'beslut',
+      'bevakning',
       'granskning-finalize',
       'granskning-task',
       'ingest',

@@ -2,6 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { EX_USAGE, parseCliArgs } from '../args.js';
 import { COMMON_HELP, type DiariumCommand } from './command.js';
+import { arkivera } from './commands/arkivera.js';
+import { bevakning } from './commands/bevakning.js';
 import { exportCsv } from './commands/export.js';
 import { filer } from './commands/filer.js';
 import { frige } from './commands/frige.js';
@@ -28,6 +30,8 @@ export const COMMANDS: readonly DiariumCommand[] = [
   frige,
   klass,
   verifiera,
+  bevakning,
+  arkivera,
 ];
 
 const HJALP = `Diariet – verktyg för kansliet
