@@ -20,7 +20,7 @@ afterAll(async () => {
   await db.stop();
 });
 
-const XSD = path.resolve(import.meta.dirname, '../fixtures/xsd/csip-validering.xsd');
+const XSD = path.resolve(import.meta.dirname, '../../local/cli/diarium/arkiv-scheman/csip-validering.xsd');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** The files of the handlingar, as the records bucket holds them (by key). */

@@ -4,8 +4,8 @@ import { arendenFor, arkiveraArende } from '../../../../domain/arkiv/csip.js';
 import { defineCommand } from '../command.js';
 import { CLI_DEFAULTS, cliStore } from '../io.js';
 
-/** The schemas each package carries in schemas/ (vendored, with their sources: test/fixtures/xsd/README.md). */
-const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../../../test/fixtures/xsd');
+/** The schemas each package carries in schemas/ (vendored, with their sources: local/cli/diarium/arkiv-scheman/README.md). */
+const SCHEMA_DIR = path.resolve(import.meta.dirname, '../arkiv-scheman');
 const SCHEMAN = ['mets.xsd', 'xlink.xsd', 'DILCISExtensionMETS.xsd'];
 
 export const arkivera = defineCommand({
