@@ -1,3 +1,4 @@
+import { beslutsregel } from './policy.js';
 import { ankomstdatum, svenskTidpunkt } from '../diarium/ankomstdatum.js';
 import type { Handling } from '../diarium/types.js';
 import type { Beslut, BeslutPolicy, Slututfall } from './types.js';
@@ -28,10 +29,8 @@ export function beslutsdokument(args: {
       : args.utfall === 'komplettering'
         ? 'Beredningsgruppen begär att slutrapporten kompletteras.'
         : 'Granskningen avslutades utan beslut: beredningsgruppen svarade inte inom tidsfristen. Kansliet tar ärendet vidare.';
-  const regel =
-    args.policy.typ === 'forsta'
-      ? 'det första svaret från en ledamot avgör.'
-      : `${args.policy.antal} ledamöters godkännande krävs, och en begäran om komplettering avgör direkt.`;
+  // One wording of the rule: the page, the members' mail and the beslut state it alike.
+  const regel = beslutsregel(args.policy);
   const svar = [...args.beslut]
     .sort((a, b) => a.tidpunkt.localeCompare(b.tidpunkt))
     .map((b) => {

@@ -216,7 +216,7 @@ describe('finalizeGranskning', () => {
     expect(text).toContain('Avser: slutrapport SFG 26-4.1, inkommen 2026-03-02');
     expect(text).toContain('Insats: Stegvis till arbete');
     expect(text).toContain('Beredningsgruppen godkänner slutrapporten.');
-    expect(text).toContain('Beslutsregel: det första svaret från en ledamot avgör.');
+    expect(text).toContain('Beslutsregel: Det första svaret från en ledamot avgör.');
     expect(text).toContain('2026-03-03 11:00  Karin Prövare, Försäkringskassan: Godkänd');
     expect(text).toContain(
       '2026-03-03 11:30  Olle Granskare, Region Gävleborg: Komplettering – ”Avsnitt 5 saknar resultat.”',
@@ -257,7 +257,7 @@ describe('finalizeGranskning', () => {
       'BESLUT',
       'Ärende: SFG 26-4',
       'Beredningsgruppen godkänner slutrapporten.',
-      'Beslutsregel: det första svaret från en ledamot avgör.',
+      'Beslutsregel: Det första svaret från en ledamot avgör.',
       'Karin Prövare, Försäkringskassan: Godkänd',
     ])
       expect(text).toContain(want);
