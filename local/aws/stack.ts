@@ -20,6 +20,7 @@ import { startHttpStandIn } from './http-api.js';
 import { Stoppers, type Defer } from './lifecycle.js';
 import type { IngestStatus, LocalStackOptions } from './options.js';
 import { portsOf, reservePorts, type ProxyService, type Service } from './ports.js';
+import { startOidcProvider } from './oidc-provider.js';
 import { startReconciliation } from './reconciliation.js';
 import { startS3 } from './s3.js';
 import { startSesOutbox } from './ses-outbox.js';
@@ -30,7 +31,15 @@ import { synthesize } from './synth.js';
 export type { IngestStatus, LocalStackOptions } from './options.js';
 
 export interface LocalStack {
-  urls: { smtp: string; outbox: string; http: string; s3: string; dynamodb: string; aws: string };
+  urls: {
+    smtp: string;
+    outbox: string;
+    http: string;
+    s3: string;
+    dynamodb: string;
+    aws: string;
+    oidc: string;
+  };
   /** The proxies' ports too: a restart passes them back, so what a function signed still reaches its proxy. */
   ports: Record<Service | ProxyService, number>;
   /** The config record the functions' own are made from (emulator endpoints, the emulators' key pair). */
@@ -92,10 +101,14 @@ async function startStorage(
   });
   const s3 = await startS3({ reservation: reserved.s3, dataDir, defer });
   const outbox = await startSesOutbox({ reservation: reserved.ses, defer });
+  const http = `http://127.0.0.1:${reserved.http.port}`;
+  const oidc = await startOidcProvider({ port: opts.oidcPort ?? 0, redirectUri: `${http}/kansli/inloggad` });
+  defer(() => oidc.close());
   const urls = {
     aws: `http://127.0.0.1:${reserved.aws.port}`,
-    http: `http://127.0.0.1:${reserved.http.port}`,
+    http,
     outbox: `${outbox}/`,
+    oidc: oidc.issuer,
   };
   const env = functionConfig(templates.config, opts, {
     dynamodb: ddb.endpoint,
@@ -105,6 +118,7 @@ async function startStorage(
     publicBaseUrl: urls.http,
     table: ddb.table,
     bucket: s3.bucket,
+    oidcIssuer: oidc.issuer,
   });
   // The functions reach the emulators through the IAM proxies, each with its own key pair (local/aws/iam).
   const mode = iamMode(opts.iam);
