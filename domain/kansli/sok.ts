@@ -8,8 +8,8 @@ export interface DiariumRad {
   mottagen: string;
   ankomstdatum: string;
   avsandare: Handling['avsandare'];
+  /** Avser: for a slutrapport "Slutrapport – <insats> – <organisation>", so the free text finds the insats. */
   beskrivning: string;
-  insats: string | null;
   bedomning: Bedomning;
   granskning: GranskningStatus;
   sekretess: boolean;
@@ -49,14 +49,13 @@ export function statusAv(r: Pick<DiariumRad, 'makulerad' | 'granskning'>): Statu
 
 const norm = (s: string) => s.normalize('NFC').toLocaleLowerCase('sv');
 
-/** Every word of the free text must occur in avser, avsändare, insats or diarienummer (case-insensitive). */
+/** Every word of the free text must occur in avser (with the insats), avsändare or diarienummer (case-insensitive). */
 function traffar(r: DiariumRad, ord: string[]): boolean {
   if (ord.length === 0) return true;
   const text = norm(
     [
       r.diarienummer,
       r.beskrivning,
-      r.insats ?? '',
       r.avsandare.namn ?? '',
       r.avsandare.epost ?? '',
       r.avsandare.organisation ?? '',
@@ -87,14 +86,13 @@ export function sok(
 export function sokCsv(rader: readonly DiariumRad[]): string {
   return toCsv(
     [
-      ['Diarienummer', 'Ankomstdatum', 'Avsändare', 'Organisation', 'Avser', 'Insats', 'Status', 'Sekretess'],
+      ['Diarienummer', 'Ankomstdatum', 'Avsändare', 'Organisation', 'Avser', 'Status', 'Sekretess'],
       ...rader.map((r) => [
         r.diarienummer,
         r.ankomstdatum,
         r.avsandare.namn ?? r.avsandare.epost ?? '',
         r.avsandare.organisation ?? '',
         r.beskrivning,
-        r.insats ?? '',
         STATUSAR[statusAv(r)],
         r.sekretess ? 'Ja' : 'Nej',
       ]),

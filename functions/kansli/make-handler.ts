@@ -321,7 +321,8 @@ export function makeHandler(deps: KansliDeps) {
       const s: Sokning = {
         fritext: (query.get('q') ?? '').slice(0, 200),
         status: Object.hasOwn(STATUSAR, st) ? (st as StatusFilter) : null,
-        fran: query.get('fran') ?? `${idag.slice(0, 4)}-01-01`,
+        // The last three months unless asked: what the kansli works with, and a short read of the index.
+        fran: query.get('fran') ?? ankomstdatum(new Date(nu.getTime() - 90 * 86_400_000).toISOString()),
         till: query.get('till') ?? idag,
         sida: Math.max(1, Number.parseInt(query.get('sida') ?? '1', 10) || 1),
       };

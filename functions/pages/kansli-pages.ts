@@ -104,7 +104,7 @@ export function listSida(args: {
   const rows = args.rader
     .map(
       (r) =>
-        `<tr><td><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td>${e(r.ankomstdatum)}</td><td>${e(avsandare(r.avsandare))}</td><td>${e(r.beskrivning)}</td><td>${e(r.insats ?? '–')}</td><td>${e(statusText(r))}${r.sekretess ? ' · sekretess' : ''}</td></tr>`,
+        `<tr><td><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td>${e(r.ankomstdatum)}</td><td>${e(avsandare(r.avsandare))}</td><td>${e(r.beskrivning)}</td><td>${e(statusText(r))}${r.sekretess ? ' · sekretess' : ''}</td></tr>`,
     )
     .join('');
   const nav = `<nav class="sidor" aria-label="Sidor">${
@@ -127,8 +127,8 @@ ${args.fel ? `<p class="fel" role="alert">${e(args.fel)}</p>` : ''}
 </form>
 <p role="status">${args.antal} träffar. <a href="/kansli/diarium.csv?${e(sokQuery({ ...s, sida: 1 }))}">Exportera resultatet som CSV</a></p>
 <div class="tabell"><table><caption class="tom">Handlingar, senast inkomna först</caption>
-<thead><tr><th scope="col">Diarienummer</th><th scope="col">Ankomstdatum</th><th scope="col">Avsändare</th><th scope="col">Avser</th><th scope="col">Insats</th><th scope="col">Status</th></tr></thead>
-<tbody>${rows || '<tr><td colspan="6">Inga handlingar matchar sökningen.</td></tr>'}</tbody></table></div>
+<thead><tr><th scope="col">Diarienummer</th><th scope="col">Ankomstdatum</th><th scope="col">Avsändare</th><th scope="col">Avser</th><th scope="col">Status</th></tr></thead>
+<tbody>${rows || '<tr><td colspan="5">Inga handlingar matchar sökningen.</td></tr>'}</tbody></table></div>
 ${nav}`,
     args.who,
   );
