@@ -90,8 +90,8 @@ export class DynamoSessionStore implements SessionStore {
       new GetCommand({ TableName: this.table, Key: keys.kansliSession(idHash), ConsistentRead: true }),
     );
     if (!r.Item) return null;
-    const { pk: _pk, sk: _sk, typ: _typ, ttl: _ttl, ...rest } = r.Item;
-    const s = sessionSchema.parse(rest);
+    // The schema drops the key attributes and the ttl.
+    const s = sessionSchema.parse(r.Item);
     if (s.avslutad || s.utgar <= nu.toISOString()) return null;
     return { person: s.person, csrf: s.csrf, skapad: s.skapad, utgar: s.utgar };
   }

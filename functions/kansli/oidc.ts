@@ -28,7 +28,9 @@ export function openIdClient(opts: { issuer: string; clientId: string; redirectU
     config ??= client
       .discovery(issuer, opts.clientId, undefined, client.None(), {
         ...(issuer.protocol === 'http:' && isLoopback(issuer)
-          ? { execute: [client.allowInsecureRequests] }
+          ? // Deprecated only as a warning sign; used for the loopback issuer alone.
+            // eslint-disable-next-line @typescript-eslint/no-deprecated
+            { execute: [client.allowInsecureRequests] }
           : {}),
       })
       .catch((err: unknown) => {

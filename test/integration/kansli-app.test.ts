@@ -62,13 +62,14 @@ describe('login through the OIDC provider (code flow with PKCE)', () => {
     expect(lista.body).toContain('Rut Registrator');
     expect(lista.res.headers.get('content-security-policy')).toContain("default-src 'none'");
     const csrf = /name="csrf" value="([^"]+)"/.exec(lista.body)![1]!;
+    const sessionId = k.jar.get('kansli')!;
     const ut = await k.request(`${app.base}/kansli/logga-ut`, {
       form: { csrf },
       headers: { 'sec-fetch-site': 'same-origin' },
     });
     expect(ut.body).toContain('Du är utloggad');
     // The old session id no longer works, even if a copy of the cookie was kept.
-    const efter = await get(`${app.base}/kansli/diarium`, { cookie: `kansli=${'x'}` });
+    const efter = await get(`${app.base}/kansli/diarium`, { cookie: `kansli=${sessionId}` });
     expect(efter.status).toBe(303);
   });
 
@@ -200,10 +201,8 @@ describe('actions', () => {
     const h = await app.repo.getHandling(o.handling.diarienummer);
     expect(h?.ankomstdatum).toBe('2026-02-27');
     const d = await app.repo.getArendeDetaljer(h!.arende);
-    expect(d?.logg.at(-1)).toMatchObject({
-      handelse: expect.stringMatching(/ankomst/i),
-      av: expect.stringContaining('test-registrator'),
-    });
+    expect(d?.logg.at(-1)?.handelse).toMatch(/ankomst/i);
+    expect(d?.logg.at(-1)?.av).toContain('[test-registrator]');
   });
 
   it('lets a handläggare release a held mail, and refuses a handläggare makulering', async () => {
