@@ -74,6 +74,20 @@ export function vidareSida(till: string): string {
   );
 }
 
+const ARENDESTATUS: Record<Arende['status'], string> = {
+  oppet: 'Öppet',
+  'under-granskning': 'Under granskning',
+  godkant: 'Godkänt',
+  'komplettering-begard': 'Komplettering begärd',
+  avslutat: 'Avslutat',
+};
+const UTFALL: Record<string, string> = {
+  godkand: 'godkänt',
+  komplettering: 'begärt komplettering',
+  jav: 'anmält jäv',
+  'inget-beslut': 'inget beslut',
+};
+
 const statusText = (r: Pick<DiariumRad, 'makulerad' | 'granskning'>) => STATUSAR[statusAv(r)];
 const avsandare = (a: Handling['avsandare']) =>
   [a.namn, a.epost ? `<${a.epost}>` : null, a.organisation].filter(Boolean).join(' ') || '–';
@@ -182,7 +196,7 @@ export function arendeSida(args: {
             .join('')}</ul>${lankar ? '<p class="tom">Länkarna gäller i 15 minuter.</p>' : ''}`
         : '<p>Inga filer.</p>';
       const svar = beslut.length
-        ? `<ul>${beslut.map((b) => `<li>${e(b.namn)}, ${e(b.organisation)}: ${e(b.utfall)} ${e(svenskTidpunkt(b.tidpunkt))}${b.kommentar ? ` – ”${e(b.kommentar)}”` : ''}</li>`).join('')}</ul>`
+        ? `<ul>${beslut.map((b) => `<li>${e(b.namn)}, ${e(b.organisation)}: ${e(UTFALL[b.utfall] ?? b.utfall)} ${e(svenskTidpunkt(b.tidpunkt))}${b.kommentar ? ` – ”${e(b.kommentar)}”` : ''}</li>`).join('')}</ul>`
         : '<p>Inga svar.</p>';
       return `<section aria-labelledby="h-${h.handlingsnummer}"><h2 id="h-${h.handlingsnummer}">Handling ${e(h.diarienummer)}</h2>
 <dl><dt>Ankomstdatum</dt><dd>${e(h.ankomstdatum)} (${e(svenskTidpunkt(h.mottagen))})${h.ankomstAndrad ? ` – ändrat av ${e(h.ankomstAndrad.av)}: ${e(h.ankomstAndrad.skal)}` : ''}</dd>
@@ -190,7 +204,7 @@ export function arendeSida(args: {
 <dt>Status</dt><dd>${e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>
 <dt>Sekretess</dt><dd>${h.sekretess ? 'Ja' : 'Nej'}</dd>${h.flaggor.length ? `<dt>Flaggor</dt><dd>${e(h.flaggor.join(', '))}</dd>` : ''}</dl>
 <h3>Filer</h3>${filer}
-<h3>Granskning</h3><p>${granskning ? `${e(granskning.status)}${granskning.utfall ? ` (${e(granskning.utfall)})` : ''}` : 'Ingen granskning.'}</p>${granskning ? svar : ''}
+<h3>Granskning</h3><p>${granskning ? `${granskning.status === 'pagar' ? 'Pågår' : 'Avgjord'}${granskning.utfall ? ` (${e(UTFALL[granskning.utfall] ?? granskning.utfall)})` : ''}` : 'Ingen granskning.'}</p>${granskning ? svar : ''}
 <p>${atgardLankar(args.who, h)}</p></section>`;
     })
     .join('');
@@ -205,7 +219,7 @@ export function arendeSida(args: {
     `Ärende ${a.diarienummer}`,
     `<h1>Ärende ${e(a.diarienummer)}</h1>
 ${args.meddelande ? `<p class="ok" role="status">${e(args.meddelande)}</p>` : ''}
-<dl><dt>Ärendemening</dt><dd>${e(a.arendemening)}</dd><dt>Status</dt><dd>${e(a.status)}</dd><dt>Skapat</dt><dd>${e(svenskTidpunkt(a.skapad))}</dd></dl>
+<dl><dt>Ärendemening</dt><dd>${e(a.arendemening)}</dd><dt>Status</dt><dd>${e(ARENDESTATUS[a.status])}</dd><dt>Skapat</dt><dd>${e(svenskTidpunkt(a.skapad))}</dd></dl>
 ${args.dolda ? `<p>${args.dolda} handling(ar) med sekretess visas inte för din roll.</p>` : ''}
 ${hs}
 <h2 id="logg-rubrik">Händelselogg</h2>
