@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=bundles,extraction,parse,hostile,localstack,mail,latency,allocation,dynamodb,burst]`
+ * `npm run bench [-- --quick] [-- --only=bundles,extraction,parse,hostile,localstack,mail,kansli,latency,allocation,dynamodb,burst]`
  * Runs the benchmarks against a local stack on free ports, prints one table with the machine's description
  * and writes the same figures to bench/results/bench-<date>.json (not committed).
  */
@@ -9,6 +9,7 @@ import { benchAllocation } from './allocation.js';
 import { benchBundles } from './bundles.js';
 import { benchBurst, benchLatency, withStack, type BurstResult } from './e2e.js';
 import { benchDynamoCost } from './dynamodb-cost.js';
+import { benchKansli } from './kansli.js';
 import { benchExtraction, benchHostile, benchParse } from './extraction.js';
 import { benchLocalStack } from './local-stack.js';
 import { benchMailParsers } from './mail-parsers.js';
@@ -70,6 +71,7 @@ await step('mail', () => benchMailParsers(settings.runs));
 await step('extraction', () => benchExtraction(settings.runs, settings.ocrRuns));
 await step('hostile', () => benchHostile(resultsDir, quick));
 await step('localstack', () => benchLocalStack(quick ? 1 : 3));
+await step('kansli', () => benchKansli(settings.runs * 2));
 if (want('latency') || want('allocation') || want('dynamodb')) {
   await withStack(async (stack) => {
     await step('latency', () => benchLatency(stack, settings.latency));

@@ -45,6 +45,9 @@ export const keys = {
   }),
   /** A mail we sent about a handling, by SES's message id: what a bounce or complaint event names. */
   sentMail: (messageId: string) => ({ pk: `SESMAIL#${b(messageId)}`, sk: 'M' }),
+  /** The kansli application's session (by the SHA-256 of its cookie id) and login under way: TTL items. */
+  kansliSession: (idHash: string) => ({ pk: `SESSION#${b(idHash)}`, sk: 'S' }),
+  kansliInloggning: (state: string) => ({ pk: `INLOGGNING#${b(state)}`, sk: 'I' }),
   diariumPartition: (serie: string, ankomstdatum: string) =>
     `DIARIUM#${b(serie)}#${ankomstdatum.slice(0, 4)}`,
 };

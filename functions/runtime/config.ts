@@ -150,6 +150,27 @@ export const schemas = {
     AWS_REGION: z.string().min(1),
     BESLUT_POLICY: policy.default(DEFAULT_BESLUT_POLICY),
   }),
+  kansli: z.object({
+    ...base,
+    INBOUND_BUCKET: z.string().min(1),
+    AWS_REGION: z.string().min(1),
+    EVENT_BUS_NAME: z.string().min(1),
+    // https, except a loopback issuer (the local provider): tokens are never fetched in the clear elsewhere.
+    OIDC_ISSUER: z
+      .url()
+      .refine(
+        (u) => /^https:|^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u),
+        'OIDC_ISSUER måste vara https',
+      ),
+    OIDC_CLIENT_ID: z.string().min(1),
+    KANSLI_BASE_URL: z.url(),
+    KANSLI_SESSION_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(86400)
+      .default(8 * 3600),
+  }),
   mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),
   bevakning: z.object({

@@ -30,7 +30,12 @@ export type TableExtra = 'dynamodb:BatchGetItem' | 'dynamodb:ConditionCheckItem'
 
 function tableResources(table: dynamodb.Table): string[] {
   // Named indexes instead of index/* keep the grant free of wildcards.
-  return [table.tableArn, `${table.tableArn}/index/gsi1`, `${table.tableArn}/index/gsi2`];
+  return [
+    table.tableArn,
+    `${table.tableArn}/index/gsi1`,
+    `${table.tableArn}/index/gsi2`,
+    `${table.tableArn}/index/gsi3`,
+  ];
 }
 
 export function grantTableRead(fn: AppFunction, data: DataResources, extra: TableExtra[] = []): void {

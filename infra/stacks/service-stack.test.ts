@@ -31,6 +31,7 @@ const fns = (): Record<string, AppFunction> => {
     reconcile: svc.reconciliation.reconcile,
     mailHandelse: svc.mailHandelser.handler,
     bevakning: svc.bevakning.bevakning,
+    kansli: svc.kansli.kansli,
   };
 };
 
@@ -541,19 +542,52 @@ describe('HTTP API', () => {
     expect(settings.Format).not.toMatch(/\$context\.path|querystring|\$request\.|resourcePath/i);
   });
 
-  it('routes GET, HEAD and POST /beslut/{id} and GET /postlista; no CORS', () => {
+  it('routes GET, HEAD and POST /beslut/{id}, GET /postlista and the kansli application; no CORS', () => {
     const routeKeys = resourcesOfType(s.serviceJson, 'AWS::ApiGatewayV2::Route').map(
       ([, r]) => r.Properties?.['RouteKey'],
     );
     expect(routeKeys.sort()).toEqual([
       'GET /beslut/{id}',
+      'GET /kansli',
+      'GET /kansli/{proxy+}',
       'GET /postlista',
       'HEAD /beslut/{id}',
+      'HEAD /kansli',
+      'HEAD /kansli/{proxy+}',
       'POST /beslut/{id}',
+      'POST /kansli',
+      'POST /kansli/{proxy+}',
     ]);
     const api = only(resourcesOfType(s.serviceJson, 'AWS::ApiGatewayV2::Api'))[1];
     expect(api.Properties?.['CorsConfiguration']).toBeUndefined();
     expect(logicalId(s.built.service.api.api)).toMatch(/^Api/);
+  });
+});
+
+describe('kansli login', () => {
+  it('has a user pool with MFA required, no self sign-up and one group per role', () => {
+    const pool = only(resourcesOfType(s.serviceJson, 'AWS::Cognito::UserPool'))[1].Properties ?? {};
+    expect(pool['MfaConfiguration']).toBe('ON');
+    expect(pool['AdminCreateUserConfig']).toMatchObject({ AllowAdminCreateUserOnly: true });
+    const groups = resourcesOfType(s.serviceJson, 'AWS::Cognito::UserPoolGroup').map(
+      ([, g]) => g.Properties?.['GroupName'],
+    );
+    expect(groups.sort()).toEqual(['handlaggare', 'lasare', 'registrator']);
+  });
+
+  it('registers a public client for the code flow only, with managed login', () => {
+    const client = only(resourcesOfType(s.serviceJson, 'AWS::Cognito::UserPoolClient'))[1].Properties ?? {};
+    expect(client['GenerateSecret']).toBe(false);
+    expect(client['AllowedOAuthFlows']).toEqual(['code']);
+    const domain = only(resourcesOfType(s.serviceJson, 'AWS::Cognito::UserPoolDomain'))[1].Properties ?? {};
+    expect(domain['ManagedLoginVersion']).toBe(2);
+  });
+
+  it('gives the kansli function no DeleteItem and no Scan', () => {
+    const actions = statementsOf(s.built.service.kansli.kansli).flatMap((st) => [st.Action].flat());
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).toContain('events:PutEvents');
   });
 });
 

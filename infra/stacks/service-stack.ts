@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { BeslutApi } from '../constructs/beslut-api.js';
 import { Bevakning } from '../constructs/bevakning.js';
+import { KansliApp } from '../constructs/kansli-app.js';
 import { SecureQueue } from '../constructs/data-access.js';
 import type { DataResources } from '../constructs/data-access.js';
 import { GranskningWorkflow } from '../constructs/granskning-workflow.js';
@@ -26,6 +27,7 @@ export class ServiceStack extends Stack {
   readonly granskning: GranskningWorkflow;
   readonly mailHandelser: MailHandelser;
   readonly api: BeslutApi;
+  readonly kansli: KansliApp;
   readonly reconciliation: Reconciliation;
   readonly bevakning: Bevakning;
   readonly monitoring: Monitoring;
@@ -43,6 +45,14 @@ export class ServiceStack extends Stack {
 
     this.api = new BeslutApi(this, 'Beslut', { config, data, logRetention });
     const publicBaseUrl = config.publicBaseUrl ?? this.api.url;
+    this.kansli = new KansliApp(this, 'Kansli', {
+      config,
+      data,
+      api: this.api.api,
+      appBus: this.appBus,
+      publicBaseUrl,
+      logRetention,
+    });
     const mail = new MailSending(this, 'Mail');
 
     this.ingest = new IngestPipeline(this, 'Ingest', {
@@ -101,6 +111,7 @@ export class ServiceStack extends Stack {
       Postlista: this.api.postlista,
       Reconcile: this.reconciliation.reconcile,
       Bevakning: this.bevakning.bevakning,
+      Kansli: this.kansli.kansli,
     };
     for (const [name, fn] of Object.entries(functions)) {
       this.monitoring.lambdaErrors(name, fn.function);
@@ -117,6 +128,7 @@ export class ServiceStack extends Stack {
     this.monitoring.dlqWidget(dlqs);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'KansliUserPoolId', { value: this.kansli.userPool.userPoolId });
     new CfnOutput(this, 'StateMachineArn', { value: this.granskning.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
   }

@@ -1,3 +1,4 @@
+import { DIARIELISTA_ATTRIBUT } from '../../functions/adapters/dynamo-diarium/sok.js';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logicalId, only, resourcesOfType, synthesize } from '../test-helpers.js';
@@ -9,7 +10,7 @@ beforeAll(() => {
 });
 
 describe('diarium table', () => {
-  it('has pk/sk keys, two GSIs projecting ALL and TTL on `ttl`', () => {
+  it('has pk/sk keys, two GSIs projecting ALL, the list index on gsi2 keys and TTL on `ttl`', () => {
     s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -31,6 +32,14 @@ describe('diarium table', () => {
             { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'gsi3',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...DIARIELISTA_ATTRIBUT] },
         },
       ],
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },

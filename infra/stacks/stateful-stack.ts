@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { INKORG_PREFIX } from '../../events/storage-layout.js';
 import { RecordsGuard } from '../constructs/records-guard.js';
+import { DIARIELISTA_ATTRIBUT } from '../../functions/adapters/dynamo-diarium/sok.js';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -57,6 +58,15 @@ export class StatefulStack extends Stack {
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
+    // The kansli's diarium list: gsi2's keys, only the list's attributes. A page of it holds a whole year of
+    // handlingar, where gsi2 (the report's content with every item) needs tens of pages (bench: kansli).
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'gsi3',
+      partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...DIARIELISTA_ATTRIBUT],
+    });
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
       // S3 server access logs can only be delivered to SSE-S3 buckets.

@@ -9,6 +9,8 @@ import { buildDeps as ingestDeps } from '../../functions/ingest/deps.js';
 import { makeHandler as ingestHandler } from '../../functions/ingest/make-handler.js';
 import { buildDeps as mailHandelseDeps } from '../../functions/mail-handelse/deps.js';
 import { makeHandler as mailHandelseHandler } from '../../functions/mail-handelse/make-handler.js';
+import { buildDeps as kansliDeps } from '../../functions/kansli/deps.js';
+import { makeHandler as kansliHandler } from '../../functions/kansli/make-handler.js';
 import { buildDeps as postlistaDeps } from '../../functions/postlista/deps.js';
 import { makeHandler as postlistaHandler } from '../../functions/postlista/make-handler.js';
 import { buildDeps as reconcileDeps } from '../../functions/reconcile/deps.js';
@@ -16,6 +18,7 @@ import { makeHandler as reconcileHandler } from '../../functions/reconcile/make-
 import { buildDeps as startDeps } from '../../functions/start-granskning/deps.js';
 import { makeHandler as startHandler } from '../../functions/start-granskning/make-handler.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
+import { LOCAL_OIDC_CLIENT_ID } from './oidc-provider.js';
 import type { IngestStatus, LocalStackOptions } from './options.js';
 import type { StageConfig } from './synth.js';
 
@@ -41,6 +44,8 @@ export function functionConfig(
     publicBaseUrl: string;
     table: string;
     bucket: string;
+    /** The local OIDC provider (local/aws/oidc-provider.ts), standing in for the Cognito user pool. */
+    oidcIssuer: string;
   },
 ): Record<string, string> {
   return {
@@ -73,6 +78,9 @@ export function functionConfig(
     STATE_MACHINE_ARN,
     INGEST_QUEUE_URL: ingestQueueUrl(at.aws),
     BEVAKNING: JSON.stringify(c.bevakning),
+    OIDC_ISSUER: at.oidcIssuer,
+    OIDC_CLIENT_ID: LOCAL_OIDC_CLIENT_ID,
+    KANSLI_BASE_URL: `${at.publicBaseUrl}/kansli`,
   };
 }
 
@@ -86,7 +94,8 @@ export type FunctionId =
   | 'postlista'
   | 'reconcile'
   | 'mail-handelse'
-  | 'bevakning';
+  | 'bevakning'
+  | 'kansli';
 
 /**
  * Each function as on Lambda: makeHandler over the dependencies its deps builder makes from its own config
@@ -111,6 +120,7 @@ export function buildFunctions(configFor: (fnId: FunctionId) => Record<string, s
     postlista: postlistaHandler(postlistaDeps(configFor('postlista'))),
     reconcile: reconcileHandler(reconcileDeps(configFor('reconcile'))),
     mailHandelse: mailHandelseHandler(mailHandelseDeps(configFor('mail-handelse'))),
+    kansli: kansliHandler(kansliDeps(configFor('kansli'))),
   };
   return { fns, outcomes };
 }

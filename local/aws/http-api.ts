@@ -18,6 +18,12 @@ export function toApiGatewayEvent(
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+  // As API Gateway's payload 2.0: the Cookie header becomes the `cookies` list.
+  const cookies = (headers['cookie'] ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  delete headers['cookie'];
   const isText = /^(text\/|application\/(x-www-form-urlencoded|json))/.test(headers['content-type'] ?? '');
   return {
     version: '2.0',
@@ -27,6 +33,7 @@ export function toApiGatewayEvent(
     headers,
     ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
     pathParameters,
+    ...(cookies.length ? { cookies } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'lokal',
@@ -52,7 +59,7 @@ export function toApiGatewayEvent(
 
 export function startHttpApi(opts: {
   port: number;
-  routes: { beslut: Route; postlista: Route };
+  routes: { beslut: Route; postlista: Route; kansli: Route };
   /** 200 with the outcome, 202 with progress while the ingest works on it, 404 if unknown. */
   status: (key: string) => { code: number; body: unknown };
   outboxUrl: string;
@@ -65,7 +72,11 @@ export function startHttpApi(opts: {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         const method = req.method ?? 'GET';
         const send = (r: APIGatewayProxyStructuredResultV2) => {
-          res.writeHead(r.statusCode ?? 200, r.headers as http.OutgoingHttpHeaders);
+          // The structured result's `cookies` are Set-Cookie headers, as API Gateway sends them.
+          res.writeHead(r.statusCode ?? 200, {
+            ...(r.headers as http.OutgoingHttpHeaders),
+            ...(r.cookies?.length ? { 'set-cookie': r.cookies } : {}),
+          });
           res.end(method === 'HEAD' ? undefined : (r.body ?? ''));
         };
         try {
@@ -91,6 +102,18 @@ export function startHttpApi(opts: {
                 toApiGatewayEvent(req, Buffer.concat(chunks), 'GET /postlista', {}),
               ),
             );
+          } else if (/^\/kansli(\/.*)?$/.test(url.pathname) && ['GET', 'HEAD', 'POST'].includes(method)) {
+            const proxy = url.pathname.slice('/kansli/'.length);
+            send(
+              await opts.routes.kansli(
+                toApiGatewayEvent(
+                  req,
+                  Buffer.concat(chunks),
+                  proxy ? `${method} /kansli/{proxy+}` : `${method} /kansli`,
+                  proxy ? { proxy } : {},
+                ),
+              ),
+            );
           } else if (url.pathname === '/lokal/status') {
             // Local tooling only (npm run submit): what the ingest made of a stored object.
             const s = opts.status(url.searchParams.get('nyckel') ?? '');
@@ -99,7 +122,7 @@ export function startHttpApi(opts: {
           } else if (url.pathname === '/') {
             res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
             res.end(
-              `<!doctype html><html lang="sv"><meta charset="utf-8"><title>Rapportflöde lokalt</title><h1>Rapportflöde – lokal miljö</h1><ul><li><a href="/postlista">Postlista (offentligt diarium)</a></li><li><a href="${opts.outboxUrl}">Utkorg (skickad e-post)</a></li></ul>`,
+              `<!doctype html><html lang="sv"><meta charset="utf-8"><title>Rapportflöde lokalt</title><h1>Rapportflöde – lokal miljö</h1><ul><li><a href="/postlista">Postlista (offentligt diarium)</a></li><li><a href="/kansli">Kansliets diarium (inloggning)</a></li><li><a href="${opts.outboxUrl}">Utkorg (skickad e-post)</a></li></ul>`,
             );
           } else {
             res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -122,7 +145,7 @@ export function startHttpApi(opts: {
 /** The HTTP API stand-in: decision pages, the postlista, and a status endpoint for `npm run submit`. */
 export async function startHttpStandIn(opts: {
   reservation: Reservation;
-  fns: Pick<LocalFunctions, 'beslut' | 'postlista'>;
+  fns: Pick<LocalFunctions, 'beslut' | 'postlista' | 'kansli'>;
   outcomes: ReadonlyMap<string, IngestStatus>;
   progress: ReadonlyMap<string, IngestProgress>;
   outboxUrl: string;
@@ -134,7 +157,11 @@ export async function startHttpStandIn(opts: {
   await opts.reservation.release();
   const server = await startHttpApi({
     port,
-    routes: { beslut: (ev) => opts.fns.beslut(ev, ctx), postlista: (ev) => opts.fns.postlista(ev, ctx) },
+    routes: {
+      beslut: (ev) => opts.fns.beslut(ev, ctx),
+      postlista: (ev) => opts.fns.postlista(ev, ctx),
+      kansli: (ev) => opts.fns.kansli(ev, ctx),
+    },
     status: (key) => {
       const done = opts.outcomes.get(key);
       if (done) return { code: 200, body: done };

@@ -7,6 +7,8 @@ export interface LocalStackOptions {
   dataDir: string;
   /** 0 = any free port. */
   ports?: Partial<Record<Service | ProxyService, number>>;
+  /** The local OIDC provider's port (default 0: any free port). */
+  oidcPort?: number;
   /** Shortened wait-for-token timeouts (seconds) for tests. */
   granskningTimeouts?: { svarstid: number; paminnelse: number; eskalering: number };
   beslutPolicy?: BeslutPolicy;

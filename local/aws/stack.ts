@@ -21,6 +21,7 @@ import { lockDataDir } from './instance.js';
 import { Stoppers, type Defer } from './lifecycle.js';
 import type { IngestProgress, IngestStatus, LocalStackOptions } from './options.js';
 import { portsOf, reservePorts, type ProxyService, type Service } from './ports.js';
+import { startOidcProvider } from './oidc-provider.js';
 import { startReconciliation } from './reconciliation.js';
 import { startBevakning } from './bevakning.js';
 import { startS3 } from './s3.js';
@@ -32,7 +33,15 @@ import { synthesizeApart } from './synth-apart.js';
 export type { IngestStatus, LocalStackOptions } from './options.js';
 
 export interface LocalStack {
-  urls: { smtp: string; outbox: string; http: string; s3: string; dynamodb: string; aws: string };
+  urls: {
+    smtp: string;
+    outbox: string;
+    http: string;
+    s3: string;
+    dynamodb: string;
+    aws: string;
+    oidc: string;
+  };
   /** The proxies' ports too: a restart passes them back, so what a function signed still reaches its proxy. */
   ports: Record<Service | ProxyService, number>;
   /** The config record the functions' own are made from (emulator endpoints, the emulators' key pair). */
@@ -117,10 +126,14 @@ async function startStorage(
   });
   const s3 = await startS3({ reservation: reserved.s3, dataDir, defer });
   const outbox = await startSesOutbox({ reservation: reserved.ses, dataDir, defer });
+  const http = `http://127.0.0.1:${reserved.http.port}`;
+  const oidc = await startOidcProvider({ port: opts.oidcPort ?? 0, redirectUri: `${http}/kansli/inloggad` });
+  defer(() => oidc.close());
   const urls = {
     aws: `http://127.0.0.1:${reserved.aws.port}`,
-    http: `http://127.0.0.1:${reserved.http.port}`,
+    http,
     outbox: `${outbox}/`,
+    oidc: oidc.issuer,
   };
   const env = functionConfig(templates.config, opts, {
     dynamodb: ddb.endpoint,
@@ -130,6 +143,7 @@ async function startStorage(
     publicBaseUrl: urls.http,
     table: ddb.table,
     bucket: s3.bucket,
+    oidcIssuer: oidc.issuer,
   });
   // The functions reach the emulators through the IAM proxies, each with its own key pair (local/aws/iam).
   const mode = iamMode(opts.iam);

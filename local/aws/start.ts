@@ -43,6 +43,7 @@ try {
       http: port('HTTP_PORT', 3000),
       aws: port('AWS_API_PORT', 4010),
     },
+    oidcPort: port('OIDC_PORT', 4011),
   });
 } catch (err) {
   // What the operator can fix is said in one Swedish message; anything else keeps its trace for a bug report.
@@ -56,6 +57,8 @@ console.log(`
   SMTP (skicka rapporter hit):   ${stack.urls.smtp}
   Utkorg (skickad e-post):       ${stack.urls.outbox}
   Beslutssidor och postlista:    ${stack.urls.http}/beslut/…  ${stack.urls.http}/postlista
+  Kansliets diarium (logga in):  ${stack.urls.http}/kansli  (demoanvändare: registrator, handlaggare, lasare)
+  OIDC-utfärdare (inloggning):   ${stack.urls.oidc}
   S3 (inkorgens bucket "${stack.bucket}"): ${stack.urls.s3}
   DynamoDB Local (tabell "${stack.table}"): ${stack.urls.dynamodb}
   Step Functions/EventBridge-API: ${stack.urls.aws}

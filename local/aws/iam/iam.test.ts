@@ -381,6 +381,7 @@ describe('the synthesized templates', () => {
       'granskning-finalize',
       'granskning-task',
       'ingest',
+      'kansli',
       'mail-handelse',
       'postlista',
       'reconcile',

@@ -1,0 +1,46 @@
+/** The kansli's roles, as the identity provider's groups name them (Cognito groups; the local provider's). */
+export const ROLLER = ['registrator', 'handlaggare', 'lasare'] as const;
+export type Roll = (typeof ROLLER)[number];
+
+/** What a role may do. A request without the right is refused (403), not only hidden in the page. */
+export type Ratt =
+  | 'las' // the unclassified diarium
+  | 'las-sekretess' // handlingar marked sekretess, and every file
+  | 'frige'
+  | 'makulera'
+  | 'korrigera-ankomst';
+
+const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
+  registrator: ['las', 'las-sekretess', 'frige', 'makulera', 'korrigera-ankomst'],
+  handlaggare: ['las', 'las-sekretess', 'frige'],
+  lasare: ['las'],
+};
+
+export const ROLLNAMN: Record<Roll, string> = {
+  registrator: 'Registrator',
+  handlaggare: 'Handläggare',
+  lasare: 'Läsare',
+};
+
+/** The person behind a session: who they are (for the audit log) and what they may do. */
+export interface Person {
+  /** The identity provider's subject: stable, never reused. */
+  sub: string;
+  namn: string;
+  epost: string | null;
+  roller: Roll[];
+}
+
+/** The known roles among the token's groups; other groups (the IdP's own) are ignored. */
+export function rollerAv(grupper: readonly string[]): Roll[] {
+  return ROLLER.filter((r) => grupper.includes(r));
+}
+
+export function harRatt(p: Pick<Person, 'roller'>, ratt: Ratt): boolean {
+  return p.roller.some((r) => RATTIGHETER[r].includes(ratt));
+}
+
+/** How the person is named in the ärende's audit log: name, address and subject, so it is never ambiguous. */
+export function loggNamn(p: Person): string {
+  return `${p.namn}${p.epost ? ` <${p.epost}>` : ''} [${p.sub}]`;
+}

@@ -1,0 +1,432 @@
+import { createHash, randomBytes } from 'node:crypto';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod';
+import { DiariumRegelError, HandlingNotFoundError } from '../../domain/diarium/errors.js';
+import {
+  frigeHandling,
+  korrigeraAnkomstdatum,
+  makuleraHandling,
+  verifieraArende,
+} from '../../domain/diarium/kansli.js';
+import type { ArendeLog, DiariumReader, DocumentLinks, EventPublisher } from '../../domain/diarium/ports.js';
+import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
+import { safeEqual } from '../../domain/granskning/links.js';
+import { granskningIdFor } from '../../domain/granskning/policy.js';
+import type { GranskningRepository } from '../../domain/granskning/ports.js';
+import type { Log } from '../../domain/log.js';
+import { harRatt, loggNamn, rollerAv, type Person, type Ratt } from '../../domain/kansli/roller.js';
+import type { SessionStore } from '../../domain/kansli/session.js';
+import {
+  STATUSAR,
+  sok,
+  sokCsv,
+  type DiariumSok,
+  type Sokning,
+  type StatusFilter,
+} from '../../domain/kansli/sok.js';
+import {
+  KANSLI_HEADERS,
+  arendeSida,
+  atgardRatt,
+  bekraftaSida,
+  isAtgard,
+  listSida,
+  meddelandeSida,
+  vidareSida,
+  type Inloggad,
+} from '../pages/kansli-pages.js';
+import { securityHeaders } from '../runtime/security-headers.js';
+import type { Oidc } from './oidc.js';
+import { randomNonce, randomState, randomVerifier } from './oidc.js';
+
+export interface KansliDeps {
+  repo: DiariumReader & ArendeLog;
+  sok: DiariumSok;
+  sessions: SessionStore;
+  granskningar: Pick<GranskningRepository, 'get' | 'listBeslut'>;
+  links: DocumentLinks;
+  events: EventPublisher;
+  oidc: Oidc;
+  config: {
+    /** The application's own address (https on AWS), e.g. https://…/kansli: decides Secure and the redirect URI. */
+    baseUrl: string;
+    sessionSeconds: number;
+  };
+  clock: () => Date;
+  log: Log;
+}
+
+const eventSchema = z.object({
+  rawPath: z.string(),
+  rawQueryString: z.string().optional(),
+  cookies: z.array(z.string()).optional(),
+  requestContext: z.object({ http: z.object({ method: z.string() }), domainName: z.string().optional() }),
+  headers: z.record(z.string(), z.string().optional()).optional(),
+  body: z.unknown().optional(),
+});
+
+const DATUM = /^\d{4}-\d{2}-\d{2}$/;
+const LOGIN_SECONDS = 600;
+
+/** As the decision page: Sec-Fetch-Site decides when the browser sends it; else a foreign Origin is refused. */
+function crossSite(headers: Record<string, string | undefined>, domainName: string | undefined): boolean {
+  const site = headers['sec-fetch-site']?.toLowerCase();
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = headers['origin'];
+  if (origin === undefined || origin === 'null') return false;
+  const own = (headers['host'] ?? domainName)?.toLowerCase();
+  try {
+    return !own || new URL(origin).host.toLowerCase() !== own;
+  } catch {
+    return true;
+  }
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const random = () => randomBytes(32).toString('base64url');
+
+function cookiesOf(ev: z.infer<typeof eventSchema>): Map<string, string> {
+  // API Gateway (payload 2.0) moves the Cookie header into `cookies`; read either.
+  const parts = ev.cookies ?? (ev.headers?.['cookie'] ?? '').split(';');
+  const m = new Map<string, string>();
+  for (const p of parts) {
+    const i = p.indexOf('=');
+    if (i > 0) m.set(p.slice(0, i).trim(), p.slice(i + 1).trim());
+  }
+  return m;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const formBody: middy.MiddlewareObj<any> = httpUrlencodeBodyParser({ disableContentTypeError: true });
+
+/** The kansli's diarium application: login (OIDC code flow with PKCE), the list, the ärende, the actions. */
+export function makeHandler(deps: KansliDeps) {
+  const base = new URL(deps.config.baseUrl);
+  const secure = base.protocol === 'https:';
+  // __Host- binds the cookie to this host and path / (only allowed with Secure).
+  const SESSION = secure ? '__Host-kansli' : 'kansli';
+  const LOGIN = secure ? '__Host-kansli-login' : 'kansli-login';
+  const attrs = (sameSite: 'Strict' | 'Lax', maxAge: number) =>
+    `Path=/; HttpOnly; SameSite=${sameSite}; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
+  const redirectUri = `${base.origin}/kansli/inloggad`;
+
+  const html = (
+    statusCode: number,
+    body: string,
+    cookies: string[] = [],
+  ): APIGatewayProxyStructuredResultV2 => ({
+    statusCode,
+    headers: { ...KANSLI_HEADERS },
+    body,
+    ...(cookies.length ? { cookies } : {}),
+  });
+  const redirect = (location: string, cookies: string[] = []): APIGatewayProxyStructuredResultV2 => ({
+    statusCode: 303,
+    headers: { location, 'cache-control': 'no-store' },
+    ...(cookies.length ? { cookies } : {}),
+  });
+
+  async function handle(ev: z.infer<typeof eventSchema>): Promise<APIGatewayProxyStructuredResultV2> {
+    const method = ev.requestContext.http.method.toUpperCase();
+    const path = ev.rawPath.replace(/\/+$/, '') || '/';
+    const query = new URLSearchParams(ev.rawQueryString ?? '');
+    const headers = ev.headers ?? {};
+    const cookies = cookiesOf(ev);
+    const nu = deps.clock();
+
+    if (path === '/kansli/logga-in' && method === 'GET') {
+      const state = randomState();
+      const nonce = randomNonce();
+      const verifier = randomVerifier();
+      const t = query.get('tillbaka') ?? '';
+      const tillbaka = /^\/kansli\/[\w./%?=&-]*$/.test(t) ? t : '/kansli/diarium';
+      await deps.sessions.putInloggning(
+        state,
+        { nonce, verifier, tillbaka },
+        new Date(nu.getTime() + LOGIN_SECONDS * 1000),
+      );
+      const url = await deps.oidc.authorizationUrl({ state, nonce, verifier });
+      return redirect(url.href, [`${LOGIN}=${state}; ${attrs('Lax', LOGIN_SECONDS)}`]);
+    }
+    if (path === '/kansli/inloggad' && method === 'GET') {
+      const state = query.get('state') ?? '';
+      const cookieState = cookies.get(LOGIN) ?? '';
+      const clear = `${LOGIN}=; ${attrs('Lax', 0)}`;
+      // The state must be the one this browser started with (login CSRF), and is used once.
+      const l = state && safeEqual(state, cookieState) ? await deps.sessions.takeInloggning(state, nu) : null;
+      if (!l)
+        return html(
+          400,
+          meddelandeSida(
+            'Inloggningen misslyckades',
+            'Inloggningen är ogiltig eller har gått ut. Försök igen.',
+            null,
+            { href: '/kansli/logga-in', text: 'Logga in' },
+          ),
+          [clear],
+        );
+      let id;
+      try {
+        const callback = new URL(`${redirectUri}?${ev.rawQueryString ?? ''}`);
+        id = await deps.oidc.exchange(callback, { state, nonce: l.nonce, verifier: l.verifier });
+      } catch (err) {
+        deps.log('warn', 'Inloggning avvisad', { fel: err instanceof Error ? err.message : String(err) });
+        return html(
+          400,
+          meddelandeSida(
+            'Inloggningen misslyckades',
+            'Identitetsleverantören gav inget giltigt svar. Försök igen.',
+            null,
+            { href: '/kansli/logga-in', text: 'Logga in' },
+          ),
+          [clear],
+        );
+      }
+      const roller = rollerAv(id.grupper);
+      if (roller.length === 0) {
+        deps.log('warn', 'Inloggning utan roll', { sub: id.sub });
+        return html(
+          403,
+          meddelandeSida(
+            'Ingen behörighet',
+            'Ditt konto har ingen roll i diariet. Kontakta kansliets administratör.',
+          ),
+          [clear],
+        );
+      }
+      const sessionId = random();
+      const person: Person = { sub: id.sub, namn: id.namn, epost: id.epost, roller };
+      await deps.sessions.putSession(sha256(sessionId), {
+        person,
+        csrf: random(),
+        skapad: nu.toISOString(),
+        utgar: new Date(nu.getTime() + deps.config.sessionSeconds * 1000).toISOString(),
+      });
+      deps.log('info', 'Inloggad', { sub: id.sub, roller });
+      return html(200, vidareSida(l.tillbaka), [
+        clear,
+        `${SESSION}=${sessionId}; ${attrs('Strict', deps.config.sessionSeconds)}`,
+      ]);
+    }
+
+    // Everything else needs a valid session.
+    const sid = cookies.get(SESSION);
+    const session = sid ? await deps.sessions.getSession(sha256(sid), nu) : null;
+    if (!session) {
+      if (method === 'GET' || method === 'HEAD') {
+        const tillbaka = `${path}${ev.rawQueryString ? `?${ev.rawQueryString}` : ''}`;
+        return redirect(`/kansli/logga-in?tillbaka=${encodeURIComponent(tillbaka)}`);
+      }
+      return html(
+        401,
+        meddelandeSida('Inte inloggad', 'Din session är ogiltig eller har gått ut. Logga in igen.', null, {
+          href: '/kansli/logga-in',
+          text: 'Logga in',
+        }),
+      );
+    }
+    const who: Inloggad = { person: session.person, csrf: session.csrf };
+    const forbidden = () =>
+      html(
+        403,
+        meddelandeSida('Åtgärden är inte tillåten', 'Din roll har inte behörighet till det här.', who),
+      );
+
+    if (method === 'POST') {
+      if (crossSite(headers, ev.requestContext.domainName)) {
+        deps.log('warn', 'Begäran från annan webbplats avvisad', { path, origin: headers['origin'] ?? null });
+        return html(
+          403,
+          meddelandeSida('Otillåten begäran', 'Begäran måste komma från diariets egna sidor.', who),
+        );
+      }
+      const body: Record<string, unknown> =
+        typeof ev.body === 'object' && ev.body !== null ? (ev.body as Record<string, unknown>) : {};
+      const csrf = typeof body['csrf'] === 'string' ? body['csrf'] : '';
+      if (!csrf || !safeEqual(csrf, session.csrf)) {
+        deps.log('warn', 'Ogiltig CSRF-token', { path, sub: session.person.sub });
+        return html(
+          400,
+          meddelandeSida(
+            'Ogiltig begäran',
+            'Formuläret kunde inte tas emot. Ladda om sidan och försök igen.',
+            who,
+          ),
+        );
+      }
+      if (path === '/kansli/logga-ut') {
+        await deps.sessions.endSession(sha256(sid ?? ''), nu);
+        return html(
+          200,
+          meddelandeSida('Du är utloggad', 'Du har loggat ut från diariet.', null, {
+            href: '/kansli/logga-in',
+            text: 'Logga in igen',
+          }),
+          [`${SESSION}=; ${attrs('Strict', 0)}`],
+        );
+      }
+      const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
+      if (!m) return html(404, meddelandeSida('Sidan finns inte', 'Adressen finns inte i diariet.', who));
+      const dnr = decodeURIComponent(m[1]!);
+      const atgard = m[2]!;
+      if (!isAtgard(atgard))
+        return html(404, meddelandeSida('Sidan finns inte', 'Åtgärden finns inte.', who));
+      if (!harRatt(session.person, atgardRatt(atgard))) return forbidden();
+      const h = await deps.repo.getHandling(dnr);
+      if (!h)
+        return html(
+          404,
+          meddelandeSida('Handlingen finns inte', `Handlingen ${dnr} finns inte i diariet.`, who),
+        );
+      const skal = typeof body['skal'] === 'string' ? body['skal'] : '';
+      const tid = typeof body['tid'] === 'string' ? body['tid'] : '';
+      if (body['bekraftat'] !== 'ja')
+        return html(
+          400,
+          bekraftaSida({
+            who,
+            handling: h,
+            atgard,
+            fel: 'Bekräfta åtgärden genom att kryssa i rutan.',
+            skal,
+            tid,
+          }),
+        );
+      const av = loggNamn(session.person);
+      const kdeps = { repo: deps.repo, clock: deps.clock };
+      try {
+        if (atgard === 'makulera') await makuleraHandling(kdeps, dnr, { skal, av });
+        else if (atgard === 'ankomstdatum') await korrigeraAnkomstdatum(kdeps, dnr, { tid, skal, av });
+        else await frigeHandling({ ...kdeps, events: deps.events }, dnr, { av });
+      } catch (err) {
+        if (err instanceof DiariumRegelError || err instanceof HandlingNotFoundError)
+          return html(409, bekraftaSida({ who, handling: h, atgard, fel: err.message, skal, tid }));
+        throw err;
+      }
+      deps.log('info', 'Åtgärd utförd', { atgard, handling: dnr, sub: session.person.sub });
+      return redirect(`/kansli/arende/${encodeURIComponent(h.arende)}?klart=${atgard}`);
+    }
+    if (method !== 'GET' && method !== 'HEAD')
+      return { statusCode: 405, headers: { ...KANSLI_HEADERS, allow: 'GET, HEAD, POST' }, body: '' };
+    if (!harRatt(session.person, 'las')) return forbidden();
+    const sesSekretess = harRatt(session.person, 'las-sekretess');
+
+    if (path === '/kansli' || path === '/kansli/diarium' || path === '/kansli/diarium.csv') {
+      if (path === '/kansli') return redirect('/kansli/diarium');
+      const idag = ankomstdatum(nu.toISOString());
+      const st = query.get('status') ?? '';
+      const s: Sokning = {
+        fritext: (query.get('q') ?? '').slice(0, 200),
+        status: Object.hasOwn(STATUSAR, st) ? (st as StatusFilter) : null,
+        // The last three months unless asked: what the kansli works with, and a short read of the index.
+        fran: query.get('fran') ?? ankomstdatum(new Date(nu.getTime() - 90 * 86_400_000).toISOString()),
+        till: query.get('till') ?? idag,
+        sida: Math.max(1, Number.parseInt(query.get('sida') ?? '1', 10) || 1),
+      };
+      if (
+        !DATUM.test(s.fran) ||
+        !DATUM.test(s.till) ||
+        s.fran > s.till ||
+        Number(s.till.slice(0, 4)) - Number(s.fran.slice(0, 4)) > 10
+      ) {
+        return html(
+          400,
+          listSida({
+            who,
+            sokning: { ...s, fran: `${idag.slice(0, 4)}-01-01`, till: idag },
+            rader: [],
+            antal: 0,
+            sida: 1,
+            antalSidor: 1,
+            fel: 'Ange datum som ÅÅÅÅ-MM-DD, från före till, högst tio år.',
+          }),
+        );
+      }
+      const rader = await deps.sok.listRader(s.fran, s.till);
+      const r = sok(rader, s, (x) => sesSekretess || !x.sekretess);
+      if (path === '/kansli/diarium.csv')
+        return {
+          statusCode: 200,
+          headers: {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="diarium-${s.fran}-${s.till}.csv"`,
+            'cache-control': 'no-store',
+          },
+          body: sokCsv(r.traffar),
+        };
+      const sida = Math.min(s.sida, r.antalSidor);
+      return html(
+        200,
+        listSida({ who, sokning: s, rader: r.sida, antal: r.traffar.length, sida, antalSidor: r.antalSidor }),
+      );
+    }
+    const arendeM = /^\/kansli\/arende\/([^/]+)$/.exec(path);
+    if (arendeM) {
+      const dnr = decodeURIComponent(arendeM[1]!);
+      const d = await deps.repo.getArendeDetaljer(dnr);
+      if (!d)
+        return html(404, meddelandeSida('Ärendet finns inte', `Ärendet ${dnr} finns inte i diariet.`, who));
+      const synliga = d.handlingar.filter((h) => sesSekretess || !h.sekretess);
+      const verifiering = await verifieraArende(deps.repo, dnr);
+      const handlingar = await Promise.all(
+        synliga.map(async (h) => {
+          const gid = granskningIdFor(h.diarienummer);
+          const [granskning, beslut] = await Promise.all([
+            deps.granskningar.get(gid),
+            deps.granskningar.listBeslut(gid),
+          ]);
+          // Short-lived links only for a role that may read every file.
+          const lankar =
+            sesSekretess && method === 'GET'
+              ? new Map(
+                  await Promise.all(
+                    h.filer.map(
+                      async (f) =>
+                        [f.nyckel, await deps.links.presignedGetUrl(f.nyckel, 900, f.filnamn)] as const,
+                    ),
+                  ),
+                )
+              : null;
+          return { handling: h, lankar, granskning, beslut };
+        }),
+      );
+      const klart = query.get('klart');
+      return html(
+        200,
+        arendeSida({
+          who,
+          arende: d.arende,
+          handlingar,
+          logg: d.logg,
+          verifiering,
+          dolda: d.handlingar.length - synliga.length,
+          ...(klart && isAtgard(klart)
+            ? { meddelande: 'Åtgärden är utförd och skriven i ärendets logg.' }
+            : {}),
+        }),
+      );
+    }
+    const atgardM = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
+    if (atgardM && isAtgard(atgardM[2]!)) {
+      const atgard = atgardM[2];
+      if (!harRatt(session.person, atgardRatt(atgard) satisfies Ratt)) return forbidden();
+      const h = await deps.repo.getHandling(decodeURIComponent(atgardM[1]!));
+      if (!h)
+        return html(404, meddelandeSida('Handlingen finns inte', 'Handlingen finns inte i diariet.', who));
+      return html(200, bekraftaSida({ who, handling: h, atgard }));
+    }
+    return html(404, meddelandeSida('Sidan finns inte', 'Adressen finns inte i diariet.', who));
+  }
+
+  return middy(async (event: unknown): Promise<APIGatewayProxyStructuredResultV2> => {
+    const ev = eventSchema.parse(event);
+    const r = await handle(ev);
+    return ev.requestContext.http.method.toUpperCase() === 'HEAD' ? { ...r, body: '' } : r;
+  })
+    .use(httpHeaderNormalizer())
+    .use(formBody)
+    .use(securityHeaders());
+}

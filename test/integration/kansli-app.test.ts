@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
+import { Klient, startKansliApp } from './kansli-support.js';
+
+let db: DiariumDb;
+let app: Awaited<ReturnType<typeof startKansliApp>>;
+
+beforeAll(async () => {
+  db = await startDiariumDb();
+  app = await startKansliApp(db);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await db?.stop();
+});
+
+let n = 0;
+function mail(extra: Partial<TestMailSpec> = {}): TestMailSpec {
+  n++;
+  return {
+    messageId: `k${n}@exempelby.example`,
+    from: 'sara.provperson@exempelby.example',
+    fromName: 'Sara Provperson',
+    subject: `Slutrapport ${n}`,
+    receivedAt: new Date(Date.now() - 3600_000).toISOString(),
+    report: { insatsnamn: `Stegvis till arbete ${n}`, organisation: 'Exempelby kommun' },
+    ...extra,
+  };
+}
+
+const post = (
+  url: string,
+  s: { cookie: string },
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) =>
+  fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      cookie: s.cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+      'sec-fetch-site': 'same-origin',
+      ...headers,
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+const get = (url: string, s?: { cookie: string }) =>
+  fetch(url, { redirect: 'manual', headers: s ? { cookie: s.cookie } : {} });
+
+describe('login through the OIDC provider (code flow with PKCE)', () => {
+  it('logs a registrator in, shows the diarium, and logs out', async () => {
+    const k = new Klient();
+    const r = await k.loggaIn(app.base, 'registrator');
+    expect(r.res.status).toBe(200);
+    expect(r.body).toContain('Du är inloggad');
+    const cookie = [...k.jar.keys()].find((c) => c === 'kansli');
+    expect(cookie).toBe('kansli');
+    const lista = await k.request(`${app.base}/kansli/diarium`);
+    expect(lista.res.status).toBe(200);
+    expect(lista.body).toContain('Rut Registrator');
+    expect(lista.res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const csrf = /name="csrf" value="([^"]+)"/.exec(lista.body)![1]!;
+    const sessionId = k.jar.get('kansli')!;
+    const ut = await k.request(`${app.base}/kansli/logga-ut`, {
+      form: { csrf },
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
+    expect(ut.body).toContain('Du är utloggad');
+    // The old session id no longer works, even if a copy of the cookie was kept.
+    const efter = await get(`${app.base}/kansli/diarium`, { cookie: `kansli=${sessionId}` });
+    expect(efter.status).toBe(303);
+  });
+
+  it('sets the session cookie HttpOnly and SameSite=Strict', async () => {
+    const k = new Klient();
+    let r = await k.request(`${app.base}/kansli/logga-in`);
+    expect(r.res.headers.get('location')).toMatch(/code_challenge_method=S256/);
+    r = await k.loggaIn(app.base, 'lasare');
+    const setCookie = r.res.headers.getSetCookie().find((c) => c.startsWith('kansli='));
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+  });
+
+  it('refuses a user whose token carries no role (403)', async () => {
+    const r = await new Klient().loggaIn(app.base, 'utan');
+    expect(r.res.status).toBe(403);
+    expect(r.body).toContain('Ingen behörighet');
+  });
+
+  it('refuses a callback with a state this browser did not start', async () => {
+    const r = await get(`${app.base}/kansli/inloggad?code=x&state=forfalskad`);
+    expect(r.status).toBe(400);
+  });
+});
+
+describe('sessions', () => {
+  it('sends a request without a session, or with a forged one, to the login', async () => {
+    expect((await get(`${app.base}/kansli/diarium`)).status).toBe(303);
+    const r = await get(`${app.base}/kansli/diarium`, { cookie: 'kansli=forfalskad' });
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toMatch(/^\/kansli\/logga-in\?tillbaka=/);
+  });
+
+  it('refuses an expired session: a page redirects, an action gets 401 and changes nothing', async () => {
+    const o = await app.register(mail());
+    const s = await app.sessionFor('registrator', new Date(Date.now() - 1000));
+    expect((await get(`${app.base}/kansli/diarium`, s)).status).toBe(303);
+    const r = await post(`${app.base}/kansli/handling/${o.handling.diarienummer}/makulera`, s, {
+      csrf: s.csrf,
+      skal: 'Fel',
+      bekraftat: 'ja',
+    });
+    expect(r.status).toBe(401);
+    expect((await app.repo.getHandling(o.handling.diarienummer))?.makulerad).toBeNull();
+  });
+});
+
+describe('actions', () => {
+  it('refuses a missing or wrong CSRF token (400) and changes nothing', async () => {
+    const o = await app.register(mail());
+    const s = await app.sessionFor('registrator');
+    const url = `${app.base}/kansli/handling/${o.handling.diarienummer}/makulera`;
+    expect((await post(url, s, { skal: 'Fel', bekraftat: 'ja' })).status).toBe(400);
+    expect((await post(url, s, { csrf: 'fel', skal: 'Fel', bekraftat: 'ja' })).status).toBe(400);
+    expect((await app.repo.getHandling(o.handling.diarienummer))?.makulerad).toBeNull();
+  });
+
+  it('refuses a post from another site (Sec-Fetch-Site, foreign Origin) with 403 and changes nothing', async () => {
+    const o = await app.register(mail());
+    const s = await app.sessionFor('registrator');
+    const url = `${app.base}/kansli/handling/${o.handling.diarienummer}/makulera`;
+    const form = { csrf: s.csrf, skal: 'Fel', bekraftat: 'ja' };
+    expect((await post(url, s, form, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    const noFetchMeta = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: s.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://angripare.example',
+      },
+      body: new URLSearchParams(form).toString(),
+    });
+    expect(noFetchMeta.status).toBe(403);
+    expect((await app.repo.getHandling(o.handling.diarienummer))?.makulerad).toBeNull();
+  });
+
+  it('refuses a läsare a registrator action with 403, on the form and the post, and changes nothing', async () => {
+    const o = await app.register(mail());
+    const s = await app.sessionFor('lasare');
+    const url = `${app.base}/kansli/handling/${o.handling.diarienummer}/makulera`;
+    expect((await get(url, s)).status).toBe(403);
+    expect((await post(url, s, { csrf: s.csrf, skal: 'Fel', bekraftat: 'ja' })).status).toBe(403);
+    expect((await app.repo.getHandling(o.handling.diarienummer))?.makulerad).toBeNull();
+  });
+
+  it('requires the confirmation and the reason', async () => {
+    const o = await app.register(mail());
+    const s = await app.sessionFor('registrator');
+    const url = `${app.base}/kansli/handling/${o.handling.diarienummer}/makulera`;
+    expect((await post(url, s, { csrf: s.csrf, skal: 'Fel' })).status).toBe(400);
+    const utanSkal = await post(url, s, { csrf: s.csrf, skal: ' ', bekraftat: 'ja' });
+    expect(utanSkal.status).toBe(409);
+    expect(await utanSkal.text()).toContain('Skäl för makulering måste anges');
+    expect((await app.repo.getHandling(o.handling.diarienummer))?.makulerad).toBeNull();
+  });
+
+  it('makulerar with the person in the audit log, and shows the entry and the verified log', async () => {
+    const o = await app.register(mail());
+    const s = await app.sessionFor('registrator');
+    const r = await post(`${app.base}/kansli/handling/${o.handling.diarienummer}/makulera`, s, {
+      csrf: s.csrf,
+      skal: 'Registrerad två gånger',
+      bekraftat: 'ja',
+    });
+    expect(r.status).toBe(303);
+    const h = await app.repo.getHandling(o.handling.diarienummer);
+    expect(h?.makulerad).toMatchObject({
+      skal: 'Registrerad två gånger',
+      av: 'Test registrator <registrator@kansli.example> [test-registrator]',
+    });
+    const sida = await (await get(`${app.base}${r.headers.get('location')}`, s)).text();
+    expect(sida).toContain('Registrerad två gånger');
+    expect(sida).toContain('Test registrator &#60;registrator@kansli.example&#62; [test-registrator]');
+    expect(sida).toContain('Loggen är verifierad');
+    expect(sida).toContain('Makulerad');
+  });
+
+  it('corrects the ankomstdatum with a reason in the log', async () => {
+    const o = await app.register(mail({ receivedAt: '2026-03-02T09:00:00Z' }));
+    const s = await app.sessionFor('registrator');
+    const r = await post(`${app.base}/kansli/handling/${o.handling.diarienummer}/ankomstdatum`, s, {
+      csrf: s.csrf,
+      tid: '2026-02-27T15:30:00+01:00',
+      skal: 'Låg i en kollegas inkorg',
+      bekraftat: 'ja',
+    });
+    expect(r.status).toBe(303);
+    const h = await app.repo.getHandling(o.handling.diarienummer);
+    expect(h?.ankomstdatum).toBe('2026-02-27');
+    const d = await app.repo.getArendeDetaljer(h!.arende);
+    expect(d?.logg.at(-1)?.handelse).toMatch(/ankomst/i);
+    expect(d?.logg.at(-1)?.av).toContain('[test-registrator]');
+  });
+
+  it('lets a handläggare release a held mail, and refuses a handläggare makulering', async () => {
+    const o = await app.register(mail({ verdicts: { spam: 'FAIL', virus: 'PASS', dmarc: 'pass' } }));
+    expect(o.handling.granskning).toBe('vantar-pa-kansliet');
+    const s = await app.sessionFor('handlaggare');
+    const base = `${app.base}/kansli/handling/${o.handling.diarienummer}`;
+    expect((await post(`${base}/makulera`, s, { csrf: s.csrf, skal: 'x', bekraftat: 'ja' })).status).toBe(
+      403,
+    );
+    const r = await post(`${base}/frige`, s, { csrf: s.csrf, bekraftat: 'ja' });
+    expect(r.status).toBe(303);
+    expect((await app.repo.getHandling(o.handling.diarienummer))?.granskning).toBe('pagar');
+    expect(app.ingest.begard).toContainEqual({
+      diarienummer: o.handling.diarienummer,
+      arende: o.handling.arende,
+      av: 'Test handlaggare <handlaggare@kansli.example> [test-handlaggare]',
+    });
+  });
+});
+
+describe('list and search', () => {
+  it('finds by free text over avsändare and insats, filters on status, and exports the result as CSV', async () => {
+    const a = await app.register(
+      mail({ report: { insatsnamn: 'Kompassen Sökbar', organisation: 'Exempelby kommun' } }),
+    );
+    await app.register(mail({ fromName: 'Olle Annanperson', from: 'olle@annanstad.example' }));
+    const s = await app.sessionFor('lasare');
+    const r = await (await get(`${app.base}/kansli/diarium?q=kompassen+s%C3%B6kbar`, s)).text();
+    expect(r).toContain(a.handling.diarienummer);
+    expect(r).toContain('1 träffar');
+    const olle = await (await get(`${app.base}/kansli/diarium?q=annanperson`, s)).text();
+    expect(olle).toContain('1 träffar');
+    const makulerade = await (await get(`${app.base}/kansli/diarium?status=makulerad`, s)).text();
+    expect(makulerade).not.toContain(a.handling.diarienummer);
+    const csv = await get(`${app.base}/kansli/diarium.csv?q=kompassen`, s);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const text = await csv.text();
+    expect(text).toContain(a.handling.diarienummer);
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('escapes a hostile subject and sender name in the list and the ärende view', async () => {
+    const o = await app.register(
+      mail({
+        fromName: '<script>alert(1)</script>',
+        report: { insatsnamn: '<img src=x onerror=alert(1)>', organisation: 'Exempelby kommun' },
+      }),
+    );
+    const s = await app.sessionFor('registrator');
+    const lista = await (await get(`${app.base}/kansli/diarium`, s)).text();
+    const arende = await (await get(`${app.base}/kansli/arende/${o.handling.arende}`, s)).text();
+    for (const page of [lista, arende]) {
+      expect(page).not.toContain('<script>alert');
+      expect(page).not.toContain('<img src=x');
+    }
+    expect(lista).toContain('&#60;script&#62;alert(1)');
+  });
+
+  it('refuses a malformed date range with 400', async () => {
+    const s = await app.sessionFor('lasare');
+    expect((await get(`${app.base}/kansli/diarium?fran=igar`, s)).status).toBe(400);
+  });
+});
