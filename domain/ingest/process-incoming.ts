@@ -367,7 +367,7 @@ async function iArendet(deps: IngestDeps, handling: Handling, j: Judgement, klas
         `En ny version av slutrapporten har kommit in och ersätter ${ersatta.map((e) => e.diarienummer).join(', ')}.`,
       ],
       atgard:
-        'Den nya versionen granskas. Avbryt granskningen av den tidigare versionen och meddela ledamöterna att den ersatts.',
+        'Den nya versionen granskas. Granskningen av den tidigare versionen avslutas när den nya startar, och ledamöterna får veta att rapporten ersatts.',
     });
   }
 }

@@ -81,7 +81,7 @@ describe('answers at the same moment, first answer decides', () => {
     expect((await h.granskningar.get(r.granskningId))?.utfall).toBe(utfall);
     // The beslut names the one answer that was counted.
     const beslutshandling = (await h.diarium.getArendeDetaljer(r.arende))?.handlingar.find(
-      (x) => x.kalla === 'upprattad',
+      (x) => x.kalla === 'upprattad' && x.rapport.typ === 'beslut',
     );
     expect(beslutshandling?.rapport).toMatchObject({ typ: 'beslut', utfall, beslut: [{ utfall }] });
     // Every member is told the outcome, also those whose answer was refused.
