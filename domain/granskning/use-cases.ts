@@ -13,10 +13,12 @@ import type {
 import type { DocumentFiler } from '../document-archive.js';
 import type { Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
+import { HANDELSE } from '../diarium/audit.js';
 import {
   ersattLedamotMail,
   eskaleringsMail,
   granskningsMail,
+  kvittensMail,
   utfallLedamotMail,
   utfallMail,
 } from '../mail/templates.js';
@@ -121,6 +123,35 @@ async function avslutaErsatta(deps: GranskningDeps, ny: Handling, nyGranskning: 
       }
     }
     await deps.granskningar.markUtfort(nyGranskning.id, `ersatter:${id}`);
+  }
+}
+
+/**
+ * A mail held as spam or for failed DMARC got the kansli a notice in its kvittens's place (the ingest's `spam` and
+ * `dmarc` flags, from the same verdicts that held it). Only the kansli's release (`frige`) lets such a report reach
+ * its granskning, so the granskning's first step sends the sender the kvittens the release vouches for, once: the
+ * marker is on the granskning (one per handling), as the handling's own kvittens slot holds the notice. A forward
+ * is not answered here: its kvittens would go to the credited inner sender, whom a failed check never vouches for.
+ */
+async function kvittensEfterFrigivning(
+  deps: GranskningDeps,
+  handling: Handling,
+  granskning: Granskning,
+): Promise<void> {
+  const MARK = 'kvittens-efter-frigivning';
+  if ((granskning.utfort ?? []).includes(MARK)) return;
+  const holls = handling.flaggor.includes('spam') || handling.flaggor.includes('dmarc');
+  const till = handling.flaggor.includes('vidarebefordrad')
+    ? null
+    : (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare);
+  if (holls && till) {
+    const sent = await sendAbout(deps, handling, 'kvittens', kvittensMail(handling, till, { problem: [] }));
+    await deps.granskningar.markUtfort(granskning.id, MARK);
+    await deps.diarium.appendLog(handling.arende, {
+      handelse: HANDELSE.kvittensSkickad,
+      av: 'system',
+      data: { handling: handling.diarienummer, meddelandeId: sent.messageId, efterFrigivning: true },
+    });
   }
 }
 
@@ -267,6 +298,7 @@ export async function runGranskningStep(
       });
       await deps.granskningar.markUtfort(granskning.id, 'notifiera:status');
     }
+    await kvittensEfterFrigivning(deps, handling, granskning);
   } else if (steg === 'paminn') {
     await mailLinks(deps, granskning, handling, waiting, 'paminn');
     if (!done.has('paminn:logg')) {
