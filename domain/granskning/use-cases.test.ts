@@ -86,6 +86,10 @@ function setup(g: Partial<Granskning> = {}, givnaBeslut: Beslut[] = [beslut]) {
   const diarium = {
     getHandling: () => Promise.resolve(handling),
     getArendeDetaljer: () => Promise.resolve(null),
+    appendLog: (_a: string, l: LogEvent) => {
+      log.push(l);
+      return Promise.resolve();
+    },
     updateHandling: (_d: string, _c: unknown, l: LogEvent) => {
       log.push(l);
       return Promise.resolve(handling);
@@ -399,6 +403,26 @@ describe('runGranskningStep', () => {
     expect(s.granskningar.g.utfort).toContain('notifiera:mail:anna');
   });
   const linkIn = (m: OutgoingMail) => /\/beslut\/(\S+)/.exec(m.text)?.[1] ?? '';
+
+  it('sends a released held mail its kvittens once, in the first step; never a forward, never a normal one', async () => {
+    const input = {
+      diarienummer: handling.diarienummer,
+      arende: handling.arende,
+      granskningId: 'SFG-26-4-1',
+    };
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    const kvittenser = async (flaggor: string[]) => {
+      const s = setup({}, []);
+      s.deps.diarium.getHandling = () => Promise.resolve({ ...handling, flaggor });
+      await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-1', input);
+      await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-2', input);
+      return s.sent.filter((m) => m.subject.startsWith(`Kvittens ${handling.diarienummer}`)).map((m) => m.to);
+    };
+    expect(await kvittenser(['dmarc'])).toEqual([['sara.provperson@exempelby.example']]);
+    expect(await kvittenser(['spam'])).toHaveLength(1);
+    expect(await kvittenser(['dmarc', 'vidarebefordrad'])).toEqual([]);
+    expect(await kvittenser(['sekretessprovning'])).toEqual([]);
+  });
 
   it('a replay after the mails were marked sent creates no link and sends nothing', async () => {
     const s = setup({}, []);
