@@ -179,6 +179,8 @@ describe('every kind of mail handled as a registrator would', () => {
     expect(ny.klassning?.klass).toBe('ny-version');
     const gammal = (await repo.getHandling(forsta.diarienummer))!;
     expect(gammal.flaggor).toContain(`ersatt-av:${ny.diarienummer}`);
+    const notis = await mailTo(kansli, `Ny version ersätter rapport under granskning – ${ny.diarienummer}`);
+    expect(notis.body.text).toContain(forsta.diarienummer);
     rakna('ny-version', true);
   });
 
