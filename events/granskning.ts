@@ -20,7 +20,7 @@ export const beslutSchema = z.object({
 
 /** Output of the wait-for-token task (what SendTaskSuccess carries), stored at $.beslut. */
 export const granskningsResultatSchema = z.object({
-  utfall: z.enum(['godkand', 'komplettering', 'inget-beslut']),
+  utfall: z.enum(['godkand', 'komplettering', 'inget-beslut', 'ersatt']),
   beslut: z.array(beslutSchema).default([]),
 });
 

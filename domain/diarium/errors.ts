@@ -19,6 +19,11 @@ export class DiariumRegelError extends Error {
   override name = 'DiariumRegelError';
 }
 
+/** A kansli notice is being sent by another invocation, or one that died recently: try again later. */
+export class NotisPendingError extends Error {
+  override name = 'NotisPendingError';
+}
+
 /** The kvittens is being sent by another invocation, or one that died recently: try again later. */
 export class KvittensPendingError extends Error {
   override name = 'KvittensPendingError';

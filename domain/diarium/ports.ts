@@ -110,6 +110,20 @@ export interface KvittensClaims {
   releaseKvittens(diarienummer: string): Promise<void>;
 }
 
+/** The kansli's notices about a handling that was answered, each of its own kind. */
+export type NotisSlag = 'allman-handling' | 'sekretess' | 'maskinlast' | 'ny-version';
+
+/**
+ * Sending each kansli notice about a handling once, as the kvittens is: claimed before sending, marked after, the
+ * claim released when SES refuses, so a retry sends what is missing and nothing twice.
+ */
+export interface NotisClaims {
+  /** `tagen`: send it now; `skickad`: already sent; `upptagen`: claimed recently by another invocation. */
+  claimNotis(diarienummer: string, slag: NotisSlag, nu: string): Promise<'tagen' | 'skickad' | 'upptagen'>;
+  markNotis(diarienummer: string, slag: NotisSlag, skickad: string): Promise<void>;
+  releaseNotis(diarienummer: string, slag: NotisSlag): Promise<void>;
+}
+
 /** What a mail that concerns a handling was: kansli-avisering is the kansli's alert sent in the kvittens's place. */
 export type MailSlag =
   'kvittens' | 'kansli-avisering' | 'granskning' | 'paminnelse' | 'eskalering' | 'utfall';
@@ -154,6 +168,7 @@ export interface InsatsRegister {
 export type Diarium = HandlingRegistry &
   ArendeLog &
   KvittensClaims &
+  NotisClaims &
   DiariumReader &
   InsatsRegister &
   SkickadeMail;

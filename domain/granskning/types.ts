@@ -1,7 +1,8 @@
 export type Utfall = 'godkand' | 'komplettering';
 /** A member's answer: a vote, or a declared conflict of interest (jäv), which counts as no vote. */
 export type Svar = Utfall | 'jav';
-export type Slututfall = Utfall | 'inget-beslut';
+/** `ersatt`: a new version of the report was registered, and the granskning was ended in its favour. */
+export type Slututfall = Utfall | 'inget-beslut' | 'ersatt';
 export type Steg = 'notifiera' | 'paminn' | 'eskalera';
 
 export interface Granskare {

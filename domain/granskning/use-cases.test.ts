@@ -85,6 +85,11 @@ function setup(g: Partial<Granskning> = {}, givnaBeslut: Beslut[] = [beslut]) {
   let failNextKansliMail = false;
   const diarium = {
     getHandling: () => Promise.resolve(handling),
+    getArendeDetaljer: () => Promise.resolve(null),
+    appendLog: (_a: string, l: LogEvent) => {
+      log.push(l);
+      return Promise.resolve();
+    },
     updateHandling: (_d: string, _c: unknown, l: LogEvent) => {
       log.push(l);
       return Promise.resolve(handling);
@@ -166,7 +171,7 @@ function setup(g: Partial<Granskning> = {}, givnaBeslut: Beslut[] = [beslut]) {
   };
 }
 
-const input = (utfall: 'godkand' | 'komplettering' | 'inget-beslut') => ({
+const input = (utfall: 'godkand' | 'komplettering' | 'inget-beslut' | 'ersatt') => ({
   diarienummer: handling.diarienummer,
   arende: handling.arende,
   granskningId: 'SFG-26-4-1',
@@ -174,6 +179,29 @@ const input = (utfall: 'godkand' | 'komplettering' | 'inget-beslut') => ({
 });
 
 describe('finalizeGranskning', () => {
+  it('ends a replaced granskning without a decision: each member told once of the new version, nothing filed', async () => {
+    const ersatt = { ...handling, flaggor: ['ersatt-av:SFG 26-4.3'] };
+    const granskare = [
+      { id: 'karin', namn: 'Karin Prövare', epost: 'karin@fk.example', organisation: 'Försäkringskassan' },
+      { id: 'johan', namn: 'Johan Demosson', epost: 'johan@af.example', organisation: 'Arbetsförmedlingen' },
+    ];
+    const s = setup({ status: 'avgjord', utfall: 'ersatt', granskare }, []);
+    s.deps.diarium.getHandling = () => Promise.resolve(ersatt);
+    s.unreachable.add('johan@af.example');
+    await expect(finalizeGranskning(s.deps, input('ersatt'))).rejects.toThrow('SES throttled');
+    s.unreachable.clear();
+    expect(await finalizeGranskning(s.deps, input('ersatt'))).toEqual({
+      utfall: 'ersatt',
+      beslutshandling: null,
+    });
+    await finalizeGranskning(s.deps, input('ersatt'));
+    expect(s.sent.map((m) => m.to[0])).toEqual(['karin@fk.example', 'johan@af.example']);
+    expect(s.sent[0]?.text).toContain('Rapporten har ersatts av en ny version (SFG 26-4.3)');
+    // No decision, no ärende status (the new version's granskning owns it), no mail to insatsägare or kansli.
+    expect(s.registered).toEqual([]);
+    expect(s.log.map((l) => l.handelse)).toEqual(['granskning-avslutad']);
+  });
+
   it('sends no mail twice and doubles no audit entry when the Lambda is retried after a failure', async () => {
     const s = setup();
     s.failKansli();
@@ -375,6 +403,26 @@ describe('runGranskningStep', () => {
     expect(s.granskningar.g.utfort).toContain('notifiera:mail:anna');
   });
   const linkIn = (m: OutgoingMail) => /\/beslut\/(\S+)/.exec(m.text)?.[1] ?? '';
+
+  it('sends a released held mail its kvittens once, in the first step; never a forward, never a normal one', async () => {
+    const input = {
+      diarienummer: handling.diarienummer,
+      arende: handling.arende,
+      granskningId: 'SFG-26-4-1',
+    };
+    const callback = { sendSuccess: () => Promise.resolve('ok' as const) };
+    const kvittenser = async (flaggor: string[]) => {
+      const s = setup({}, []);
+      s.deps.diarium.getHandling = () => Promise.resolve({ ...handling, flaggor });
+      await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-1', input);
+      await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-2', input);
+      return s.sent.filter((m) => m.subject.startsWith(`Kvittens ${handling.diarienummer}`)).map((m) => m.to);
+    };
+    expect(await kvittenser(['dmarc'])).toEqual([['sara.provperson@exempelby.example']]);
+    expect(await kvittenser(['spam'])).toHaveLength(1);
+    expect(await kvittenser(['dmarc', 'vidarebefordrad'])).toEqual([]);
+    expect(await kvittenser(['sekretessprovning'])).toEqual([]);
+  });
 
   it('a replay after the mails were marked sent creates no link and sends nothing', async () => {
     const s = setup({}, []);

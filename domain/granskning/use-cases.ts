@@ -13,7 +13,15 @@ import type {
 import type { DocumentFiler } from '../document-archive.js';
 import type { Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
-import { eskaleringsMail, granskningsMail, utfallLedamotMail, utfallMail } from '../mail/templates.js';
+import { HANDELSE } from '../diarium/audit.js';
+import {
+  ersattLedamotMail,
+  eskaleringsMail,
+  granskningsMail,
+  kvittensMail,
+  utfallLedamotMail,
+  utfallMail,
+} from '../mail/templates.js';
 import { hashLinkId, newCsrfToken, newLinkId } from './links.js';
 import { beslutPdf } from './beslut-pdf.js';
 import { beslutsdokument } from './beslutsdokument.js';
@@ -81,6 +89,70 @@ async function sendAbout(
     })
     .catch(() => undefined);
   return sent;
+}
+
+/** The new version that replaced the handling (the ingest flags it `ersatt-av:<dnr>`), if any. */
+export function ersattAv(h: Handling): string | null {
+  const flagga = h.flaggor.filter((f) => f.startsWith('ersatt-av:')).at(-1);
+  return flagga ? flagga.slice('ersatt-av:'.length) : null;
+}
+
+/**
+ * At most one granskning per ärende is open: when the granskning of a new version starts, the granskningar of the
+ * versions it replaced (flagged by the ingest) are closed as `ersatt` and their workflows resumed, so each goes
+ * on to finalize, which tells their members once. Closing is a conditional write, so a retry closes nothing
+ * twice. If the process dies between closing and resuming, the old workflow's next step finds its granskning
+ * decided and resumes itself (see runGranskningStep).
+ */
+async function avslutaErsatta(deps: GranskningDeps, ny: Handling, nyGranskning: Granskning): Promise<void> {
+  const done = new Set(nyGranskning.utfort ?? []);
+  const detaljer = await deps.diarium.getArendeDetaljer(ny.arende);
+  const ersatta = (detaljer?.handlingar ?? []).filter(
+    (h) => h.diarienummer !== ny.diarienummer && ersattAv(h) === ny.diarienummer,
+  );
+  for (const h of ersatta) {
+    const id = granskningIdFor(h.diarienummer);
+    if (done.has(`ersatter:${id}`)) continue;
+    const gammal = await deps.granskningar.get(id);
+    if (gammal?.status === 'pagar') {
+      const token = await deps.granskningar.getTaskToken(id);
+      const { stangd } = await deps.granskningar.close(id, 'ersatt', deps.clock().toISOString());
+      if (stangd && token) {
+        const beslut = await deps.granskningar.listBeslut(id);
+        await deps.callback.sendSuccess(token, { utfall: 'ersatt', beslut });
+      }
+    }
+    await deps.granskningar.markUtfort(nyGranskning.id, `ersatter:${id}`);
+  }
+}
+
+/**
+ * A mail held as spam or for failed DMARC got the kansli a notice in its kvittens's place (the ingest's `spam` and
+ * `dmarc` flags, from the same verdicts that held it). Only the kansli's release (`frige`) lets such a report reach
+ * its granskning, so the granskning's first step sends the sender the kvittens the release vouches for, once: the
+ * marker is on the granskning (one per handling), as the handling's own kvittens slot holds the notice. A forward
+ * is not answered here: its kvittens would go to the credited inner sender, whom a failed check never vouches for.
+ */
+async function kvittensEfterFrigivning(
+  deps: GranskningDeps,
+  handling: Handling,
+  granskning: Granskning,
+): Promise<void> {
+  const MARK = 'kvittens-efter-frigivning';
+  if ((granskning.utfort ?? []).includes(MARK)) return;
+  const holls = handling.flaggor.includes('spam') || handling.flaggor.includes('dmarc');
+  const till = handling.flaggor.includes('vidarebefordrad')
+    ? null
+    : (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare);
+  if (holls && till) {
+    const sent = await sendAbout(deps, handling, 'kvittens', kvittensMail(handling, till, { problem: [] }));
+    await deps.granskningar.markUtfort(granskning.id, MARK);
+    await deps.diarium.appendLog(handling.arende, {
+      handelse: HANDELSE.kvittensSkickad,
+      av: 'system',
+      data: { handling: handling.diarienummer, meddelandeId: sent.messageId, efterFrigivning: true },
+    });
+  }
 }
 
 /** Who gets the mail: the member, or the ersättare while the member is away. */
@@ -206,6 +278,7 @@ export async function runGranskningStep(
   const waiting = deps.config.beredningsgrupp.filter((g) => !answered.has(g.id));
   const done = new Set(granskning.utfort ?? []);
   if (steg === 'notifiera') {
+    await avslutaErsatta(deps, handling, granskning);
     // Not "only if created": a Lambda that failed half-way, or a replay, must finish what is missing, once.
     await mailLinks(deps, granskning, handling, deps.config.beredningsgrupp, 'notifiera');
     if (!done.has('notifiera:status')) {
@@ -225,6 +298,7 @@ export async function runGranskningStep(
       });
       await deps.granskningar.markUtfort(granskning.id, 'notifiera:status');
     }
+    await kvittensEfterFrigivning(deps, handling, granskning);
   } else if (steg === 'paminn') {
     await mailLinks(deps, granskning, handling, waiting, 'paminn');
     if (!done.has('paminn:logg')) {
@@ -259,6 +333,8 @@ export async function runGranskningStep(
 export type LinkView =
   | { typ: 'saknas' }
   | { typ: 'utgangen'; lank: Lank }
+  /** The granskning ended because a new version of the report came in (`nyVersion`, when known). */
+  | { typ: 'ersatt'; lank: Lank; granskning: Granskning; nyVersion: string | null }
   | { typ: 'besvarad'; lank: Lank; beslut: Beslut | null; granskning: Granskning | null; alla: Beslut[] }
   | { typ: 'avslutad'; lank: Lank; granskning: Granskning; handling: Handling | null; alla: Beslut[] }
   | {
@@ -299,6 +375,10 @@ export async function viewLink(
     deps.granskningar.get(lank.granskningId),
     deps.granskningar.listBeslut(lank.granskningId),
   ]);
+  if (granskning?.utfall === 'ersatt') {
+    const handling = await deps.diarium.getHandling(granskning.handling);
+    return { typ: 'ersatt', lank, granskning, nyVersion: handling ? ersattAv(handling) : null };
+  }
   if (lank.anvand) {
     const beslut = alla.find((b) => b.granskareId === lank.granskareId);
     return { typ: 'besvarad', lank, beslut: beslut ?? null, granskning, alla };
@@ -313,6 +393,54 @@ export async function viewLink(
   if (!handling) return { typ: 'saknas' };
   const tidigare = await tidigareOmgang(deps, handling);
   return { typ: 'oppen', lank, granskning, handling, alla, tidigare };
+}
+
+/**
+ * The end of a granskning replaced by a new version: no decision is filed and the ärende keeps the status the new
+ * version's granskning gives it; the handling is marked ej aktuell and every member is told once, by name of the
+ * new version.
+ */
+async function avslutaSomErsatt(
+  deps: Omit<GranskningDeps, 'callback'>,
+  handling: Handling,
+  granskning: Granskning | null,
+  step: (namn: string, run: () => Promise<unknown>) => Promise<void>,
+): Promise<{ utfall: Slututfall; beslutshandling: null }> {
+  const nyVersion = ersattAv(handling);
+  await step('handling-status', async () => {
+    if (handling.granskning === 'ej-aktuell') return;
+    await deps.diarium.updateHandling(
+      handling.diarienummer,
+      { granskning: 'ej-aktuell' },
+      {
+        handelse: 'granskning-avslutad',
+        av: 'system',
+        data: { granskning: granskning?.id ?? null, utfall: 'ersatt', ersattAv: nyVersion },
+      },
+    );
+  });
+  const konfigurerade = new Map(deps.config.beredningsgrupp.map((g) => [g.id, g]));
+  const insatsnamn = slutrapport(handling)?.insatsnamn ?? handling.beskrivning;
+  const ledamoter = await Promise.allSettled(
+    (granskning?.granskare ?? []).map((g) =>
+      step(`mail-ledamot:${g.id}`, () =>
+        sendAbout(
+          deps,
+          handling,
+          'utfall',
+          ersattLedamotMail({
+            till: recipient(konfigurerade.get(g.id) ?? g),
+            handling,
+            insatsnamn,
+            nyVersion,
+          }),
+        ),
+      ),
+    ),
+  );
+  const failed = ledamoter.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+  return { utfall: 'ersatt', beslutshandling: null };
 }
 
 export type BeslutOutcome =
@@ -389,7 +517,7 @@ export async function recordBeslut(
 export async function finalizeGranskning(
   deps: Omit<GranskningDeps, 'callback'>,
   input: GranskningInput & { beslut: GranskningsResultat },
-): Promise<{ utfall: Slututfall; beslutshandling: string }> {
+): Promise<{ utfall: Slututfall; beslutshandling: string | null }> {
   const handling = await deps.diarium.getHandling(input.diarienummer);
   if (!handling) throw new Error(`Handlingen ${input.diarienummer} finns inte`);
   const now = deps.clock().toISOString();
@@ -404,6 +532,7 @@ export async function finalizeGranskning(
     await run();
     if (granskning) await deps.granskningar.markUtfort(granskning.id, `avslut:${namn}`);
   };
+  if (utfall === 'ersatt') return avslutaSomErsatt(deps, handling, granskning, step);
 
   const status =
     utfall === 'godkand' ? 'godkand' : utfall === 'komplettering' ? 'komplettering-begard' : 'inget-beslut';

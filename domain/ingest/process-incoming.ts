@@ -8,6 +8,8 @@ import type {
   HandlingRegistry,
   InsatsRegister,
   KvittensClaims,
+  NotisClaims,
+  NotisSlag,
   EventPublisher,
   MailSender,
   MailSlag,
@@ -45,7 +47,7 @@ import {
   svarPaVartMail,
 } from './klassning-flode.js';
 import { resolveArende } from './resolve-arende.js';
-import { KvittensPendingError, ObjectNotFoundError } from '../diarium/errors.js';
+import { KvittensPendingError, NotisPendingError, ObjectNotFoundError } from '../diarium/errors.js';
 import { sha256, sourceKeyFor } from './source-key.js';
 import type { DocumentFiler, IncomingRemover, RecordRetention } from '../document-archive.js';
 import type { Log } from '../log.js';
@@ -66,7 +68,13 @@ export type IncomingObject =
   | (IncomingBase & { kalla: 'uppladdning'; /** The uploaded file's name. */ filnamn: string });
 
 export interface IngestDeps {
-  repo: HandlingRegistry & ArendeLog & KvittensClaims & DiariumReader & InsatsRegister & SkickadeMail;
+  repo: HandlingRegistry &
+    ArendeLog &
+    KvittensClaims &
+    NotisClaims &
+    DiariumReader &
+    InsatsRegister &
+    SkickadeMail;
   store: DocumentReader & DocumentFiler & RecordRetention & IncomingRemover;
   mailer: MailSender;
   events: EventPublisher;
@@ -355,21 +363,12 @@ async function klassaInkommande(
 }
 
 /** What a registered (and read) handling sets in motion in its ärende: a copy noted, a replaced version noted. */
-async function iArendet(deps: IngestDeps, handling: Handling, j: Judgement, klass: Klassad, skapad: boolean) {
+async function iArendet(deps: IngestDeps, handling: Handling, j: Judgement, klass: Klassad) {
   const nu = deps.clock().toISOString();
   if (j.original) await noteraKopia(deps.repo, j.original, handling, nu);
   if (j.klassning.klass !== 'ny-version' || handling.granskning === 'ej-aktuell') return;
-  const ersatta = await noteraErsatt(deps.repo, klass.handlingar, handling, nu);
-  if (ersatta.length > 0 && skapad) {
-    await notisTillKansli(deps, handling, {
-      rubrik: 'Ny version ersätter rapport under granskning',
-      text: [
-        `En ny version av slutrapporten har kommit in och ersätter ${ersatta.map((e) => e.diarienummer).join(', ')}.`,
-      ],
-      atgard:
-        'Den nya versionen granskas. Avbryt granskningen av den tidigare versionen och meddela ledamöterna att den ersatts.',
-    });
-  }
+  // The kansli is told in finish (kansliNotiser), from the flags, so a retry that does not read again tells it too.
+  await noteraErsatt(deps.repo, klass.handlingar, handling, nu);
 }
 
 function unreadBeskrivning(o: Opened): string {
@@ -579,7 +578,7 @@ async function register(
     skapad,
   });
   if (read) warnIncomplete(deps, handling, read);
-  if (j) await iArendet(deps, handling, j, klass, skapad);
+  if (j) await iArendet(deps, handling, j, klass);
   return { handling, skapad, kontrollera: j?.kontrollera ?? [] };
 }
 
@@ -665,7 +664,7 @@ async function completeReading(deps: IngestDeps, handling: Handling, r: Reading)
       bedomning: updated.bedomning,
     });
     warnIncomplete(deps, updated, r);
-    await iArendet(deps, updated, j, klass, true);
+    await iArendet(deps, updated, j, klass);
     r.kontrollera = j.kontrollera;
     return updated;
   } catch (err) {
@@ -734,18 +733,41 @@ async function finish(
         : original
           ? redanMottagenMail(handling, original, to)
           : kvittensMail(handling, to, { problem: r.problems.map((p) => p.meddelande) });
+    // The kansli's notices go first, each claimed once: a duplicate delivery whose kvittens went out is not read
+    // again, so a notice still missing then would be lost. One that fails releases the kvittens claim this
+    // invocation holds, so the retry sends both without waiting for the claim to age.
+    try {
+      await kansliNotiser(deps, handling, r);
+    } catch (err) {
+      if (claimed) await deps.repo.releaseKvittens(handling.diarienummer);
+      throw err;
+    }
     kvittens = mail ? await sendOnce(deps, handling, mail, claimed, 'kvittens') : 'ingen-mottagare';
-    if (kvittens !== 'redan-skickad') await kansliNotiser(deps, handling, r);
   }
   await publish(deps, handling);
   return { handling, skapad, kvittens };
 }
 
-/** What the kansli must know about a handling that was answered: sent once, after the sender's receipt. */
+/** What the kansli must know about a handling that is answered: each notice sent once, before the receipt. */
 async function kansliNotiser(deps: IngestDeps, handling: Handling, r: Reading): Promise<void> {
   const k = handling.klassning?.klass ?? 'slutrapport';
+  if (k === 'ny-version' && handling.granskning !== 'ej-aktuell') {
+    const flagga = `ersatt-av:${handling.diarienummer}`;
+    const detaljer = await deps.repo.getArendeDetaljer(handling.arende);
+    const ersatta = (detaljer?.handlingar ?? []).filter((h) => h.flaggor.includes(flagga));
+    if (ersatta.length > 0) {
+      await notisTillKansli(deps, handling, 'ny-version', {
+        rubrik: 'Ny version ersätter rapport under granskning',
+        text: [
+          `En ny version av slutrapporten har kommit in och ersätter ${ersatta.map((e) => e.diarienummer).join(', ')}.`,
+        ],
+        atgard:
+          'Den nya versionen granskas. Granskningen av den tidigare versionen avslutas när den nya startar, och ledamöterna får veta att rapporten ersatts.',
+      });
+    }
+  }
   if (!arRapport(k)) {
-    await notisTillKansli(deps, handling, {
+    await notisTillKansli(deps, handling, 'allman-handling', {
       rubrik: 'Ny allmän handling',
       text: [
         `Ett mejl från ${handling.avsandare.epost ?? 'okänd avsändare'} har diarieförts som ${handling.diarienummer}. Det är ingen slutrapport, så ingen granskning startar; avsändaren har fått ett mottagningsbevis.`,
@@ -754,7 +776,7 @@ async function kansliNotiser(deps: IngestDeps, handling: Handling, r: Reading): 
     });
   }
   if (handling.sekretess) {
-    await notisTillKansli(deps, handling, {
+    await notisTillKansli(deps, handling, 'sekretess', {
       rubrik: 'Sekretessprövning',
       text: [
         `Handlingen ${handling.diarienummer} innehåller personnummer (i ämne, text eller dokument). Den är markerad för sekretessprövning och visas maskerad i postlistan.`,
@@ -768,7 +790,7 @@ async function kansliNotiser(deps: IngestDeps, handling: Handling, r: Reading): 
     });
   }
   if ((r.kontrollera ?? []).length > 0) {
-    await notisTillKansli(deps, handling, {
+    await notisTillKansli(deps, handling, 'maskinlast', {
       rubrik: 'Maskinläst – kontrollera',
       text: [
         `Rapporten ${handling.diarienummer} lästes från en skanning. Följande uppgifter lästes med osäkerhet; insatsägaren har inte ombetts rätta dem.`,
@@ -779,21 +801,36 @@ async function kansliNotiser(deps: IngestDeps, handling: Handling, r: Reading): 
   }
 }
 
-/** A notice to the kansli; a failure to send is logged, the registration stands. */
+/**
+ * A notice to the kansli, once per kind across retries: claimed before sending and marked after, as the kvittens
+ * is. When SES refuses, the claim is released and the error thrown, so the retried ingest sends this notice (and
+ * only the notices still missing); the registration and the kvittens stand.
+ */
 async function notisTillKansli(
   deps: IngestDeps,
   handling: Handling,
+  slag: NotisSlag,
   n: { rubrik: string; text: string[]; lista?: string[]; atgard: string },
 ): Promise<void> {
+  const dnr = handling.diarienummer;
+  const nu = deps.clock().toISOString();
+  const claim = await deps.repo.claimNotis(dnr, slag, nu);
+  if (claim === 'skickad') return;
+  if (claim === 'upptagen') {
+    throw new NotisPendingError(`Aviseringen (${slag}) för ${dnr} skickas redan; försöker igen senare`);
+  }
   try {
     await deps.mailer.send(kansliNotisMail({ till: deps.config.kansliEmail, handling, ...n }));
   } catch (err) {
-    deps.log('warn', 'Aviseringen till kansliet kunde inte skickas', {
-      diarienummer: handling.diarienummer,
+    await deps.repo.releaseNotis(dnr, slag);
+    deps.log('warn', 'Aviseringen till kansliet kunde inte skickas; försöker igen', {
+      diarienummer: dnr,
       rubrik: n.rubrik,
       fel: err instanceof Error ? err.message : String(err),
     });
+    throw err;
   }
+  await deps.repo.markNotis(dnr, slag, nu);
 }
 
 /** Republishing is harmless: the granskning's execution name makes a second start a no-op. */

@@ -261,6 +261,34 @@ export function utfallLedamotMail(args: {
   );
 }
 
+/** A member's granskning ended because a new version of the report came in (issue 15); the new one is mailed apart. */
+export function ersattLedamotMail(args: {
+  till: { namn: string; epost: string };
+  handling: Handling;
+  insatsnamn: string;
+  nyVersion: string | null;
+}): OutgoingMail {
+  const h = args.handling;
+  const ny = args.nyVersion ? ` (${args.nyVersion})` : '';
+  return render(
+    [args.till.epost],
+    markeratAmne(`Granskningen avslutad: ${h.diarienummer} ersatt`, h.arende),
+    [
+      { p: `Hej ${args.till.namn}!` },
+      {
+        p: `Rapporten har ersatts av en ny version${ny}. Granskningen av slutrapporten ${h.diarienummer} för ${args.insatsnamn} är därför avslutad, och länken till den kan inte längre användas.`,
+      },
+      { p: 'Den nya versionen granskas i stället; en länk till den kommer i ett eget mejl.' },
+      {
+        fakta: [
+          ['Slutrapport', h.diarienummer],
+          ...(args.nyVersion ? [['Ny version', args.nyVersion] as [string, string]] : []),
+        ],
+      },
+    ],
+  );
+}
+
 export function karantanMail(args: { till: string; handling: Handling; avsandare: string }): OutgoingMail {
   return render(
     [args.till],

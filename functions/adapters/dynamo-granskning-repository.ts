@@ -20,7 +20,7 @@ const granskningSchema = z.object({
   status: z.enum(['pagar', 'avgjord']),
   startad: z.string(),
   steg: z.enum(['notifiera', 'paminn', 'eskalera']),
-  utfall: z.enum(['godkand', 'komplettering', 'inget-beslut']).nullable(),
+  utfall: z.enum(['godkand', 'komplettering', 'inget-beslut', 'ersatt']).nullable(),
   avgjord: z.string().nullable(),
   granskare: z.array(
     z.object({ id: z.string(), namn: z.string(), epost: z.string(), organisation: z.string() }),

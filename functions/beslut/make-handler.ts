@@ -20,6 +20,7 @@ import {
   PAGE_HEADERS,
   alreadyDecidedPage,
   avslutadPage,
+  ersattPage,
   beslutPage,
   messagePage,
   thanksPage,
@@ -157,6 +158,8 @@ export function makeHandler(deps: BeslutDeps) {
           return page(200, answeredPage(view), method);
         case 'avslutad':
           return page(200, closedPage(view), method);
+        case 'ersatt':
+          return page(200, ersattPage(view.nyVersion), method);
         case 'utgangen':
           return page(
             410,
@@ -197,6 +200,8 @@ export function makeHandler(deps: BeslutDeps) {
     if (view.typ === 'saknas') return notFound(method);
     if (view.typ === 'besvarad') return page(409, answeredPage(view), method);
     if (view.typ === 'avslutad') return page(409, closedPage(view), method);
+    // Gone for good: the version this link was for is no longer reviewed.
+    if (view.typ === 'ersatt') return page(410, ersattPage(view.nyVersion), method);
     if (view.typ === 'utgangen')
       return page(
         410,
@@ -262,6 +267,7 @@ export function makeHandler(deps: BeslutDeps) {
     // Decided while this answer was on its way: refused, and the outcome shown.
     const after = await viewLink(deps.granskning, id);
     if (after.typ === 'avslutad') return page(409, closedPage(after), method);
+    if (after.typ === 'ersatt') return page(410, ersattPage(after.nyVersion), method);
     return page(
       409,
       messagePage(

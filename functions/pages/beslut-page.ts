@@ -89,7 +89,9 @@ function utfallText(u: Slututfall): string {
     ? 'Godkänd'
     : u === 'komplettering'
       ? 'Komplettering begärd'
-      : 'Avslutad utan beslut';
+      : u === 'ersatt'
+        ? 'Ersatt av en ny version'
+        : 'Avslutad utan beslut';
 }
 
 function svarText(b: Beslut): string {
@@ -231,6 +233,14 @@ ${args.eget ? `<p><strong>Redan besvarad:</strong> ${t(besvaradText(args.eget))}
 <h2>Ledamöternas svar</h2>
 ${svar.length ? `<ul>${svar.join('')}</ul>` : '<p>Inga svar.</p>'}
 <p>Alla ledamöter får beslutet med e-post. Kontakta kansliet vid frågor.</p>`,
+  );
+}
+
+/** The granskning ended because a new version of the report came in: nothing to press here any more. */
+export function ersattPage(nyVersion: string | null): string {
+  return messagePage(
+    'Rapporten har ersatts',
+    `Rapporten har ersatts av en ny version${nyVersion ? ` (${nyVersion})` : ''}. Granskningen av den här versionen är avslutad och länken kan inte längre användas. Den nya versionen granskas i stället; länken till den kommer i ett eget mejl.`,
   );
 }
 

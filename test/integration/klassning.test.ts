@@ -179,6 +179,8 @@ describe('every kind of mail handled as a registrator would', () => {
     expect(ny.klassning?.klass).toBe('ny-version');
     const gammal = (await repo.getHandling(forsta.diarienummer))!;
     expect(gammal.flaggor).toContain(`ersatt-av:${ny.diarienummer}`);
+    const notis = await mailTo(kansli, `Ny version ersätter rapport under granskning – ${ny.diarienummer}`);
+    expect(notis.body.text).toContain(forsta.diarienummer);
     rakna('ny-version', true);
   });
 
@@ -249,6 +251,29 @@ describe('every kind of mail handled as a registrator would', () => {
     expect(notis.body.text).toContain(`frige ${h.diarienummer}`);
     expect(await mailsTo(from)).toHaveLength(0);
     rakna('skrappost', true);
+
+    // Released by the kansli (twice: a second release re-publishes), the sender gets the kvittens once.
+    const io = { out: () => undefined, err: () => undefined, env: {}, clock: () => new Date() };
+    const flags = [
+      '--endpoint',
+      stack.urls.dynamodb,
+      '--table',
+      stack.table,
+      '--eventbridge',
+      stack.urls.aws,
+    ];
+    expect(await runDiariumCli(['frige', h.diarienummer, '--av', 'Anna Kanslist', ...flags], io)).toBe(0);
+    const kvittens = await mailTo(from, h.diarienummer);
+    expect(kvittens.subject).toContain(`Kvittens ${h.diarienummer}`);
+    expect(kvittens.body.text).toContain('Tack för er slutrapport');
+    expect(await runDiariumCli(['frige', h.diarienummer, '--av', 'Anna Kanslist', ...flags], io)).toBe(0);
+    await waitFor(async () =>
+      (await outbox(stack)).some((m) => m.subject.includes(`Granskning av slutrapport ${h.diarienummer} `))
+        ? true
+        : undefined,
+    );
+    await settle();
+    expect(await mailsTo(from)).toHaveLength(1);
   });
 
   it('shows the class and its reason in the diarium, and lets the kansli correct it', async () => {

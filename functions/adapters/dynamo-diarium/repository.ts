@@ -12,6 +12,8 @@ import type {
   LogEvent,
   MailSlag,
   NewHandling,
+  NotisClaims,
+  NotisSlag,
   RegisterResult,
   SkickadMail,
   SkickadeMail,
@@ -20,6 +22,7 @@ import type { Arende, AuditEntry, Handling, Insats } from '../../../domain/diari
 import { DynamoArendeLog } from './audit-log.js';
 import { DynamoInsatsRegister } from './insatser.js';
 import { DynamoKvittensClaims } from './kvittens.js';
+import { DynamoNotisClaims } from './notiser.js';
 import { DynamoSkickadeMail } from './skickade-mail.js';
 import { DynamoDiariumReader } from './reads.js';
 import { DynamoHandlingRegistry } from './registration.js';
@@ -36,6 +39,7 @@ export class DynamoDiariumRepository implements Diarium {
   readonly registry: HandlingRegistry;
   readonly log: ArendeLog;
   readonly kvittens: KvittensClaims;
+  readonly notiser: NotisClaims;
   readonly reader: DiariumReader;
   readonly insatser: InsatsRegister;
   readonly skickadeMail: SkickadeMail;
@@ -48,6 +52,7 @@ export class DynamoDiariumRepository implements Diarium {
     this.reader = reader;
     this.registry = new DynamoHandlingRegistry(t, log, reader);
     this.kvittens = new DynamoKvittensClaims(t, log);
+    this.notiser = new DynamoNotisClaims(t);
     this.insatser = new DynamoInsatsRegister(t);
     this.skickadeMail = new DynamoSkickadeMail(t);
   }
@@ -97,6 +102,15 @@ export class DynamoDiariumRepository implements Diarium {
   }
   releaseKvittens(diarienummer: string): Promise<void> {
     return this.kvittens.releaseKvittens(diarienummer);
+  }
+  claimNotis(diarienummer: string, slag: NotisSlag, nu: string): Promise<'tagen' | 'skickad' | 'upptagen'> {
+    return this.notiser.claimNotis(diarienummer, slag, nu);
+  }
+  markNotis(diarienummer: string, slag: NotisSlag, skickad: string): Promise<void> {
+    return this.notiser.markNotis(diarienummer, slag, skickad);
+  }
+  releaseNotis(diarienummer: string, slag: NotisSlag): Promise<void> {
+    return this.notiser.releaseNotis(diarienummer, slag);
   }
 
   getHandling(diarienummer: string): Promise<Handling | null> {
