@@ -320,7 +320,7 @@ export function makeHandler(deps: KansliDeps) {
       const st = query.get('status') ?? '';
       const s: Sokning = {
         fritext: (query.get('q') ?? '').slice(0, 200),
-        status: Object.hasOwn(STATUSAR, st) ? (st as StatusFilter) : null,
+        status: isStatusFilter(st) ? st : null,
         // The last three months unless asked: what the kansli works with, and a short read of the index.
         fran: query.get('fran') ?? ankomstdatum(new Date(nu.getTime() - 90 * 86_400_000).toISOString()),
         till: query.get('till') ?? idag,
@@ -429,4 +429,8 @@ export function makeHandler(deps: KansliDeps) {
     .use(httpHeaderNormalizer())
     .use(formBody)
     .use(securityHeaders());
+}
+
+function isStatusFilter(s: string): s is StatusFilter {
+  return Object.hasOwn(STATUSAR, s);
 }
