@@ -1,3 +1,4 @@
+import { crossSite } from '../runtime/cross-site.js';
 import { createHash, randomBytes } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -70,20 +71,6 @@ const eventSchema = z.object({
 
 const DATUM = /^\d{4}-\d{2}-\d{2}$/;
 const LOGIN_SECONDS = 600;
-
-/** As the decision page: Sec-Fetch-Site decides when the browser sends it; else a foreign Origin is refused. */
-function crossSite(headers: Record<string, string | undefined>, domainName: string | undefined): boolean {
-  const site = headers['sec-fetch-site']?.toLowerCase();
-  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
-  const origin = headers['origin'];
-  if (origin === undefined || origin === 'null') return false;
-  const own = (headers['host'] ?? domainName)?.toLowerCase();
-  try {
-    return !own || new URL(origin).host.toLowerCase() !== own;
-  } catch {
-    return true;
-  }
-}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const random = () => randomBytes(32).toString('base64url');
