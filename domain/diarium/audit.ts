@@ -65,6 +65,10 @@ export const HANDELSE = {
   handlingLast: 'handling-last',
   klassAndrad: 'klass-andrad',
   handlingNoterad: 'handling-noterad',
+  sekretessMarkerad: 'sekretess-markerad',
+  sekretessHavd: 'sekretess-havd',
+  arendeAvslutat: 'arende-avslutat',
+  arendeAteroppnat: 'arende-ateroppnat',
 } as const;
 
 /** The log entry of a registration: what the registration must keep showing (time, date, files) is in it. */

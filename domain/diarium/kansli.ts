@@ -3,7 +3,7 @@ import { HANDELSE } from './audit.js';
 import { parseHandlingNummer, formatArende } from './diarienummer.js';
 import { DiariumRegelError, HandlingNotFoundError } from './errors.js';
 import type { ArendeLog, DiariumReader, EventPublisher } from './ports.js';
-import type { Handling } from './types.js';
+import type { ArendeStatus, Handling } from './types.js';
 import { verifieraLogg, type Verifiering } from './verifiera.js';
 
 /** The kansli's actions on the diarium. Each is written to the ärende's audit log with who did it and why. */
@@ -165,3 +165,114 @@ export async function verifieraArende(
   const huvud = await repo.getLogHuvud(arende);
   return verifieraLogg(arende, d.logg, d.handlingar, huvud);
 }
+
+/** An OSL reference as the kansli writes it: "OSL 26 kap. 1 §", "OSL 21 kap. 7 §", "26 kap. 1 § OSL". */
+const OSL =
+  /^(OSL\s+)?\d{1,2}\s*kap\.\s*\d{1,2}\s*[a-z]?\s*§(\s*(första|andra|tredje|fjärde|\d)\s*st(\.|ycket))?(\s+OSL)?$/i;
+
+/**
+ * Marks a handling secret under a provision of offentlighets- och sekretesslagen, with the text the postlista
+ * shows instead (the public register keeps the handling, its date, number and sender; OSL 5:2). Marking an
+ * already marked handling replaces the provision and the text (the log keeps both).
+ */
+export async function markeraSekretess(
+  deps: KansliDeps,
+  diarienummer: string,
+  input: { osl: string; publikText: string; skal: string; av: string },
+): Promise<Handling> {
+  const av = required(input.av, 'Vem som markerar');
+  const skal = required(input.skal, 'Skäl för sekretessmarkeringen');
+  const osl = required(input.osl, 'Sekretessbestämmelse (OSL)').replace(/\s+/g, ' ');
+  if (!OSL.test(osl))
+    throw new DiariumRegelError(`Ange bestämmelsen som t.ex. "OSL 26 kap. 1 §" (fick "${input.osl}").`);
+  const publikText = required(input.publikText, 'Offentlig text för postlistan');
+  if (publikText.length > 300)
+    throw new DiariumRegelError('Den offentliga texten får vara högst 300 tecken.');
+  await handlingOrThrow(deps.repo, diarienummer);
+  const tidpunkt = deps.clock().toISOString();
+  return deps.repo.updateHandling(
+    diarienummer,
+    { sekretess: true, sekretessmarkering: { osl, publikText, av, tidpunkt } },
+    { handelse: HANDELSE.sekretessMarkerad, av, data: { handling: diarienummer, osl, publikText, skal } },
+    (current) => {
+      if (current.makulerad) throw new DiariumRegelError(`Handlingen ${diarienummer} är makulerad.`);
+    },
+  );
+}
+
+/**
+ * Lifts the sekretess of a handling (after a prövning found nothing secret, or the time has passed). The
+ * marking is kept in the log; the postlista goes back to the handling's own public text.
+ */
+export async function havSekretess(
+  deps: KansliDeps,
+  diarienummer: string,
+  input: { skal: string; av: string },
+): Promise<Handling> {
+  const av = required(input.av, 'Vem som häver sekretessen');
+  const skal = required(input.skal, 'Skäl för att häva sekretessen');
+  const before = await handlingOrThrow(deps.repo, diarienummer);
+  return deps.repo.updateHandling(
+    diarienummer,
+    { sekretess: false, sekretessmarkering: null },
+    {
+      handelse: HANDELSE.sekretessHavd,
+      av,
+      data: { handling: diarienummer, osl: before.sekretessmarkering?.osl ?? null, skal },
+    },
+    (current) => {
+      if (!current.sekretess)
+        throw new DiariumRegelError(`Handlingen ${diarienummer} är inte markerad med sekretess.`);
+    },
+  );
+}
+
+/** Closes an ärende (nothing more is expected in it). The status it had is kept in the log for a reopening. */
+export async function avslutaArende(
+  deps: KansliDeps,
+  diarienummer: string,
+  input: { skal: string; av: string },
+): Promise<void> {
+  const av = required(input.av, 'Vem som avslutar');
+  const skal = required(input.skal, 'Skäl för att avsluta ärendet');
+  const a = await deps.repo.getArende(diarienummer);
+  if (!a) throw new HandlingNotFoundError(`Ärendet ${diarienummer} finns inte i diariet.`);
+  if (a.status === 'avslutat') throw new DiariumRegelError(`Ärendet ${diarienummer} är redan avslutat.`);
+  await deps.repo.updateArendeStatus(diarienummer, 'avslutat', {
+    handelse: HANDELSE.arendeAvslutat,
+    av,
+    data: { arende: diarienummer, fran: a.status, skal },
+  });
+}
+
+/** Reopens a closed ärende, to the status it had when it was closed. */
+export async function ateroppnaArende(
+  deps: KansliDeps,
+  diarienummer: string,
+  input: { skal: string; av: string },
+): Promise<ArendeStatus> {
+  const av = required(input.av, 'Vem som återöppnar');
+  const skal = required(input.skal, 'Skäl för att återöppna ärendet');
+  const d = await deps.repo.getArendeDetaljer(diarienummer);
+  if (!d) throw new HandlingNotFoundError(`Ärendet ${diarienummer} finns inte i diariet.`);
+  if (d.arende.status !== 'avslutat')
+    throw new DiariumRegelError(`Ärendet ${diarienummer} är inte avslutat.`);
+  const senast = d.logg.filter((e) => e.handelse === HANDELSE.arendeAvslutat).at(-1)?.data['fran'];
+  const status: ArendeStatus =
+    typeof senast === 'string' && isArendeStatus(senast) && senast !== 'avslutat' ? senast : 'oppet';
+  await deps.repo.updateArendeStatus(diarienummer, status, {
+    handelse: HANDELSE.arendeAteroppnat,
+    av,
+    data: { arende: diarienummer, till: status, skal },
+  });
+  return status;
+}
+
+const ARENDESTATUSAR: readonly ArendeStatus[] = [
+  'oppet',
+  'under-granskning',
+  'godkant',
+  'komplettering-begard',
+  'avslutat',
+];
+const isArendeStatus = (s: string): s is ArendeStatus => (ARENDESTATUSAR as readonly string[]).includes(s);

@@ -48,6 +48,7 @@ export type HandlingChange = Partial<
     | 'rapport'
     | 'klassning'
     | 'noteringar'
+    | 'sekretessmarkering'
   >
 >;
 

@@ -62,4 +62,20 @@ describe('the public postlista', () => {
     ]);
     expect(rows[0]?.avser).toBe('Fråga om ansökan från [e-postadress]');
   });
+
+  it("shows a secret handling by the kansli's public text, never its own", () => {
+    const rows = postlistaRows([
+      handling(1, sys('slutrapport'), {
+        sekretess: true,
+        sekretessmarkering: {
+          osl: 'OSL 26 kap. 1 §',
+          publikText: 'Slutrapport med uppgifter om enskild',
+          av: 'Rut',
+          tidpunkt: '2026-03-02T10:00:00.000Z',
+        },
+        rapport: { typ: 'slutrapport', slutrapport: { ...tomRapport, insatsnamn: 'Hemlig insats' } },
+      }),
+    ]);
+    expect(rows[0]?.avser).toBe('Slutrapport med uppgifter om enskild');
+  });
 });

@@ -88,8 +88,9 @@ export function postlistaRows(handlingar: Handling[], arenden: Arende[] = []): P
       .map((h) => {
         const privat = h.kalla !== 'upprattad' && !h.avsandare.organisation;
         const namn = privat ? [h.avsandare.namn] : [];
-        const beskrivning =
-          h.sekretess && !h.klassning
+        const beskrivning = h.sekretessmarkering
+          ? maskeraPersonuppgifter(h.sekretessmarkering.publikText, namn)
+          : h.sekretess && !h.klassning
             ? 'Handling med uppgifter som maskerats (sekretess/personuppgifter)'
             : publikAvser(h, null, namn);
         return {

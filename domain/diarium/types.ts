@@ -76,6 +76,20 @@ export interface Handling {
   klassning?: Klassning | undefined;
   /** Notes on the handling after registration: a copy received again, a bounce of our mail about it. */
   noteringar?: Notering[] | undefined;
+  /**
+   * The kansli's sekretessmarkering: the OSL provision and the text the postlista shows instead of the
+   * handling's own; null once lifted (absent on handlingar never marked by hand).
+   */
+  sekretessmarkering?: Sekretessmarkering | null | undefined;
+}
+
+export interface Sekretessmarkering {
+  /** The provision, e.g. "OSL 26 kap. 1 §". */
+  osl: string;
+  /** What the postlista shows as "avser" while the handling is secret. */
+  publikText: string;
+  av: string;
+  tidpunkt: string;
 }
 
 export interface Notering {

@@ -73,6 +73,10 @@ export const handlingSchema = z.object({
       }),
     )
     .optional(),
+  sekretessmarkering: z
+    .object({ osl: z.string(), publikText: z.string(), av: z.string(), tidpunkt: z.string() })
+    .nullable()
+    .optional(),
 });
 
 export const arendeSchema = z.object({
