@@ -8,10 +8,22 @@ export type Ratt =
   | 'las-sekretess' // handlingar marked sekretess, and every file
   | 'frige'
   | 'makulera'
-  | 'korrigera-ankomst';
+  | 'korrigera-ankomst'
+  | 'klassa' // correct the class and the public text
+  | 'sekretess' // mark and lift sekretess
+  | 'avsluta'; // close and reopen an ärende
 
 const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
-  registrator: ['las', 'las-sekretess', 'frige', 'makulera', 'korrigera-ankomst'],
+  registrator: [
+    'las',
+    'las-sekretess',
+    'frige',
+    'makulera',
+    'korrigera-ankomst',
+    'klassa',
+    'sekretess',
+    'avsluta',
+  ],
   handlaggare: ['las', 'las-sekretess', 'frige'],
   lasare: ['las'],
 };

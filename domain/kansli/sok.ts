@@ -33,9 +33,14 @@ export const STATUSAR = {
 } as const;
 export type StatusFilter = keyof typeof STATUSAR;
 
+/** Held mail is the status "vantar-pa-kansliet"; sekretess is its own filter (both are on the list index). */
+export const SEKRETESSFILTER = { ja: 'Med sekretess', nej: 'Utan sekretess' } as const;
+export type SekretessFilter = keyof typeof SEKRETESSFILTER;
+
 export interface Sokning {
   fritext: string;
   status: StatusFilter | null;
+  sekretess?: SekretessFilter | null;
   fran: string;
   till: string;
   sida: number;
@@ -75,7 +80,13 @@ export function sok(
 ): { traffar: DiariumRad[]; sida: DiariumRad[]; antalSidor: number } {
   const ord = norm(s.fritext).split(/\s+/).filter(Boolean);
   const t = rader
-    .filter((r) => synlig(r) && (s.status === null || statusAv(r) === s.status) && traffar(r, ord))
+    .filter(
+      (r) =>
+        synlig(r) &&
+        (s.status === null || statusAv(r) === s.status) &&
+        (!s.sekretess || r.sekretess === (s.sekretess === 'ja')) &&
+        traffar(r, ord),
+    )
     .sort((a, b) => b.mottagen.localeCompare(a.mottagen) || b.diarienummer.localeCompare(a.diarienummer));
   const antalSidor = Math.max(1, Math.ceil(t.length / PER_SIDA));
   const sida = Math.min(Math.max(1, s.sida), antalSidor);

@@ -7,37 +7,48 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { DiariumRegelError, HandlingNotFoundError } from '../../domain/diarium/errors.js';
 import {
+  ateroppnaArende,
+  avslutaArende,
   frigeHandling,
+  havSekretess,
   korrigeraAnkomstdatum,
   makuleraHandling,
+  markeraSekretess,
   verifieraArende,
 } from '../../domain/diarium/kansli.js';
+import { andraKlass, parseKlass } from '../../domain/klassning/kansli.js';
 import type { ArendeLog, DiariumReader, DocumentLinks, EventPublisher } from '../../domain/diarium/ports.js';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
 import { safeEqual } from '../../domain/granskning/links.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
 import type { GranskningRepository } from '../../domain/granskning/ports.js';
 import type { Log } from '../../domain/log.js';
+import type { Handling } from '../../domain/diarium/types.js';
 import { harRatt, loggNamn, rollerAv, type Person, type Ratt } from '../../domain/kansli/roller.js';
 import type { SessionStore } from '../../domain/kansli/session.js';
 import {
+  SEKRETESSFILTER,
   STATUSAR,
   sok,
   sokCsv,
   type DiariumSok,
+  type SekretessFilter,
   type Sokning,
   type StatusFilter,
 } from '../../domain/kansli/sok.js';
 import {
   KANSLI_HEADERS,
+  arendeBekraftaSida,
   arendeSida,
   atgardRatt,
   bekraftaSida,
+  isArendeAtgard,
   isAtgard,
   listSida,
   meddelandeSida,
   vidareSida,
   type Inloggad,
+  type Varden,
 } from '../pages/kansli-pages.js';
 import { securityHeaders } from '../runtime/security-headers.js';
 import type { Oidc } from './oidc.js';
@@ -115,6 +126,65 @@ export function makeHandler(deps: KansliDeps) {
     headers: { location, 'cache-control': 'no-store' },
     ...(cookies.length ? { cookies } : {}),
   });
+
+  /** Correcting the class or the public text: only what the form changed is passed to the use case. */
+  async function rattaKlass(h: Handling, v: Varden, av: string): Promise<void> {
+    const skal = (v.skal ?? '').trim();
+    if (!skal) throw new DiariumRegelError('Skäl för ändringen måste anges.');
+    const klass = v.klass ? parseKlass(v.klass) : undefined;
+    const publik = (v.publik ?? '').trim();
+    const nyKlass = klass !== undefined && klass !== (h.klassning?.klass ?? 'allman-handling');
+    const nyText = publik !== (h.klassning?.publikText ?? '');
+    if (!nyKlass && !nyText) throw new DiariumRegelError('Ändra klassen eller den offentliga texten.');
+    await andraKlass({ repo: deps.repo, events: deps.events }, h.diarienummer, {
+      ...(nyKlass ? { klass } : {}),
+      ...(nyText ? { publikText: publik } : {}),
+      skal,
+      av,
+    });
+  }
+
+  /** Closing or reopening an ärende: the registrator's right, a confirmation and a reason. */
+  async function arendeAtgardPost(
+    m: RegExpExecArray,
+    body: Record<string, unknown>,
+    person: Person,
+    who: Inloggad,
+    forbidden: () => APIGatewayProxyStructuredResultV2,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    const dnr = decodeURIComponent(m[1]!);
+    const atgard = m[2]!;
+    if (!isArendeAtgard(atgard))
+      return html(404, meddelandeSida('Sidan finns inte', 'Åtgärden finns inte.', who));
+    if (!harRatt(person, 'avsluta')) return forbidden();
+    const a = await deps.repo.getArende(dnr);
+    if (!a)
+      return html(404, meddelandeSida('Ärendet finns inte', `Ärendet ${dnr} finns inte i diariet.`, who));
+    const skal = typeof body['skal'] === 'string' ? body['skal'] : '';
+    if (body['bekraftat'] !== 'ja')
+      return html(
+        400,
+        arendeBekraftaSida({
+          who,
+          arende: a,
+          atgard,
+          skal,
+          fel: 'Bekräfta åtgärden genom att kryssa i rutan.',
+        }),
+      );
+    const kdeps = { repo: deps.repo, clock: deps.clock };
+    const av = loggNamn(person);
+    try {
+      if (atgard === 'avsluta') await avslutaArende(kdeps, dnr, { skal, av });
+      else await ateroppnaArende(kdeps, dnr, { skal, av });
+    } catch (err) {
+      if (err instanceof DiariumRegelError || err instanceof HandlingNotFoundError)
+        return html(409, arendeBekraftaSida({ who, arende: a, atgard, skal, fel: err.message }));
+      throw err;
+    }
+    deps.log('info', 'Åtgärd utförd', { atgard, arende: dnr, sub: person.sub });
+    return redirect(`/kansli/arende/${encodeURIComponent(dnr)}?klart=${atgard}`);
+  }
 
   async function handle(ev: z.infer<typeof eventSchema>): Promise<APIGatewayProxyStructuredResultV2> {
     const method = ev.requestContext.http.method.toUpperCase();
@@ -255,6 +325,8 @@ export function makeHandler(deps: KansliDeps) {
           [`${SESSION}=; ${attrs('Strict', 0)}`],
         );
       }
+      const arendeAtgard = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
+      if (arendeAtgard) return arendeAtgardPost(arendeAtgard, body, session.person, who, forbidden);
       const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
       if (!m) return html(404, meddelandeSida('Sidan finns inte', 'Adressen finns inte i diariet.', who));
       const dnr = decodeURIComponent(m[1]!);
@@ -268,8 +340,15 @@ export function makeHandler(deps: KansliDeps) {
           404,
           meddelandeSida('Handlingen finns inte', `Handlingen ${dnr} finns inte i diariet.`, who),
         );
-      const skal = typeof body['skal'] === 'string' ? body['skal'] : '';
-      const tid = typeof body['tid'] === 'string' ? body['tid'] : '';
+      const falt = (k: keyof Varden) => (typeof body[k] === 'string' ? body[k] : '');
+      const skal = falt('skal');
+      const varden: Varden = {
+        skal,
+        tid: falt('tid'),
+        klass: falt('klass'),
+        publik: falt('publik'),
+        osl: falt('osl'),
+      };
       if (body['bekraftat'] !== 'ja')
         return html(
           400,
@@ -278,19 +357,28 @@ export function makeHandler(deps: KansliDeps) {
             handling: h,
             atgard,
             fel: 'Bekräfta åtgärden genom att kryssa i rutan.',
-            skal,
-            tid,
+            varden,
           }),
         );
       const av = loggNamn(session.person);
       const kdeps = { repo: deps.repo, clock: deps.clock };
       try {
         if (atgard === 'makulera') await makuleraHandling(kdeps, dnr, { skal, av });
-        else if (atgard === 'ankomstdatum') await korrigeraAnkomstdatum(kdeps, dnr, { tid, skal, av });
+        else if (atgard === 'ankomstdatum')
+          await korrigeraAnkomstdatum(kdeps, dnr, { tid: varden.tid ?? '', skal, av });
+        else if (atgard === 'klass') await rattaKlass(h, varden, av);
+        else if (atgard === 'sekretess')
+          await markeraSekretess(kdeps, dnr, {
+            osl: varden.osl ?? '',
+            publikText: varden.publik ?? '',
+            skal,
+            av,
+          });
+        else if (atgard === 'havsekretess') await havSekretess(kdeps, dnr, { skal, av });
         else await frigeHandling({ ...kdeps, events: deps.events }, dnr, { av });
       } catch (err) {
         if (err instanceof DiariumRegelError || err instanceof HandlingNotFoundError)
-          return html(409, bekraftaSida({ who, handling: h, atgard, fel: err.message, skal, tid }));
+          return html(409, bekraftaSida({ who, handling: h, atgard, fel: err.message, varden }));
         throw err;
       }
       deps.log('info', 'Åtgärd utförd', { atgard, handling: dnr, sub: session.person.sub });
@@ -305,9 +393,11 @@ export function makeHandler(deps: KansliDeps) {
       if (path === '/kansli') return redirect('/kansli/diarium');
       const idag = ankomstdatum(nu.toISOString());
       const st = query.get('status') ?? '';
+      const sek = query.get('sekretess') ?? '';
       const s: Sokning = {
         fritext: (query.get('q') ?? '').slice(0, 200),
         status: isStatusFilter(st) ? st : null,
+        sekretess: isSekretessFilter(sek) ? sek : null,
         // The last three months unless asked: what the kansli works with, and a short read of the index.
         fran: query.get('fran') ?? ankomstdatum(new Date(nu.getTime() - 90 * 86_400_000).toISOString()),
         till: query.get('till') ?? idag,
@@ -390,11 +480,18 @@ export function makeHandler(deps: KansliDeps) {
           logg: d.logg,
           verifiering,
           dolda: d.handlingar.length - synliga.length,
-          ...(klart && isAtgard(klart)
+          ...(klart && (isAtgard(klart) || isArendeAtgard(klart))
             ? { meddelande: 'Åtgärden är utförd och skriven i ärendets logg.' }
             : {}),
         }),
       );
+    }
+    const arendeAtgardM = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
+    if (arendeAtgardM && isArendeAtgard(arendeAtgardM[2]!)) {
+      if (!harRatt(session.person, 'avsluta')) return forbidden();
+      const a = await deps.repo.getArende(decodeURIComponent(arendeAtgardM[1]!));
+      if (!a) return html(404, meddelandeSida('Ärendet finns inte', 'Ärendet finns inte i diariet.', who));
+      return html(200, arendeBekraftaSida({ who, arende: a, atgard: arendeAtgardM[2] }));
     }
     const atgardM = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
     if (atgardM && isAtgard(atgardM[2]!)) {
@@ -420,4 +517,8 @@ export function makeHandler(deps: KansliDeps) {
 
 function isStatusFilter(s: string): s is StatusFilter {
   return Object.hasOwn(STATUSAR, s);
+}
+
+function isSekretessFilter(s: string): s is SekretessFilter {
+  return Object.hasOwn(SEKRETESSFILTER, s);
 }

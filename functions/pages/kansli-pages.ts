@@ -5,7 +5,15 @@ import type { Arende, AuditEntry, Handling } from '../../domain/diarium/types.js
 import type { Verifiering } from '../../domain/diarium/verifiera.js';
 import type { Beslut, Granskning } from '../../domain/granskning/types.js';
 import { ROLLNAMN, harRatt, type Person } from '../../domain/kansli/roller.js';
-import { STATUSAR, statusAv, type DiariumRad, type Sokning } from '../../domain/kansli/sok.js';
+import {
+  SEKRETESSFILTER,
+  STATUSAR,
+  statusAv,
+  type DiariumRad,
+  type Sokning,
+} from '../../domain/kansli/sok.js';
+import { KLASS_TEXT } from '../../domain/klassning/klassa.js';
+import { KLASSER } from '../../domain/klassning/types.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:72rem;margin:0 auto;padding:0 1rem;color:#1a1a1a;line-height:1.5;overflow-wrap:anywhere}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;border-bottom:1px solid #ccc;padding:.5rem 0}
@@ -96,6 +104,7 @@ export function sokQuery(s: Sokning, sida = s.sida): string {
   const q = new URLSearchParams();
   if (s.fritext) q.set('q', s.fritext);
   if (s.status) q.set('status', s.status);
+  if (s.sekretess) q.set('sekretess', s.sekretess);
   q.set('fran', s.fran);
   q.set('till', s.till);
   if (sida > 1) q.set('sida', String(sida));
@@ -114,6 +123,9 @@ export function listSida(args: {
   const s = args.sokning;
   const opts = Object.entries(STATUSAR)
     .map(([k, v]) => `<option value="${e(k)}"${s.status === k ? ' selected' : ''}>${e(v)}</option>`)
+    .join('');
+  const sekOpts = Object.entries(SEKRETESSFILTER)
+    .map(([k, v]) => `<option value="${e(k)}"${s.sekretess === k ? ' selected' : ''}>${e(v)}</option>`)
     .join('');
   const rows = args.rader
     .map(
@@ -135,6 +147,7 @@ ${args.fel ? `<p class="fel" role="alert">${e(args.fel)}</p>` : ''}
 <form class="sok" method="get" action="/kansli/diarium" role="search">
 <div><label for="q">Sök (avser, avsändare, insats, diarienummer)</label><input id="q" name="q" type="search" value="${e(s.fritext)}"></div>
 <div><label for="status">Status</label><select id="status" name="status"><option value="">Alla</option>${opts}</select></div>
+<div><label for="sekretess">Sekretess</label><select id="sekretess" name="sekretess"><option value="">Alla</option>${sekOpts}</select></div>
 <div><label for="fran">Från (ÅÅÅÅ-MM-DD)</label><input id="fran" name="fran" value="${e(s.fran)}" pattern="\\d{4}-\\d{2}-\\d{2}"></div>
 <div><label for="till">Till (ÅÅÅÅ-MM-DD)</label><input id="till" name="till" value="${e(s.till)}" pattern="\\d{4}-\\d{2}-\\d{2}"></div>
 <div><button type="submit">Sök</button></div>
@@ -152,6 +165,9 @@ const ATGARDER = {
   makulera: { namn: 'Makulera', ratt: 'makulera' },
   ankomstdatum: { namn: 'Ändra ankomstdatum', ratt: 'korrigera-ankomst' },
   frige: { namn: 'Frige till granskning', ratt: 'frige' },
+  klass: { namn: 'Rätta klass eller offentlig text', ratt: 'klassa' },
+  sekretess: { namn: 'Sekretessmarkera', ratt: 'sekretess' },
+  havsekretess: { namn: 'Häv sekretess', ratt: 'sekretess' },
 } as const;
 export type Atgard = keyof typeof ATGARDER;
 export const atgardRatt = (a: Atgard) => ATGARDER[a].ratt;
@@ -160,7 +176,10 @@ export const isAtgard = (a: string): a is Atgard => Object.hasOwn(ATGARDER, a);
 function atgardLankar(who: Inloggad, h: Handling): string {
   if (h.makulerad) return '';
   const mojliga = (Object.keys(ATGARDER) as Atgard[]).filter(
-    (a) => harRatt(who.person, ATGARDER[a].ratt) && (a !== 'frige' || h.granskning === 'vantar-pa-kansliet'),
+    (a) =>
+      harRatt(who.person, ATGARDER[a].ratt) &&
+      (a !== 'frige' || h.granskning === 'vantar-pa-kansliet') &&
+      (a !== 'havsekretess' || h.sekretess),
   );
   return mojliga
     .map(
@@ -202,7 +221,8 @@ export function arendeSida(args: {
 <dl><dt>Ankomstdatum</dt><dd>${e(h.ankomstdatum)} (${e(svenskTidpunkt(h.mottagen))})${h.ankomstAndrad ? ` – ändrat av ${e(h.ankomstAndrad.av)}: ${e(h.ankomstAndrad.skal)}` : ''}</dd>
 <dt>Avsändare</dt><dd>${e(avsandare(h.avsandare))}</dd><dt>Avser</dt><dd>${e(h.beskrivning)}</dd>
 <dt>Status</dt><dd>${e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>
-<dt>Sekretess</dt><dd>${h.sekretess ? 'Ja' : 'Nej'}</dd>${h.flaggor.length ? `<dt>Flaggor</dt><dd>${e(h.flaggor.join(', '))}</dd>` : ''}</dl>
+<dt>Klass</dt><dd>${h.klassning ? e(KLASS_TEXT[h.klassning.klass]) : '–'}${h.klassning?.publikText ? ` – offentlig text: ”${e(h.klassning.publikText)}”` : ''}</dd>
+<dt>Sekretess</dt><dd>${h.sekretess ? 'Ja' : 'Nej'}${h.sekretessmarkering ? ` – ${e(h.sekretessmarkering.osl)}, i postlistan: ”${e(h.sekretessmarkering.publikText)}” (${e(h.sekretessmarkering.av)})` : ''}</dd>${h.flaggor.length ? `<dt>Flaggor</dt><dd>${e(h.flaggor.join(', '))}</dd>` : ''}</dl>
 <h3>Filer</h3>${filer}
 <h3>Granskning</h3><p>${granskning ? `${granskning.status === 'pagar' ? 'Pågår' : 'Avgjord'}${granskning.utfall ? ` (${e(UTFALL[granskning.utfall] ?? granskning.utfall)})` : ''}` : 'Ingen granskning.'}</p>${granskning ? svar : ''}
 <p>${atgardLankar(args.who, h)}</p></section>`;
@@ -220,6 +240,7 @@ export function arendeSida(args: {
     `<h1>Ärende ${e(a.diarienummer)}</h1>
 ${args.meddelande ? `<p class="ok" role="status">${e(args.meddelande)}</p>` : ''}
 <dl><dt>Ärendemening</dt><dd>${e(a.arendemening)}</dd><dt>Status</dt><dd>${e(ARENDESTATUS[a.status])}</dd><dt>Skapat</dt><dd>${e(svenskTidpunkt(a.skapad))}</dd></dl>
+${harRatt(args.who.person, 'avsluta') ? `<p><a href="/kansli/arende/${e(encodeURIComponent(a.diarienummer))}/${a.status === 'avslutat' ? 'ateroppna">Återöppna ärendet' : 'avsluta">Avsluta ärendet'}</a></p>` : ''}
 ${args.dolda ? `<p>${args.dolda} handling(ar) med sekretess visas inte för din roll.</p>` : ''}
 ${hs}
 <h2 id="logg-rubrik">Händelselogg</h2>
@@ -229,21 +250,41 @@ ${hs}
   );
 }
 
+/** What a confirmation form was filled in with, to show it again after a refusal. */
+export type Varden = Partial<Record<'skal' | 'tid' | 'klass' | 'publik' | 'osl', string>>;
+
+function atgardFalt(atgard: Atgard, h: Handling, v: Varden): string {
+  if (atgard === 'ankomstdatum')
+    return `<p><label for="tid">Ny ankomsttid (ISO 8601 med tidszon, t.ex. 2026-03-02T09:15:00+01:00)</label><br><input id="tid" name="tid" required value="${e(v.tid ?? h.mottagen)}"></p>`;
+  if (atgard === 'klass') {
+    const vald = v.klass ?? h.klassning?.klass ?? 'allman-handling';
+    const opts = KLASSER.map(
+      (k) => `<option value="${e(k)}"${k === vald ? ' selected' : ''}>${e(KLASS_TEXT[k])}</option>`,
+    ).join('');
+    return `<p><label for="klass">Klass</label><br><select id="klass" name="klass">${opts}</select></p>
+<p><label for="publik">Offentlig text i postlistan (lämna tom för texten som byggs av klass och insats)</label><textarea id="publik" name="publik" maxlength="300">${e(v.publik ?? h.klassning?.publikText ?? '')}</textarea></p>`;
+  }
+  if (atgard === 'sekretess')
+    return `<p><label for="osl">Sekretessbestämmelse (t.ex. OSL 26 kap. 1 §)</label><br><input id="osl" name="osl" required maxlength="60" value="${e(v.osl ?? h.sekretessmarkering?.osl ?? '')}"></p>
+<p><label for="publik">Offentlig text i postlistan medan handlingen är sekretessmarkerad</label><textarea id="publik" name="publik" required maxlength="300">${e(v.publik ?? h.sekretessmarkering?.publikText ?? '')}</textarea></p>`;
+  return '';
+}
+
 export function bekraftaSida(args: {
   who: Inloggad;
   handling: Handling;
   atgard: Atgard;
   fel?: string;
-  skal?: string;
-  tid?: string;
+  varden?: Varden;
 }): string {
   const h = args.handling;
+  const v = args.varden ?? {};
   const namn = ATGARDER[args.atgard].namn;
   const falt =
     args.atgard === 'frige'
       ? '<p>Handlingen hölls kvar (misstänkt skräppost eller misslyckad DMARC-kontroll). Frige den bara om du har kontrollerat avsändaren.</p>'
-      : `${args.atgard === 'ankomstdatum' ? `<p><label for="tid">Ny ankomsttid (ISO 8601 med tidszon, t.ex. 2026-03-02T09:15:00+01:00)</label><br><input id="tid" name="tid" required value="${e(args.tid ?? h.mottagen)}"></p>` : ''}
-<p><label for="skal">Skäl (krävs, skrivs i ärendets logg)</label><textarea id="skal" name="skal" required maxlength="1000">${e(args.skal ?? '')}</textarea></p>`;
+      : `${atgardFalt(args.atgard, h, v)}
+<p><label for="skal">Skäl (krävs, skrivs i ärendets logg)</label><textarea id="skal" name="skal" required maxlength="1000">${e(v.skal ?? '')}</textarea></p>`;
   return layout(
     `${namn} ${h.diarienummer}`,
     `<h1>${e(namn)}: ${e(h.diarienummer)}</h1>
@@ -254,6 +295,38 @@ ${args.fel ? `<p class="fel" role="alert">${e(args.fel)}</p>` : ''}
 ${falt}
 <p><input type="checkbox" id="bekraftat" name="bekraftat" value="ja" required> <label for="bekraftat">Jag bekräftar: ${e(namn.toLowerCase())} ${e(h.diarienummer)}</label></p>
 <p><button class="farlig" type="submit">${e(namn)}</button> <a href="/kansli/arende/${e(encodeURIComponent(h.arende))}">Avbryt</a></p>
+</form>`,
+    args.who,
+  );
+}
+
+const ARENDE_ATGARDER = {
+  avsluta: 'Avsluta ärendet',
+  ateroppna: 'Återöppna ärendet',
+} as const;
+export type ArendeAtgard = keyof typeof ARENDE_ATGARDER;
+export const isArendeAtgard = (a: string): a is ArendeAtgard => Object.hasOwn(ARENDE_ATGARDER, a);
+
+/** Confirming that an ärende is closed or reopened, with the required reason. */
+export function arendeBekraftaSida(args: {
+  who: Inloggad;
+  arende: Arende;
+  atgard: ArendeAtgard;
+  fel?: string;
+  skal?: string;
+}): string {
+  const a = args.arende;
+  const namn = ARENDE_ATGARDER[args.atgard];
+  return layout(
+    `${namn} ${a.diarienummer}`,
+    `<h1>${e(namn)}: ${e(a.diarienummer)}</h1>
+${args.fel ? `<p class="fel" role="alert">${e(args.fel)}</p>` : ''}
+<dl><dt>Ärendemening</dt><dd>${e(a.arendemening)}</dd><dt>Status</dt><dd>${e(ARENDESTATUS[a.status])}</dd></dl>
+<form method="post" action="/kansli/arende/${e(encodeURIComponent(a.diarienummer))}/${args.atgard}">
+<input type="hidden" name="csrf" value="${e(args.who.csrf)}">
+<p><label for="skal">Skäl (krävs, skrivs i ärendets logg)</label><textarea id="skal" name="skal" required maxlength="1000">${e(args.skal ?? '')}</textarea></p>
+<p><input type="checkbox" id="bekraftat" name="bekraftat" value="ja" required> <label for="bekraftat">Jag bekräftar: ${e(namn.toLowerCase())} ${e(a.diarienummer)}</label></p>
+<p><button class="farlig" type="submit">${e(namn)}</button> <a href="/kansli/arende/${e(encodeURIComponent(a.diarienummer))}">Avbryt</a></p>
 </form>`,
     args.who,
   );
