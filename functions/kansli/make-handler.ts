@@ -447,6 +447,7 @@ export function makeHandler(deps: KansliDeps) {
       if (!d)
         return html(404, meddelandeSida('Ärendet finns inte', `Ärendet ${dnr} finns inte i diariet.`, who));
       const synliga = d.handlingar.filter((h) => sesSekretess || !h.sekretess);
+      const dolda = new Set(d.handlingar.filter((h) => !synliga.includes(h)).map((h) => h.diarienummer));
       const verifiering = await verifieraArende(deps.repo, dnr);
       const handlingar = await Promise.all(
         synliga.map(async (h) => {
@@ -477,7 +478,8 @@ export function makeHandler(deps: KansliDeps) {
           who,
           arende: d.arende,
           handlingar,
-          logg: d.logg,
+          // A läsare sees no entry about a handling hidden from them (a reason may tell what is secret).
+          logg: sesSekretess ? d.logg : d.logg.filter((l) => !dolda.has(String(l.data['handling']))),
           verifiering,
           dolda: d.handlingar.length - synliga.length,
           ...(klart && (isAtgard(klart) || isArendeAtgard(klart))

@@ -267,3 +267,225 @@ describe('list and search', () => {
     expect((await get(`${app.base}/kansli/diarium?fran=igar`, s)).status).toBe(400);
   });
 });
+
+describe('klass and public text', () => {
+  it('lets a registrator correct the class and the public text, with the person and the reason in the log', async () => {
+    const o = await app.register(mail());
+    const dnr = o.handling.diarienummer;
+    const s = await app.sessionFor('registrator');
+    const form = await get(`${app.base}/kansli/handling/${dnr}/klass`, s);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('<label for="klass">Klass</label>');
+    const r = await post(`${app.base}/kansli/handling/${dnr}/klass`, s, {
+      csrf: s.csrf,
+      klass: 'allman-handling',
+      publik: 'Fråga om <b>ansökan</b>',
+      skal: 'Ingen slutrapport, en fråga',
+      bekraftat: 'ja',
+    });
+    expect(r.status).toBe(303);
+    const h = await app.repo.getHandling(dnr);
+    expect(h?.klassning).toMatchObject({ klass: 'allman-handling', publikText: 'Fråga om <b>ansökan</b>' });
+    const d = await app.repo.getArendeDetaljer(h!.arende);
+    expect(d?.logg.at(-1)).toMatchObject({
+      handelse: 'klass-andrad',
+      av: 'Test registrator <registrator@kansli.example> [test-registrator]',
+      data: { handling: dnr, till: 'allman-handling', skal: 'Ingen slutrapport, en fråga' },
+    });
+    const sida = await (await get(`${app.base}${r.headers.get('location')}`, s)).text();
+    expect(sida).toContain('Fråga om &#60;b&#62;ansökan&#60;/b&#62;');
+    expect(sida).not.toContain('<b>ansökan');
+  });
+
+  it('refuses a form that changes nothing (409) and a handläggare (403), changing nothing', async () => {
+    const o = await app.register(mail());
+    const dnr = o.handling.diarienummer;
+    const fore = await app.repo.getHandling(dnr);
+    const reg = await app.sessionFor('registrator');
+    const same = await post(`${app.base}/kansli/handling/${dnr}/klass`, reg, {
+      csrf: reg.csrf,
+      klass: fore!.klassning!.klass,
+      publik: '',
+      skal: 'Inget',
+      bekraftat: 'ja',
+    });
+    expect(same.status).toBe(409);
+    expect(await same.text()).toContain('Ändra klassen eller den offentliga texten');
+    const hl = await app.sessionFor('handlaggare');
+    expect((await get(`${app.base}/kansli/handling/${dnr}/klass`, hl)).status).toBe(403);
+    const r = await post(`${app.base}/kansli/handling/${dnr}/klass`, hl, {
+      csrf: hl.csrf,
+      klass: 'skrappost',
+      skal: 'x',
+      bekraftat: 'ja',
+    });
+    expect(r.status).toBe(403);
+    expect((await app.repo.getHandling(dnr))?.klassning).toEqual(fore?.klassning);
+    const d = await app.repo.getArendeDetaljer(o.handling.arende);
+    expect(d?.logg.map((l) => l.handelse)).not.toContain('klass-andrad');
+  });
+});
+
+describe('sekretessmarkering', () => {
+  it('marks a handling secret with the OSL provision and public text, hides it from a läsare, and lifts it', async () => {
+    const o = await app.register(
+      mail({ report: { insatsnamn: 'Hemlig sekretessinsats', organisation: 'Exempelby kommun' } }),
+    );
+    const dnr = o.handling.diarienummer;
+    const s = await app.sessionFor('registrator');
+    const r = await post(`${app.base}/kansli/handling/${dnr}/sekretess`, s, {
+      csrf: s.csrf,
+      osl: 'OSL 26 kap. 1 §',
+      publik: 'Slutrapport med uppgifter om enskild',
+      skal: 'Hälsouppgifter i bilagan',
+      bekraftat: 'ja',
+    });
+    expect(r.status).toBe(303);
+    const h = await app.repo.getHandling(dnr);
+    expect(h?.sekretess).toBe(true);
+    expect(h?.sekretessmarkering).toMatchObject({
+      osl: 'OSL 26 kap. 1 §',
+      publikText: 'Slutrapport med uppgifter om enskild',
+      av: 'Test registrator <registrator@kansli.example> [test-registrator]',
+    });
+    const d = await app.repo.getArendeDetaljer(h!.arende);
+    expect(d?.logg.at(-1)).toMatchObject({
+      handelse: 'sekretess-markerad',
+      av: 'Test registrator <registrator@kansli.example> [test-registrator]',
+      data: { osl: 'OSL 26 kap. 1 §', skal: 'Hälsouppgifter i bilagan' },
+    });
+    expect(await (await get(`${app.base}/kansli/arende/${h!.arende}`, s)).text()).toContain(
+      'OSL 26 kap. 1 §',
+    );
+    // The sekretess filter (on the list index) finds it; a läsare sees neither the row nor the handling.
+    const med = await (await get(`${app.base}/kansli/diarium?q=sekretessinsats&sekretess=ja`, s)).text();
+    expect(med).toContain('1 träffar');
+    const utan = await (await get(`${app.base}/kansli/diarium?q=sekretessinsats&sekretess=nej`, s)).text();
+    expect(utan).toContain('0 träffar');
+    const l = await app.sessionFor('lasare');
+    expect(await (await get(`${app.base}/kansli/diarium?q=sekretessinsats`, l)).text()).toContain(
+      '0 träffar',
+    );
+    const lasarensArende = await (await get(`${app.base}/kansli/arende/${h!.arende}`, l)).text();
+    expect(lasarensArende).toContain('1 handling(ar) med sekretess visas inte');
+    expect(lasarensArende).not.toContain('Hälsouppgifter i bilagan');
+
+    const hav = await post(`${app.base}/kansli/handling/${dnr}/havsekretess`, s, {
+      csrf: s.csrf,
+      skal: 'Prövad: inget sekretessbelagt',
+      bekraftat: 'ja',
+    });
+    expect(hav.status).toBe(303);
+    const efter = await app.repo.getHandling(dnr);
+    expect(efter?.sekretess).toBe(false);
+    expect(efter?.sekretessmarkering).toBeNull();
+    const d2 = await app.repo.getArendeDetaljer(h!.arende);
+    expect(d2?.logg.at(-1)).toMatchObject({
+      handelse: 'sekretess-havd',
+      data: { osl: 'OSL 26 kap. 1 §', skal: 'Prövad: inget sekretessbelagt' },
+    });
+  });
+
+  it('refuses a reference that is no OSL provision (409), a läsare and a handläggare (403), changing nothing', async () => {
+    const o = await app.register(mail());
+    const dnr = o.handling.diarienummer;
+    const url = `${app.base}/kansli/handling/${dnr}/sekretess`;
+    const form = (s: { csrf: string }, osl = 'OSL 26 kap. 1 §') => ({
+      csrf: s.csrf,
+      osl,
+      publik: 'Text',
+      skal: 'Skäl',
+      bekraftat: 'ja',
+    });
+    const reg = await app.sessionFor('registrator');
+    const fel = await post(url, reg, form(reg, 'hemligt'));
+    expect(fel.status).toBe(409);
+    expect(await fel.text()).toContain('OSL 26 kap. 1 §');
+    for (const roll of ['lasare', 'handlaggare'] as const) {
+      const s = await app.sessionFor(roll);
+      expect((await get(url, s)).status).toBe(403);
+      expect((await post(url, s, form(s))).status).toBe(403);
+      expect((await post(`${app.base}/kansli/handling/${dnr}/havsekretess`, s, form(s))).status).toBe(403);
+    }
+    const h = await app.repo.getHandling(dnr);
+    expect(h?.sekretess).toBe(false);
+    expect(h?.sekretessmarkering).toBeUndefined();
+    const d = await app.repo.getArendeDetaljer(o.handling.arende);
+    expect(d?.logg.map((x) => x.handelse)).not.toContain('sekretess-markerad');
+  });
+});
+
+describe('closing and reopening an ärende', () => {
+  it('closes with a required reason and reopens to the status it had, each logged with the person', async () => {
+    const o = await app.register(mail());
+    const arende = o.handling.arende;
+    const fore = (await app.repo.getArende(arende))!.status;
+    const s = await app.sessionFor('registrator');
+    expect((await get(`${app.base}/kansli/arende/${arende}/avsluta`, s)).status).toBe(200);
+    const utanSkal = await post(`${app.base}/kansli/arende/${arende}/avsluta`, s, {
+      csrf: s.csrf,
+      skal: ' ',
+      bekraftat: 'ja',
+    });
+    expect(utanSkal.status).toBe(409);
+    expect(
+      (await post(`${app.base}/kansli/arende/${arende}/avsluta`, s, { csrf: s.csrf, skal: 'x' })).status,
+    ).toBe(400);
+    expect((await app.repo.getArende(arende))?.status).toBe(fore);
+
+    const r = await post(`${app.base}/kansli/arende/${arende}/avsluta`, s, {
+      csrf: s.csrf,
+      skal: 'Slutredovisat',
+      bekraftat: 'ja',
+    });
+    expect(r.status).toBe(303);
+    expect((await app.repo.getArende(arende))?.status).toBe('avslutat');
+    const sida = await (await get(`${app.base}${r.headers.get('location')}`, s)).text();
+    expect(sida).toContain('Återöppna ärendet');
+    expect(sida).toContain('Slutredovisat');
+    expect(sida).toContain('Loggen är verifierad');
+
+    const igen = await post(`${app.base}/kansli/arende/${arende}/ateroppna`, s, {
+      csrf: s.csrf,
+      skal: 'Ny fråga från insatsägaren',
+      bekraftat: 'ja',
+    });
+    expect(igen.status).toBe(303);
+    expect((await app.repo.getArende(arende))?.status).toBe(fore);
+    const d = await app.repo.getArendeDetaljer(arende);
+    expect(d?.logg.slice(-2)).toMatchObject([
+      {
+        handelse: 'arende-avslutat',
+        av: expect.stringContaining('[test-registrator]'),
+        data: { skal: 'Slutredovisat' },
+      },
+      {
+        handelse: 'arende-ateroppnat',
+        av: expect.stringContaining('[test-registrator]'),
+        data: { till: fore },
+      },
+    ]);
+  });
+
+  it('refuses a läsare and a handläggare (403) and changes nothing', async () => {
+    const o = await app.register(mail());
+    const arende = o.handling.arende;
+    const fore = await app.repo.getArendeDetaljer(arende);
+    for (const roll of ['lasare', 'handlaggare'] as const) {
+      const s = await app.sessionFor(roll);
+      expect((await get(`${app.base}/kansli/arende/${arende}/avsluta`, s)).status).toBe(403);
+      const r = await post(`${app.base}/kansli/arende/${arende}/avsluta`, s, {
+        csrf: s.csrf,
+        skal: 'x',
+        bekraftat: 'ja',
+      });
+      expect(r.status).toBe(403);
+      expect(await (await get(`${app.base}/kansli/arende/${arende}`, s)).text()).not.toContain(
+        'Avsluta ärendet',
+      );
+    }
+    const efter = await app.repo.getArendeDetaljer(arende);
+    expect(efter?.arende.status).toBe(fore?.arende.status);
+    expect(efter?.logg).toHaveLength(fore!.logg.length);
+  });
+});
