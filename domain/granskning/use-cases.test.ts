@@ -83,9 +83,11 @@ function setup(g: Partial<Granskning> = {}, givnaBeslut: Beslut[] = [beslut]) {
   const registered: NewHandling[] = [];
   const sent: OutgoingMail[] = [];
   let failNextKansliMail = false;
+  let arendeStatus: string | null = null;
   const diarium = {
     getHandling: () => Promise.resolve(handling),
     getArendeDetaljer: () => Promise.resolve(null),
+    getArende: () => Promise.resolve(arendeStatus ? { status: arendeStatus } : null),
     appendLog: (_a: string, l: LogEvent) => {
       log.push(l);
       return Promise.resolve();
@@ -168,6 +170,7 @@ function setup(g: Partial<Granskning> = {}, givnaBeslut: Beslut[] = [beslut]) {
     documents,
     puts,
     failKansli: () => (failNextKansliMail = true),
+    closeArende: () => (arendeStatus = 'avslutat'),
   };
 }
 
@@ -300,6 +303,15 @@ describe('finalizeGranskning', () => {
       'Slutrapport godkänd – SFG 26-4.1 [Dnr SFG 26-4]',
     ]);
     expect(s.registered[0]?.rapport).toMatchObject({ typ: 'beslut', utfall: 'godkand', beslut: [beslut] });
+  });
+
+  it('leaves an ärende the kansli closed closed when its granskning ends, and still logs the outcome', async () => {
+    const s = setup();
+    s.closeArende();
+    const res = await finalizeGranskning(s.deps, input('godkand'));
+    expect(res.utfall).toBe('godkand');
+    expect(s.log.map((l) => l.handelse)).not.toContain('arende-status');
+    expect(s.log.map((l) => l.handelse)).toContain('granskning-avslutad');
   });
 
   it('closes an unanswered granskning without a decision and tells only the kansli', async () => {

@@ -11,7 +11,7 @@ import type {
   SkickadeMail,
 } from '../diarium/ports.js';
 import type { DocumentFiler } from '../document-archive.js';
-import type { Handling, StoredFile } from '../diarium/types.js';
+import type { Arende, Handling, StoredFile } from '../diarium/types.js';
 import { ankomstdatum } from '../diarium/ankomstdatum.js';
 import { HANDELSE } from '../diarium/audit.js';
 import {
@@ -291,7 +291,7 @@ export async function runGranskningStep(
           data: { granskning: granskning.id, granskare: deps.config.beredningsgrupp.map((g) => g.id) },
         },
       );
-      await deps.diarium.updateArendeStatus(handling.arende, 'under-granskning', {
+      await setArendeStatus(deps, handling.arende, 'under-granskning', {
         handelse: 'arende-status',
         av: 'system',
         data: { status: 'under-granskning' },
@@ -545,7 +545,8 @@ export async function finalizeGranskning(
     );
   });
   await step('arende-status', () =>
-    deps.diarium.updateArendeStatus(
+    setArendeStatus(
+      deps,
       handling.arende,
       utfall === 'godkand' ? 'godkant' : utfall === 'komplettering' ? 'komplettering-begard' : 'oppet',
       { handelse: 'arende-status', av: 'system', data: { utfall } },
@@ -682,4 +683,19 @@ export async function finalizeGranskning(
   const failed = ledamoter.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   return { utfall, beslutshandling: beslutshandling.diarienummer };
+}
+
+/**
+ * The granskning moves the ärende's status, except out of `avslutat`: an ärende the kansli closed stays closed
+ * (the granskning's outcome is still logged on the handling); only the kansli reopens it.
+ */
+async function setArendeStatus(
+  deps: { diarium: ArendeLog & DiariumReader },
+  arende: string,
+  status: Arende['status'],
+  log: { handelse: string; av: string; data: Record<string, unknown> },
+): Promise<void> {
+  const current = await deps.diarium.getArende(arende);
+  if (current?.status === 'avslutat') return;
+  await deps.diarium.updateArendeStatus(arende, status, log);
 }
