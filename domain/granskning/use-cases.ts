@@ -460,8 +460,8 @@ export async function recordBeslut(
   utfall: Svar,
   kommentar: string | null,
 ): Promise<BeslutOutcome> {
-  const now = deps.clock().toISOString();
-  const beslut: Beslut = {
+  let now = deps.clock().toISOString();
+  let beslut: Beslut = {
     granskningId: lank.granskningId,
     granskareId: lank.granskareId,
     namn: lank.namn,
@@ -475,6 +475,12 @@ export async function recordBeslut(
   let alla: Beslut[] = [];
   // Each retry means another answer was recorded in between; the group is small, so this ends quickly.
   for (let forsok = 0; ; forsok++) {
+    if (forsok > 0) {
+      // Timed when it is recorded, after the answer that came in between: the beslut lists answers in the order
+      // they counted.
+      now = deps.clock().toISOString();
+      beslut = { ...beslut, tidpunkt: now };
+    }
     granskning = await deps.granskningar.get(lank.granskningId);
     if (!granskning) return { ok: false, orsak: 'saknas' };
     if (granskning.status !== 'pagar') return { ok: false, orsak: 'avslutad' };
