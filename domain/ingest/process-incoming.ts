@@ -22,7 +22,12 @@ import type {
 import type { Avsandare, Handling, StoredFile } from '../diarium/types.js';
 import type { ExtractedAttachment, ExtractionProblem, OpenedMail, ReportText } from '../extraction/types.js';
 import type { ReportExtractor } from './ports.js';
-import { findPersonnummer, maskPersonnummer, type SlutrapportResult } from '../slutrapport/index.js';
+import {
+  findPersonnummer,
+  maskPersonnummer,
+  type Rapport,
+  type SlutrapportResult,
+} from '../slutrapport/index.js';
 import { lasRapport, type LastRapport } from '../slutrapport/maskinlast.js';
 import {
   kansliNotisMail,
@@ -531,14 +536,7 @@ async function register(
   const read = 'problems' in r ? r : null;
   const last = read ? lasInnehall(read, dag) : null;
   const rapport = last?.result.rapport ?? null;
-  const resolution = await resolveArende(deps.repo, {
-    serie: deps.config.serie,
-    ankomstdatum: dag,
-    texter: [r.amne, rapport?.diarienummer ?? null, r.brodtext],
-    insatsnamn: rapport?.insatsnamn ?? null,
-    organisation: rapport?.organisation ?? null,
-    avsandare: r.avsandare.epost,
-  });
+  const resolution = await arendeFor(deps, r, rapport, dag);
   const klass = await klassaInkommande(deps, r, read, last?.result ?? null, resolution.target);
   const j = read && last ? judge(read, last, klass) : null;
   const nh: NewHandling = {
@@ -582,6 +580,18 @@ async function register(
   return { handling, skapad, kontrollera: j?.kontrollera ?? [] };
 }
 
+/** The ärende the mail and, once read, its report point to (subject, body, the report's diarienummer and insats). */
+function arendeFor(deps: IngestDeps, r: Opened, rapport: Rapport | null, dag: string) {
+  return resolveArende(deps.repo, {
+    serie: deps.config.serie,
+    ankomstdatum: dag,
+    texter: [r.amne, rapport?.diarienummer ?? null, r.brodtext],
+    insatsnamn: rapport?.insatsnamn ?? null,
+    organisation: rapport?.organisation ?? null,
+    avsandare: r.avsandare.epost,
+  });
+}
+
 function warnIncomplete(deps: IngestDeps, handling: Handling, r: Reading): void {
   if (handling.bedomning !== 'komplett') {
     deps.log('warn', 'Rapporten är inte komplett', {
@@ -605,14 +615,7 @@ async function completeReading(deps: IngestDeps, handling: Handling, r: Reading)
   const last = lasInnehall(r, handling.ankomstdatum);
   const rapport = last.result.rapport;
   // The ärende was chosen from the mail alone; the report may name another one, which only the kansli can move to.
-  const resolution = await resolveArende(deps.repo, {
-    serie: deps.config.serie,
-    ankomstdatum: handling.ankomstdatum,
-    texter: [r.amne, rapport?.diarienummer ?? null, r.brodtext],
-    insatsnamn: rapport?.insatsnamn ?? null,
-    organisation: rapport?.organisation ?? null,
-    avsandare: r.avsandare.epost,
-  });
+  const resolution = await arendeFor(deps, r, rapport, handling.ankomstdatum);
   // Classified again with the content: the class given at registration knew only the mail's headers and text.
   const klass = await klassaInkommande(deps, r, r, last.result, {
     typ: 'befintligt',

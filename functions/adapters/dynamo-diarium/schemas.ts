@@ -26,6 +26,13 @@ export const handlingsinnehallSchema = z.discriminatedUnion('typ', [
   z.object({ typ: z.literal('ovrig') }),
 ]);
 
+export const avsandareSchema = z.object({
+  namn: z.string().nullable(),
+  epost: z.string().nullable(),
+  kuvertAvsandare: z.string().nullable(),
+  organisation: z.string().nullable(),
+});
+
 export const handlingSchema = z.object({
   diarienummer: z.string(),
   arende: z.string(),
@@ -35,12 +42,7 @@ export const handlingSchema = z.object({
   ankomstAndrad: z.object({ av: z.string(), skal: z.string(), ursprunglig: z.string() }).nullable(),
   kalla: z.enum(['epost', 'uppladdning', 'upprattad']),
   kallaReferens: z.string(),
-  avsandare: z.object({
-    namn: z.string().nullable(),
-    epost: z.string().nullable(),
-    kuvertAvsandare: z.string().nullable(),
-    organisation: z.string().nullable(),
-  }),
+  avsandare: avsandareSchema,
   beskrivning: z.string(),
   bedomning: bedomningSchema,
   fel: z.array(finding),

@@ -3,6 +3,7 @@ import type { DiariumRad, DiariumSok } from '../../../domain/kansli/sok.js';
 import { bedomningSchema, granskningStatusSchema } from '../../../events/handling-diarieford.js';
 import { keys } from '../dynamo-keys.js';
 import { queryAll, type DiariumTable } from './table.js';
+import { avsandareSchema } from './schemas.js';
 
 /** What the list index (gsi3, gsi2's keys) projects: a line of the list, never the report's content. */
 export const DIARIELISTA_ATTRIBUT = [
@@ -24,12 +25,7 @@ const radSchema = z.object({
   arende: z.string(),
   mottagen: z.string(),
   ankomstdatum: z.string(),
-  avsandare: z.object({
-    namn: z.string().nullable(),
-    epost: z.string().nullable(),
-    kuvertAvsandare: z.string().nullable(),
-    organisation: z.string().nullable(),
-  }),
+  avsandare: avsandareSchema,
   beskrivning: z.string(),
   bedomning: bedomningSchema,
   granskning: granskningStatusSchema,
