@@ -1,49 +1,23 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDiariumDb, type DiariumDb, type TestMailSpec } from '../integration/diarium-support.js';
 import { startKansliApp } from '../integration/kansli-support.js';
-
-const OUT = process.env['TEST_OUTPUT_DIR'] ?? path.resolve('test-output/browser');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const BREDDER = { telefon: { width: 360, height: 740 }, dator: { width: 1280, height: 900 } } as const;
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: unknown[];
-}
+import { OUT, PageChecks, launchChromium, loginAs } from '../support/kansli-browser.js';
 
 let db: DiariumDb;
 let app: Awaited<ReturnType<typeof startKansliApp>>;
 let browser: Browser;
-const axeLog: Record<string, { violations: { id: string; impact: string | null; nodes: number }[] }> = {};
-const sizes: Record<string, number> = {};
+const checks = new PageChecks();
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
   db = await startDiariumDb();
   app = await startKansliApp(db);
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await writeFile(path.join(OUT, 'kansli-axe.json'), JSON.stringify({ axe: axeLog, bytes: sizes }, null, 2));
+  await checks.writeReport('kansli-axe.json');
   await Promise.allSettled([
     (async () => browser.close())(),
     (async () => app.stop())(),
@@ -65,54 +39,13 @@ function mail(extra: Partial<TestMailSpec> = {}): TestMailSpec {
   };
 }
 
-/** The current page at phone and desktop width: under 150 KB, no horizontal scroll, axe-core, screenshots. */
-async function inspect(context: BrowserContext, url: string, namn: string): Promise<void> {
-  for (const [bredd, viewport] of Object.entries(BREDDER)) {
-    const page: Page = await context.newPage();
-    await page.setViewportSize(viewport);
-    const res = await page.goto(url);
-    expect(res?.status(), namn).toBe(200);
-    const bytes = (await res?.body())?.byteLength ?? 0;
-    sizes[namn] = bytes;
-    expect(bytes, namn).toBeLessThan(150 * 1024);
-    const scroll = await page.evaluate<{ sw: number; cw: number }>(
-      '({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth })',
-    );
-    expect(scroll.sw, `${namn} ${bredd}: horisontell rullning`).toBeLessThanOrEqual(scroll.cw);
-    await page.screenshot({ path: path.join(OUT, `kansli-${namn}-${bredd}.png`), fullPage: true });
-    await page.evaluate(AXE);
-    const result = await page.evaluate<{ violations: AxeViolation[] }>(
-      "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })",
-    );
-    axeLog[`${namn}-${bredd}`] = {
-      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })),
-    };
-    const allvarliga = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      allvarliga.map((v) => v.id),
-      `${namn} ${bredd}`,
-    ).toEqual([]);
-    await page.close();
-  }
-}
-
 describe('the kansli diarium in a browser', () => {
   it('logs a registrator in through the OIDC provider, searches, opens an ärende and makulerar with the audit entry shown', async () => {
     const hittad = await app.register(
       mail({ report: { insatsnamn: 'Webbläsarinsatsen', organisation: 'Webbläsarby kommun' } }),
     );
     await app.register(mail());
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${app.base}/kansli/diarium`);
-    // The provider's development login form (local only), then its consent.
-    await page.locator('input[name="login"]').fill('registrator');
-    await page.locator('input[name="password"]').fill('demo');
-    await page.locator('button[type="submit"]').click();
-    await page.waitForLoadState();
-    if (await page.locator('input[name="prompt"][value="consent"]').count()) {
-      await page.locator('button[type="submit"]').click();
-    }
+    const { context, page } = await loginAs(browser, `${app.base}/kansli/diarium`, 'registrator');
     await page.waitForURL(/\/kansli\/diarium/);
     expect(await page.locator('h1').textContent()).toBe('Diariet');
     expect(await page.locator('header').textContent()).toContain('Rut Registrator');
@@ -121,16 +54,16 @@ describe('the kansli diarium in a browser', () => {
     await page.getByRole('button', { name: 'Sök' }).click();
     await page.waitForLoadState();
     expect(await page.getByRole('status').first().textContent()).toContain('1 träffar');
-    await inspect(context, page.url(), 'lista');
+    await checks.inspect(context, page.url(), 'lista');
 
     await page.getByRole('link', { name: hittad.handling.diarienummer }).click();
     await page.waitForLoadState();
     expect(await page.locator('h1').textContent()).toBe(`Ärende ${hittad.handling.arende}`);
-    await inspect(context, page.url(), 'arende');
+    await checks.inspect(context, page.url(), 'arende');
 
     await page.getByRole('link', { name: new RegExp(`^Makulera`) }).click();
     await page.waitForLoadState();
-    await inspect(context, page.url(), 'makulera');
+    await checks.inspect(context, page.url(), 'makulera');
     await page
       .getByLabel('Skäl (krävs, skrivs i ärendets logg)')
       .fill('Registrerad av misstag i webbläsartestet');
@@ -155,16 +88,11 @@ describe('the kansli diarium in a browser', () => {
 
   it('shows a läsare no makulera link, and the server refuses the form with 403', async () => {
     const o = await app.register(mail());
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${app.base}/kansli/arende/${encodeURIComponent(o.handling.arende)}`);
-    await page.locator('input[name="login"]').fill('lasare');
-    await page.locator('input[name="password"]').fill('demo');
-    await page.locator('button[type="submit"]').click();
-    await page.waitForLoadState();
-    if (await page.locator('input[name="prompt"][value="consent"]').count()) {
-      await page.locator('button[type="submit"]').click();
-    }
+    const { context, page } = await loginAs(
+      browser,
+      `${app.base}/kansli/arende/${encodeURIComponent(o.handling.arende)}`,
+      'lasare',
+    );
     await page.waitForURL(/\/kansli\/arende\//);
     expect(await page.getByRole('link', { name: /^Makulera/ }).count()).toBe(0);
     const res = await page.goto(
