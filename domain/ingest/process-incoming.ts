@@ -160,7 +160,8 @@ async function open(
       avsandare: {
         namn: mail.from?.name ?? null,
         epost: mail.from?.address ?? null,
-        kuvertAvsandare: mail.envelopeFrom,
+        // The null sender (<>) is no address to write in the diarium.
+        kuvertAvsandare: mail.envelopeFrom || null,
         organisation: null,
       },
       amne: mail.subject,

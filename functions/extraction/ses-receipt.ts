@@ -88,10 +88,12 @@ export function parseSesReceipt(raw: Uint8Array, maxBytes = 256 * 1024): SesRece
   if (dmarc) verdicts.dmarc = dmarc;
   const received = first('received');
   const returnPath = first('return-path');
-  const envelope = returnPath ? (/<([^>]*)>/.exec(returnPath)?.[1] ?? returnPath).trim() : '';
+  // `Return-Path: <>` is the null sender of bounces and other machine mail (RFC 5321 4.5.5): kept as '', which
+  // the classification reads as automatic; no Return-Path at all is null (unknown).
+  const envelope = returnPath === undefined ? null : (/<([^>]*)>/.exec(returnPath)?.[1] ?? returnPath).trim();
   return {
     receivedAt: received ? parseReceivedDate(received) : null,
-    envelopeFrom: envelope || null,
+    envelopeFrom: envelope,
     verdicts,
   };
 }
