@@ -13,6 +13,7 @@ import { DiariumRegelError } from '../../../../domain/diarium/errors.js';
 import { DEFAULT_KANSLI_EMAIL } from '../../../../domain/defaults.js';
 import { DynamoBevakningStore } from '../../../../functions/adapters/dynamo-bevakning-store.js';
 import { SesMailSender } from '../../../../functions/adapters/ses-mail-sender.js';
+import { loadStageConfig } from '../../../../infra/config/stages.js';
 import { defineCommand } from '../command.js';
 import { table } from '../format.js';
 import { CLI_DEFAULTS, type CliIo } from '../io.js';
@@ -137,7 +138,8 @@ Sista dag = insatstidens slut + ${DEFAULT_BEVAKNING.rapportDagar} dagar om inget
         mailer: mailerFrom(io, v.ses),
         log: (level, m) => (level === 'info' ? undefined : io.err(m)),
         config: {
-          ...DEFAULT_BEVAKNING,
+          // The periods the running stack's bevakning uses: the local stage's, as `npm start` passes them.
+          ...loadStageConfig('lokal').bevakning,
           kansliEmail: v.kansli ?? io.env['KANSLI_EMAIL'] ?? DEFAULT_KANSLI_EMAIL,
         },
       },
