@@ -436,6 +436,33 @@ describe('runGranskningStep', () => {
     expect(await kvittenser(['sekretessprovning'])).toEqual([]);
   });
 
+  it('ends as replaced at its first step when a new version came first: nobody invited, nobody told', async () => {
+    const s = setup({}, []);
+    s.deps.config.beredningsgrupp = grupp;
+    s.deps.diarium.getHandling = () => Promise.resolve({ ...handling, flaggor: ['ersatt-av:SFG 26-4.3'] });
+    const resumed: unknown[] = [];
+    const callback = {
+      sendSuccess: (_t: string, out: unknown) => {
+        resumed.push(out);
+        return Promise.resolve('ok' as const);
+      },
+    };
+    await runGranskningStep({ ...s.deps, callback }, 'notifiera', 'token-1', stepInput);
+    expect(s.sent).toEqual([]);
+    expect(s.granskningar.links.size).toBe(0);
+    expect(s.granskningar.g).toMatchObject({ status: 'avgjord', utfall: 'ersatt' });
+    expect(resumed).toEqual([{ utfall: 'ersatt', beslut: [] }]);
+
+    // Its finalize marks the handling and mails no member: none was shown the report.
+    s.granskningar.g = { ...s.granskningar.g, granskare: grupp };
+    await finalizeGranskning(s.deps, {
+      ...stepInput,
+      beslut: { utfall: 'ersatt', beslut: [] },
+    });
+    expect(s.sent).toEqual([]);
+    expect(s.log.map((l) => l.handelse)).toEqual(['granskning-avslutad']);
+  });
+
   it('a replay after the mails were marked sent creates no link and sends nothing', async () => {
     const s = setup({}, []);
     s.deps.config.beredningsgrupp = grupp;

@@ -92,6 +92,9 @@ async function sendAbout(
 }
 
 /** The new version that replaced the handling (the ingest flags it `ersatt-av:<dnr>`), if any. */
+/** Marks a granskning replaced at its first step, before (all) members were invited. */
+const ERSATT_FORE_UTSKICK = 'ersatt-fore-utskick';
+
 export function ersattAv(h: Handling): string | null {
   const flagga = h.flaggor.filter((f) => f.startsWith('ersatt-av:')).at(-1);
   return flagga ? flagga.slice('ersatt-av:'.length) : null;
@@ -277,6 +280,15 @@ export async function runGranskningStep(
   const answered = new Set(beslut.map((b) => b.granskareId));
   const waiting = deps.config.beredningsgrupp.filter((g) => !answered.has(g.id));
   const done = new Set(granskning.utfort ?? []);
+  if (steg === 'notifiera' && ersattAv(handling) && granskning.status === 'pagar') {
+    // A new version was registered before this granskning's first step ran (so the new one's first step found
+    // nothing to close): it ends here as replaced, and only members already invited (a crashed earlier try) are
+    // told of it.
+    await deps.granskningar.markUtfort(granskning.id, ERSATT_FORE_UTSKICK);
+    await deps.granskningar.close(granskning.id, 'ersatt', now);
+    await deps.callback.sendSuccess(taskToken, { utfall: 'ersatt', beslut });
+    return;
+  }
   if (steg === 'notifiera') {
     await avslutaErsatta(deps, handling, granskning);
     // Not "only if created": a Lambda that failed half-way, or a replay, must finish what is missing, once.
@@ -421,8 +433,12 @@ async function avslutaSomErsatt(
   });
   const konfigurerade = new Map(deps.config.beredningsgrupp.map((g) => [g.id, g]));
   const insatsnamn = slutrapport(handling)?.insatsnamn ?? handling.beskrivning;
+  const utfort = new Set(granskning?.utfort ?? []);
+  const inbjudna = (granskning?.granskare ?? []).filter(
+    (g) => !utfort.has(ERSATT_FORE_UTSKICK) || utfort.has(`notifiera:mail:${g.id}`),
+  );
   const ledamoter = await Promise.allSettled(
-    (granskning?.granskare ?? []).map((g) =>
+    inbjudna.map((g) =>
       step(`mail-ledamot:${g.id}`, () =>
         sendAbout(
           deps,
