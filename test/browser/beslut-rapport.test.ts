@@ -5,8 +5,9 @@ import path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/kansli-browser.js';
 import { renderTextImage } from '../fixtures/extraction/generate.js';
 import { AppEventPublisher, eventBridgeSink } from '../../functions/adapters/eventbridge-publisher.js';
 import { sendMail, waitFor, waitForOutcome } from '../support/local-helpers.js';
@@ -44,19 +45,7 @@ beforeAll(async () => {
     beslutPolicy: { typ: 'forsta' },
     granskningTimeouts: { svarstid: 300, paminnelse: 120, eskalering: 120 },
   });
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

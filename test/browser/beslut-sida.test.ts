@@ -1,5 +1,6 @@
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/kansli-browser.js';
 import { hashLinkId } from '../../domain/granskning/links.js';
 import {
   GRUPP,
@@ -18,20 +19,7 @@ beforeAll(async () => {
     beslutPolicy: { typ: 'forsta' },
     granskningTimeouts: { svarstid: 120, paminnelse: 60, eskalering: 60 },
   });
-  // A closed network: no component updates, sync or QUIC. playwright-core gives each launch a fresh, temporary profile.
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
