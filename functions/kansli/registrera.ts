@@ -61,16 +61,15 @@ export function multipartBody(): middy.MiddlewareObj<any> {
     busboy: { limits: { files: 1, fields: 40, fieldSize: 16 * 1024, fileSize: MAX_WEBBFIL + 1 } },
   });
   return {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    before: async (request: any) => {
+    before: async (request: middy.Request) => {
       try {
-        await parser.before?.(request);
+        await parser.before?.(request as Parameters<NonNullable<typeof parser.before>>[0]);
       } catch (err) {
         const status =
           typeof err === 'object' && err !== null && 'statusCode' in err && err.statusCode === 413
             ? 413
             : 400;
-        (request as { event: { body: unknown } }).event.body = { [MULTIPART_FEL]: status };
+        (request.event as { body: unknown }).body = { [MULTIPART_FEL]: status };
       }
     },
   };

@@ -28,7 +28,8 @@ button{font:inherit;padding:.4rem 1rem;border-radius:4px;border:1px solid #333;b
 button.farlig{background:#8a1c1c;color:#fff}
 .fel{background:#fdecea;border-left:4px solid #b00020;padding:.5rem 1rem}.ok{background:#e8f5e9;border-left:4px solid #1b5e20;padding:.5rem 1rem}
 dl{display:grid;grid-template-columns:minmax(8rem,max-content) minmax(0,1fr);gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
-.sidor{display:flex;gap:1rem;margin:1rem 0}code{font-size:.85rem}`;
+.sidor{display:flex;gap:1rem;margin:1rem 0}code{font-size:.85rem}
+fieldset{min-width:0;margin:1rem 0}select,input{max-width:100%;box-sizing:border-box}`;
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 

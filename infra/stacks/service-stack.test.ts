@@ -585,7 +585,7 @@ describe('kansli login', () => {
 
   it('lets the kansli function write handlingar/ only, each object with its retention, and read its files', () => {
     const s3 = statementsOf(s.built.service.kansli.kansli).filter((st) =>
-      [st.Action].flat().some((a) => String(a).startsWith('s3:')),
+      [st.Action].flat().some((a) => a.startsWith('s3:')),
     );
     const put = s3.filter((st) => [st.Action].flat().includes('s3:PutObject'));
     expect(put.flatMap((st) => [st.Action].flat()).sort()).toEqual(['s3:PutObject', 's3:PutObjectRetention']);

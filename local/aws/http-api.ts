@@ -90,9 +90,15 @@ export function startHttpApi(opts: {
           res.writeHead(413, { 'content-type': 'application/json' });
           res.end(TOO_LARGE);
         };
-        if (size > HTTP_API_MAX_PAYLOAD) return tooLarge();
+        if (size > HTTP_API_MAX_PAYLOAD) {
+          tooLarge();
+          return;
+        }
         const send = (r: APIGatewayProxyStructuredResultV2 | null) => {
-          if (r === null) return tooLarge();
+          if (r === null) {
+            tooLarge();
+            return;
+          }
           // The structured result's `cookies` are Set-Cookie headers, as API Gateway sends them.
           res.writeHead(r.statusCode ?? 200, {
             ...(r.headers as http.OutgoingHttpHeaders),

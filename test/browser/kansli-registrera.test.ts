@@ -43,7 +43,7 @@ describe('registering paper post in a browser', () => {
     await page.keyboard.type('Sara Provperson');
     await page.keyboard.press('Tab');
     await page.keyboard.type('Exempelby kommun');
-    await page.getByLabel('Postadress (valfri)').focus();
+    await page.getByLabel('Postadress (valfri)', { exact: true }).focus();
     await page.keyboard.type('Box 1, 811 00 Exempelby');
     await page.getByLabel('Avser').focus();
     await page.keyboard.type('Brev om insatsen Prova på');

@@ -5,7 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { loadStageConfig } from '../../../../infra/config/stages.js';
 import { DEFAULT_SERIE } from '../../../../domain/defaults.js';
 import { ankomstdatum } from '../../../../domain/diarium/ankomstdatum.js';
-import { DiariumRegelError } from '../../../../domain/diarium/errors.js';
+import { DiariumRegelError, StorageError } from '../../../../domain/diarium/errors.js';
 import {
   FLAGGTEXT,
   PAPPERSKLASSER,
@@ -16,10 +16,10 @@ import {
 } from '../../../../domain/diarium/registrera.js';
 import type { DocumentFiler } from '../../../../domain/document-archive.js';
 import { S3DocumentStore } from '../../../../functions/adapters/s3-document-store.js';
-import { runningStack, userPath } from '../../stack.js';
+import { notRunning, runningStack, userPath } from '../../stack.js';
 import { defineCommand } from '../command.js';
 import { byteText } from '../format.js';
-import { CLI_DEFAULTS, type CliIo } from '../io.js';
+import { CLI_DEFAULTS, isConnectionError, type CliIo } from '../io.js';
 
 /** A single PUT takes at most 5 GB; a scan is far smaller, and the whole file is read into memory. */
 const MAX_CLI_FIL = 500 * 1024 * 1024;
@@ -191,6 +191,17 @@ kommandorad.`,
             .join('\n'),
         );
         return 1;
+      }
+      // The diarium answered but S3 did not: say which service, not DynamoDB's message.
+      if (err instanceof StorageError && isConnectionError(err)) {
+        io.err(
+          notRunning(
+            'S3',
+            v.s3 ?? io.env['AWS_ENDPOINT_URL_S3'] ?? runningStack(io.env)?.s3 ?? CLI_DEFAULTS.s3,
+            '--s3',
+          ),
+        );
+        return 2;
       }
       throw err;
     }
