@@ -72,14 +72,17 @@ export const HANDELSE = {
 } as const;
 
 /** The log entry of a registration: what the registration must keep showing (time, date, files) is in it. */
-export function registreringshandelse(h: Handling): {
+export function registreringshandelse(
+  h: Handling,
+  av = 'system',
+): {
   handelse: string;
   av: string;
   data: Record<string, unknown>;
 } {
   return {
     handelse: HANDELSE.handlingRegistrerad,
-    av: 'system',
+    av,
     data: {
       handling: h.diarienummer,
       mottagen: h.mottagen,

@@ -67,13 +67,14 @@ export interface HandlingRegistry {
   /**
    * Gap-free, idempotent (per sourceKey) registration of a handling. `kvittensClaim` registers the handling
    * with its kvittens already claimed by the caller (the time of the claim), so the first delivery needs no
-   * separate claim; a retry finds it as any other claim.
+   * separate claim; a retry finds it as any other claim. `av` names who registered it in the ärende's log
+   * (a person registering by hand; 'system' otherwise).
    */
   registerHandling(
     target: ArendeTarget,
     handling: NewHandling,
     sourceKey: string,
-    opts?: { kvittensClaim?: string },
+    opts?: { kvittensClaim?: string; av?: string },
   ): Promise<RegisterResult>;
   findBySource(sourceKey: string): Promise<Handling | null>;
   /** Creates the ärende with the given number unless it exists; keeps the series counter at or above it. */

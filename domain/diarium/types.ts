@@ -2,7 +2,8 @@ import type { SlutrapportStatus, Finding, Rapport } from '../slutrapport/index.j
 import type { Beslut, Slututfall } from '../granskning/types.js';
 import type { Klassning } from '../klassning/types.js';
 
-export type Kalla = 'epost' | 'uppladdning' | 'upprattad';
+/** `papper`: post or anything else received outside the mail flow, registered by hand with its scan. */
+export type Kalla = 'epost' | 'uppladdning' | 'upprattad' | 'papper';
 
 /** Outcome of reading the document; `karantan` when SES flagged a virus. */
 /** `lases`: registered before its documents were read (a slow scan); the reading fills in the rest. */
@@ -43,6 +44,19 @@ export interface Avsandare {
   /** Envelope sender from the receiving server, kept beside From:. */
   kuvertAvsandare: string | null;
   organisation: string | null;
+  /** A postal address, given when a letter is registered by hand; absent on everything else. */
+  postadress?: string | null | undefined;
+}
+
+/** How an expedierad handling registered by hand left the förbund. */
+export type ExpedieringsSatt = 'post' | 'bud' | 'overlamnad' | 'annat';
+
+/** To whom and how a handling was sent, when the kansli registered the sending by hand. */
+export interface Expediering {
+  mottagare: { namn: string; organisation: string | null; epost: string | null; postadress: string | null };
+  satt: ExpedieringsSatt;
+  /** ÅÅÅÅ-MM-DD, the day it was sent. */
+  skickad: string;
 }
 
 export interface Handling {
@@ -81,6 +95,8 @@ export interface Handling {
    * handling's own; null once lifted (absent on handlingar never marked by hand).
    */
   sekretessmarkering?: Sekretessmarkering | null | undefined;
+  /** An expedierad handling registered by hand: its recipient and how it was sent. */
+  expediering?: Expediering | undefined;
 }
 
 export interface Sekretessmarkering {

@@ -9,7 +9,7 @@ import { diariumTable } from '../adapters/dynamo-diarium/table.js';
 import { DynamoGranskningRepository } from '../adapters/dynamo-granskning-repository.js';
 import { DynamoSessionStore } from '../adapters/dynamo-kansli-sessions.js';
 import { AppEventPublisher, eventBridgeSink } from '../adapters/eventbridge-publisher.js';
-import { S3LinkSigner } from '../adapters/s3-signed-requests.js';
+import { S3LinkSigner, S3SignedWriter } from '../adapters/s3-signed-requests.js';
 import { domainLog, makeLogger } from '../runtime/logger.js';
 import type { KansliDeps } from './make-handler.js';
 import { openIdClient } from './oidc.js';
@@ -37,6 +37,19 @@ export function buildDeps(env: ConfigRecord): KansliDeps {
     events: new AppEventPublisher(
       eventBridgeSink(tracer.captureAWSv3Client(eventBridge), config.EVENT_BUS_NAME),
     ),
+    registrering: {
+      registry: repo,
+      insatser: repo,
+      // A scan registered by hand is filed with its own Object Lock retention, by one signed PUT.
+      documents: new S3SignedWriter(
+        config.INBOUND_BUCKET,
+        config.AWS_REGION,
+        config.AWS_ENDPOINT_URL_S3,
+        { days: config.RETENTION_DAYS },
+        credentialsOf(config),
+      ),
+      serie: config.DIARIUM_SERIE,
+    },
     oidc: openIdClient({
       issuer: config.OIDC_ISSUER,
       clientId: config.OIDC_CLIENT_ID,

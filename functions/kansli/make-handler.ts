@@ -52,6 +52,14 @@ import {
 } from '../pages/kansli-pages.js';
 import { securityHeaders } from '../runtime/security-headers.js';
 import type { Oidc } from './oidc.js';
+import {
+  multipartBody,
+  multipartFel,
+  registreraGet,
+  registreraPost,
+  type KansliRegistrering,
+  type RegistreraCtx,
+} from './registrera.js';
 import { randomNonce, randomState, randomVerifier } from './oidc.js';
 
 export interface KansliDeps {
@@ -62,6 +70,8 @@ export interface KansliDeps {
   links: DocumentLinks;
   events: EventPublisher;
   oidc: Oidc;
+  /** Registering a handling by hand (functions/kansli/registrera.ts). */
+  registrering: KansliRegistrering;
   config: {
     /** The application's own address (https on AWS), e.g. https://…/kansli: decides Secure and the redirect URI. */
     baseUrl: string;
@@ -291,6 +301,17 @@ export function makeHandler(deps: KansliDeps) {
         403,
         meddelandeSida('Åtgärden är inte tillåten', 'Din roll har inte behörighet till det här.', who),
       );
+    const reg: RegistreraCtx = {
+      registrering: deps.registrering,
+      repo: deps.repo,
+      clock: deps.clock,
+      log: deps.log,
+      who,
+      person: session.person,
+      html: (status, body) => html(status, body),
+      redirect: (location) => redirect(location),
+      forbidden,
+    };
 
     if (method === 'POST') {
       if (crossSite(headers, ev.requestContext.domainName)) {
@@ -300,6 +321,8 @@ export function makeHandler(deps: KansliDeps) {
           meddelandeSida('Otillåten begäran', 'Begäran måste komma från diariets egna sidor.', who),
         );
       }
+      const refused = multipartFel(ev.body, who, reg.html);
+      if (refused) return refused;
       const body: Record<string, unknown> =
         typeof ev.body === 'object' && ev.body !== null ? (ev.body as Record<string, unknown>) : {};
       const csrf = typeof body['csrf'] === 'string' ? body['csrf'] : '';
@@ -325,6 +348,8 @@ export function makeHandler(deps: KansliDeps) {
           [`${SESSION}=; ${attrs('Strict', 0)}`],
         );
       }
+      const registrerad = await registreraPost(reg, path, body);
+      if (registrerad) return registrerad;
       const arendeAtgard = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
       if (arendeAtgard) return arendeAtgardPost(arendeAtgard, body, session.person, who, forbidden);
       const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
@@ -388,6 +413,8 @@ export function makeHandler(deps: KansliDeps) {
       return { statusCode: 405, headers: { ...KANSLI_HEADERS, allow: 'GET, HEAD, POST' }, body: '' };
     if (!harRatt(session.person, 'las')) return forbidden();
     const sesSekretess = harRatt(session.person, 'las-sekretess');
+    const registrera = await registreraGet(reg, path, query);
+    if (registrera) return registrera;
 
     if (path === '/kansli' || path === '/kansli/diarium' || path === '/kansli/diarium.csv') {
       if (path === '/kansli') return redirect('/kansli/diarium');
@@ -514,6 +541,7 @@ export function makeHandler(deps: KansliDeps) {
   })
     .use(httpHeaderNormalizer())
     .use(formBody)
+    .use(multipartBody())
     .use(securityHeaders());
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../../domain/kansli/sok.js';
 import { KLASS_TEXT } from '../../domain/klassning/klassa.js';
 import { KLASSER } from '../../domain/klassning/types.js';
+import { FLAGGTEXT } from '../../domain/diarium/registrera.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:72rem;margin:0 auto;padding:0 1rem;color:#1a1a1a;line-height:1.5;overflow-wrap:anywhere}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;border-bottom:1px solid #ccc;padding:.5rem 0}
@@ -27,7 +28,8 @@ button{font:inherit;padding:.4rem 1rem;border-radius:4px;border:1px solid #333;b
 button.farlig{background:#8a1c1c;color:#fff}
 .fel{background:#fdecea;border-left:4px solid #b00020;padding:.5rem 1rem}.ok{background:#e8f5e9;border-left:4px solid #1b5e20;padding:.5rem 1rem}
 dl{display:grid;grid-template-columns:minmax(8rem,max-content) minmax(0,1fr);gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
-.sidor{display:flex;gap:1rem;margin:1rem 0}code{font-size:.85rem}`;
+.sidor{display:flex;gap:1rem;margin:1rem 0}code{font-size:.85rem}
+fieldset{min-width:0;margin:1rem 0}select,input{max-width:100%;box-sizing:border-box}`;
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
@@ -44,9 +46,9 @@ export interface Inloggad {
   csrf: string;
 }
 
-function layout(title: string, body: string, who: Inloggad | null, head = ''): string {
+export function layout(title: string, body: string, who: Inloggad | null, head = ''): string {
   const header = who
-    ? `<header><a href="/kansli/diarium">Diariet</a><span>${e(who.person.namn)} (${e(who.person.roller.map((r) => ROLLNAMN[r]).join(', '))})</span>
+    ? `<header><a href="/kansli/diarium">Diariet</a>${harRatt(who.person, 'registrera') ? '<a href="/kansli/registrera">Registrera handling</a>' : ''}<span>${e(who.person.namn)} (${e(who.person.roller.map((r) => ROLLNAMN[r]).join(', '))})</span>
 <form method="post" action="/kansli/logga-ut"><input type="hidden" name="csrf" value="${e(who.csrf)}"><button type="submit">Logga ut</button></form></header>`
     : '';
   return `<!doctype html>
@@ -222,7 +224,7 @@ export function arendeSida(args: {
 <dt>Avsändare</dt><dd>${e(avsandare(h.avsandare))}</dd><dt>Avser</dt><dd>${e(h.beskrivning)}</dd>
 <dt>Status</dt><dd>${e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>
 <dt>Klass</dt><dd>${h.klassning ? e(KLASS_TEXT[h.klassning.klass]) : '–'}${h.klassning?.publikText ? ` – offentlig text: ”${e(h.klassning.publikText)}”` : ''}</dd>
-<dt>Sekretess</dt><dd>${h.sekretess ? 'Ja' : 'Nej'}${h.sekretessmarkering ? ` – ${e(h.sekretessmarkering.osl)}, i postlistan: ”${e(h.sekretessmarkering.publikText)}” (${e(h.sekretessmarkering.av)})` : ''}</dd>${h.flaggor.length ? `<dt>Flaggor</dt><dd>${e(h.flaggor.join(', '))}</dd>` : ''}</dl>
+<dt>Sekretess</dt><dd>${h.sekretess ? 'Ja' : 'Nej'}${h.sekretessmarkering ? ` – ${e(h.sekretessmarkering.osl)}, i postlistan: ”${e(h.sekretessmarkering.publikText)}” (${e(h.sekretessmarkering.av)})` : ''}</dd>${h.flaggor.length ? `<dt>Flaggor</dt><dd>${e(h.flaggor.map((f) => FLAGGTEXT[f] ?? f).join(', '))}</dd>` : ''}</dl>
 <h3>Filer</h3>${filer}
 <h3>Granskning</h3><p>${granskning ? `${granskning.status === 'pagar' ? 'Pågår' : 'Avgjord'}${granskning.utfall ? ` (${e(UTFALL[granskning.utfall] ?? granskning.utfall)})` : ''}` : 'Ingen granskning.'}</p>${granskning ? svar : ''}
 <p>${atgardLankar(args.who, h)}</p></section>`;
@@ -241,6 +243,7 @@ export function arendeSida(args: {
 ${args.meddelande ? `<p class="ok" role="status">${e(args.meddelande)}</p>` : ''}
 <dl><dt>Ärendemening</dt><dd>${e(a.arendemening)}</dd><dt>Status</dt><dd>${e(ARENDESTATUS[a.status])}</dd><dt>Skapat</dt><dd>${e(svenskTidpunkt(a.skapad))}</dd></dl>
 ${harRatt(args.who.person, 'avsluta') ? `<p><a href="/kansli/arende/${e(encodeURIComponent(a.diarienummer))}/${a.status === 'avslutat' ? 'ateroppna">Återöppna ärendet' : 'avsluta">Avsluta ärendet'}</a></p>` : ''}
+${harRatt(args.who.person, 'registrera') ? `<p><a href="/kansli/registrera?arende=${e(encodeURIComponent(a.diarienummer))}">Registrera en handling i ärendet</a></p>` : ''}
 ${args.dolda ? `<p>${args.dolda} handling(ar) med sekretess visas inte för din roll.</p>` : ''}
 ${hs}
 <h2 id="logg-rubrik">Händelselogg</h2>

@@ -170,6 +170,8 @@ export const schemas = {
       .min(60)
       .max(86400)
       .default(8 * 3600),
+    // A handling registered by hand files its scan among the handlingar.
+    ...retention,
   }),
   mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),

@@ -9,7 +9,7 @@ import type { StageConfig } from '../config/stages.js';
 import { ROLLER } from '../../domain/kansli/roller.js';
 import { ARKIV_PREFIX, INBOUND_PREFIX } from '../../events/storage-layout.js';
 import { AppFunction } from './app-function.js';
-import { grantObjectRead, grantTableReadWrite, type DataResources } from './data-access.js';
+import { grantObjectRead, grantObjectWrite, grantTableReadWrite, type DataResources } from './data-access.js';
 
 export interface KansliAppProps {
   readonly config: StageConfig;
@@ -112,6 +112,14 @@ export class KansliApp extends Construct {
       data,
       [ARKIV_PREFIX.handling, INBOUND_PREFIX.uppladdat],
       'the ärende view presigns short-lived links to the files of its handlingar.',
+    );
+    // A handling registered by hand files its scan among the handlingar, with its own Object Lock retention
+    // (PutObject + PutObjectRetention on handlingar/ only; never the inboxes, never a bypass).
+    grantObjectWrite(
+      this.kansli,
+      data,
+      [ARKIV_PREFIX.handling],
+      'a handling registered by hand (paper post, upprättad, expedierad) files its scan, content-addressed.',
     );
     // Releasing a held handling asks for its granskning on the bus (as the CLI's frige does).
     props.appBus.grantPutEventsTo(this.kansli.function);

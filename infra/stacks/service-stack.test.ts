@@ -583,6 +583,28 @@ describe('kansli login', () => {
     expect(domain['ManagedLoginVersion']).toBe(2);
   });
 
+  it('lets the kansli function write handlingar/ only, each object with its retention, and read its files', () => {
+    const s3 = statementsOf(s.built.service.kansli.kansli).filter((st) =>
+      [st.Action].flat().some((a) => a.startsWith('s3:')),
+    );
+    const put = s3.filter((st) => [st.Action].flat().includes('s3:PutObject'));
+    expect(put.flatMap((st) => [st.Action].flat()).sort()).toEqual(['s3:PutObject', 's3:PutObjectRetention']);
+    const putResources = JSON.stringify(put.map((st) => st.Resource));
+    expect(putResources).toMatch(/\/handlingar\/\*/);
+    expect(putResources).not.toMatch(/raw|uppladdat|karantan/);
+    expect(s3.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+      's3:GetObject',
+      's3:PutObject',
+      's3:PutObjectRetention',
+    ]);
+    const env = (
+      resources(s.serviceJson)[logicalId(s.built.service.kansli.kansli.function)]!.Properties![
+        'Environment'
+      ] as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(env['RETENTION_DAYS']).toBe(String(s.built.config.objectLockRetentionDays));
+  });
+
   it('gives the kansli function no DeleteItem and no Scan', () => {
     const actions = statementsOf(s.built.service.kansli.kansli).flatMap((st) => [st.Action].flat());
     expect(actions).not.toContain('dynamodb:DeleteItem');

@@ -57,6 +57,16 @@ export function toApiGatewayEvent(
   };
 }
 
+/**
+ * The limits AWS puts on a request, which the stand-in keeps so nothing works locally that fails on AWS: an HTTP
+ * API takes a payload of at most 10 MB ("Quotas for configuring and running an HTTP API in API Gateway"), and a
+ * synchronous Lambda invocation at most 6 MB of event ("Lambda quotas"), in which a binary body is base64.
+ */
+export const HTTP_API_MAX_PAYLOAD = 10 * 1024 * 1024;
+export const LAMBDA_MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+
+const TOO_LARGE = JSON.stringify({ message: 'Request Entity Too Large' });
+
 export function startHttpApi(opts: {
   port: number;
   routes: { beslut: Route; postlista: Route; kansli: Route };
@@ -66,12 +76,29 @@ export function startHttpApi(opts: {
 }): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      // Past the limit the rest is read and dropped, so the client gets the answer rather than a reset.
+      if (size <= HTTP_API_MAX_PAYLOAD) chunks.push(c);
+    });
     req.on('end', () => {
       void (async () => {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         const method = req.method ?? 'GET';
-        const send = (r: APIGatewayProxyStructuredResultV2) => {
+        const tooLarge = () => {
+          res.writeHead(413, { 'content-type': 'application/json' });
+          res.end(TOO_LARGE);
+        };
+        if (size > HTTP_API_MAX_PAYLOAD) {
+          tooLarge();
+          return;
+        }
+        const send = (r: APIGatewayProxyStructuredResultV2 | null) => {
+          if (r === null) {
+            tooLarge();
+            return;
+          }
           // The structured result's `cookies` are Set-Cookie headers, as API Gateway sends them.
           res.writeHead(r.statusCode ?? 200, {
             ...(r.headers as http.OutgoingHttpHeaders),
@@ -79,6 +106,11 @@ export function startHttpApi(opts: {
           });
           res.end(method === 'HEAD' ? undefined : (r.body ?? ''));
         };
+        /** The function's answer, or null when the event is more than Lambda takes in one invocation. */
+        const invoke = (route: Route, event: APIGatewayProxyEventV2) =>
+          Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_SYNC_PAYLOAD
+            ? Promise.resolve(null)
+            : route(event);
         try {
           const beslut = /^\/beslut\/([^/]+)$/.exec(url.pathname);
           let id: string | null = null;
@@ -90,7 +122,8 @@ export function startHttpApi(opts: {
           }
           if (beslut && ['GET', 'HEAD', 'POST'].includes(method)) {
             send(
-              await opts.routes.beslut(
+              await invoke(
+                opts.routes.beslut,
                 toApiGatewayEvent(req, Buffer.concat(chunks), `${method} /beslut/{id}`, {
                   id: id ?? '',
                 }),
@@ -98,14 +131,16 @@ export function startHttpApi(opts: {
             );
           } else if (url.pathname === '/postlista' && (method === 'GET' || method === 'HEAD')) {
             send(
-              await opts.routes.postlista(
+              await invoke(
+                opts.routes.postlista,
                 toApiGatewayEvent(req, Buffer.concat(chunks), 'GET /postlista', {}),
               ),
             );
           } else if (/^\/kansli(\/.*)?$/.test(url.pathname) && ['GET', 'HEAD', 'POST'].includes(method)) {
             const proxy = url.pathname.slice('/kansli/'.length);
             send(
-              await opts.routes.kansli(
+              await invoke(
+                opts.routes.kansli,
                 toApiGatewayEvent(
                   req,
                   Buffer.concat(chunks),

@@ -31,6 +31,13 @@ export async function startKansliApp(db: DiariumDb, opts: { clock?: () => Date }
     granskningar: new DynamoGranskningRepository(doc, table),
     links: new S3LinkSigner('inkorg', 'eu-west-1', 'http://127.0.0.1:4569', LOCAL_CREDENTIALS),
     events: ingest.deps.events,
+    // No S3 here: registering with a file is tested on the local stack (kansli-registrera.test.ts).
+    registrering: {
+      registry: repo,
+      insatser: repo,
+      documents: { file: () => Promise.reject(new Error('ingen S3 i den här testmiljön')) },
+      serie: 'SFG',
+    },
     oidc: openIdClient({
       issuer: oidc.issuer,
       clientId: LOCAL_OIDC_CLIENT_ID,

@@ -85,7 +85,7 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
     target: ArendeTarget,
     handling: NewHandling,
     sourceKey: string,
-    opts: { kvittensClaim?: string } = {},
+    opts: { kvittensClaim?: string; av?: string } = {},
   ): Promise<RegisterResult> {
     let current = target;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -108,8 +108,14 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
       const attemptResult = await this.lock.run(lockKey, async () => {
         const prepared =
           target.typ === 'nytt'
-            ? await this.newArendeTx(target, handling, sourceKey, opts.kvittensClaim)
-            : await this.existingArendeTx(target.diarienummer, handling, sourceKey, opts.kvittensClaim);
+            ? await this.newArendeTx(target, handling, sourceKey, opts.kvittensClaim, opts.av)
+            : await this.existingArendeTx(
+                target.diarienummer,
+                handling,
+                sourceKey,
+                opts.kvittensClaim,
+                opts.av,
+              );
         try {
           await this.t.db.send(new TransactWriteCommand({ TransactItems: prepared.items }));
         } catch (error: unknown) {
@@ -221,6 +227,7 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
     nh: NewHandling,
     sourceKey: string,
     kvittensClaim: string | undefined,
+    av = 'system',
   ): Promise<PreparedTx> {
     const prev = await this.readCounter(target.serie, target.ar);
     const nummer = prev + 1;
@@ -229,10 +236,10 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
     const handling = this.buildHandling(arendeDnr, 1, nh, now);
     const log1 = nextEntry(
       null,
-      { handelse: HANDELSE.arendeUpprattat, av: 'system', data: { arendemening: target.arendemening } },
+      { handelse: HANDELSE.arendeUpprattat, av, data: { arendemening: target.arendemening } },
       now,
     );
-    const log2 = nextEntry(log1, registreringshandelse(handling), now);
+    const log2 = nextEntry(log1, registreringshandelse(handling, av), now);
     const arende: Arende = {
       diarienummer: arendeDnr,
       serie: target.serie,
@@ -269,13 +276,14 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
     nh: NewHandling,
     sourceKey: string,
     kvittensClaim: string | undefined,
+    av = 'system',
   ): Promise<PreparedTx> {
     const meta = await getArendeItem(this.t, arendeDnr);
     if (!meta) throw new HandlingNotFoundError(`Ärendet ${arendeDnr} finns inte`);
     const now = this.t.now();
     const n = meta.antalHandlingar + 1;
     const handling = this.buildHandling(arendeDnr, n, nh, now);
-    const log = nextEntry({ seq: meta.logSeq, hash: meta.logHash }, registreringshandelse(handling), now);
+    const log = nextEntry({ seq: meta.logSeq, hash: meta.logHash }, registreringshandelse(handling, av), now);
     const items: TransactItem[] = [
       {
         Update: {

@@ -31,6 +31,7 @@ export const avsandareSchema = z.object({
   epost: z.string().nullable(),
   kuvertAvsandare: z.string().nullable(),
   organisation: z.string().nullable(),
+  postadress: z.string().nullable().optional(),
 });
 
 export const handlingSchema = z.object({
@@ -40,7 +41,7 @@ export const handlingSchema = z.object({
   mottagen: z.string(),
   ankomstdatum: z.string(),
   ankomstAndrad: z.object({ av: z.string(), skal: z.string(), ursprunglig: z.string() }).nullable(),
-  kalla: z.enum(['epost', 'uppladdning', 'upprattad']),
+  kalla: z.enum(['epost', 'uppladdning', 'upprattad', 'papper']),
   kallaReferens: z.string(),
   avsandare: avsandareSchema,
   beskrivning: z.string(),
@@ -78,6 +79,18 @@ export const handlingSchema = z.object({
   sekretessmarkering: z
     .object({ osl: z.string(), publikText: z.string(), av: z.string(), tidpunkt: z.string() })
     .nullable()
+    .optional(),
+  expediering: z
+    .object({
+      mottagare: z.object({
+        namn: z.string(),
+        organisation: z.string().nullable(),
+        epost: z.string().nullable(),
+        postadress: z.string().nullable(),
+      }),
+      satt: z.enum(['post', 'bud', 'overlamnad', 'annat']),
+      skickad: z.string(),
+    })
     .optional(),
 });
 

@@ -24,6 +24,7 @@ export const KALLA_SV: Record<Handling['kalla'], string> = {
   epost: 'e-post',
   uppladdning: 'uppladdning',
   upprattad: 'upprättad',
+  papper: 'papper (registrerad för hand)',
 };
 
 /** "1 handling", "2 handlingar". */

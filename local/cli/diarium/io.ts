@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Diarium, DocumentReader, EventPublisher } from '../../../domain/diarium/ports.js';
+import type { DocumentFiler } from '../../../domain/document-archive.js';
 import { DynamoDiariumRepository } from '../../../functions/adapters/dynamo-diarium/repository.js';
 import { AppEventPublisher, eventBridgeSink } from '../../../functions/adapters/eventbridge-publisher.js';
 import { S3DocumentStore } from '../../../functions/adapters/s3-document-store.js';
@@ -29,6 +30,8 @@ export interface CliIo {
   events?: EventPublisher;
   /** The inbound bucket's files, instead of an S3 client from the flags. */
   store?: DocumentReader;
+  /** Where `registrera` files a scan, instead of an S3 client from the flags. */
+  filer?: DocumentFiler;
   cwd?: string;
 }
 

@@ -11,6 +11,7 @@ import { klass } from './commands/klass.js';
 import { korrigeraAnkomstdatum } from './commands/korrigera-ankomstdatum.js';
 import { list } from './commands/list.js';
 import { makulera } from './commands/makulera.js';
+import { registrera } from './commands/registrera.js';
 import { show } from './commands/show.js';
 import { verifiera } from './commands/verifiera.js';
 import type { CliIo } from './io.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly DiariumCommand[] = [
   filer,
   exportCsv,
   makulera,
+  registrera,
   korrigeraAnkomstdatum,
   frige,
   klass,
