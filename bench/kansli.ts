@@ -118,8 +118,9 @@ export async function benchKansli(runs: number, antal = 10_000): Promise<Figure[
       skapad: new Date().toISOString(),
       utgar: new Date(Date.now() + 3600_000).toISOString(),
     });
+    const repo = new DynamoDiariumRepository(db, { tableName: table });
     const handler = makeHandler({
-      repo: new DynamoDiariumRepository(db, { tableName: table }),
+      repo,
       sok: new DynamoDiariumSok(diariumTable(db, { tableName: table })),
       sessions,
       granskningar: new DynamoGranskningRepository(db, table),
@@ -128,6 +129,16 @@ export async function benchKansli(runs: number, antal = 10_000): Promise<Figure[
       oidc: {
         authorizationUrl: () => Promise.reject(new Error('ingen inloggning i bänken')),
         exchange: () => Promise.reject(new Error('–')),
+      },
+      insatser: {
+        register: repo.insatser,
+        repo,
+        bevakning: {
+          getBevakning: () => Promise.resolve({ steg: [], datum: null }),
+          setDatum: () => Promise.resolve(),
+        },
+        rapportDagar: 60,
+        serie: 'SFG',
       },
       config: { baseUrl: 'http://127.0.0.1:3000/kansli', sessionSeconds: 3600 },
       clock: () => new Date(),

@@ -11,7 +11,8 @@ export type Ratt =
   | 'korrigera-ankomst'
   | 'klassa' // correct the class and the public text
   | 'sekretess' // mark and lift sekretess
-  | 'avsluta'; // close and reopen an ärende
+  | 'avsluta' // close and reopen an ärende
+  | 'insatsregister'; // edit, add and import the insats register
 
 const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
   registrator: [
@@ -23,6 +24,7 @@ const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
     'klassa',
     'sekretess',
     'avsluta',
+    'insatsregister',
   ],
   handlaggare: ['las', 'las-sekretess', 'frige'],
   lasare: ['las'],

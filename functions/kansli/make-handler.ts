@@ -52,6 +52,8 @@ import {
 } from '../pages/kansli-pages.js';
 import { securityHeaders } from '../runtime/security-headers.js';
 import type { Oidc } from './oidc.js';
+import type { InsatsKansliDeps } from '../../domain/diarium/insatsregister-kansli.js';
+import { insatserRequest, multipartBody } from './insatser.js';
 import { randomNonce, randomState, randomVerifier } from './oidc.js';
 
 export interface KansliDeps {
@@ -62,6 +64,8 @@ export interface KansliDeps {
   links: DocumentLinks;
   events: EventPublisher;
   oidc: Oidc;
+  /** The insats register pages (functions/kansli/insatser.ts). */
+  insatser: InsatsKansliDeps;
   config: {
     /** The application's own address (https on AWS), e.g. https://…/kansli: decides Secure and the redirect URI. */
     baseUrl: string;
@@ -325,6 +329,18 @@ export function makeHandler(deps: KansliDeps) {
           [`${SESSION}=; ${attrs('Strict', 0)}`],
         );
       }
+      const insatsSvar = await insatserRequest(deps, {
+        method: 'POST',
+        path,
+        query,
+        body,
+        person: session.person,
+        who,
+        html,
+        redirect,
+        forbidden,
+      });
+      if (insatsSvar) return insatsSvar;
       const arendeAtgard = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
       if (arendeAtgard) return arendeAtgardPost(arendeAtgard, body, session.person, who, forbidden);
       const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
@@ -388,6 +404,18 @@ export function makeHandler(deps: KansliDeps) {
       return { statusCode: 405, headers: { ...KANSLI_HEADERS, allow: 'GET, HEAD, POST' }, body: '' };
     if (!harRatt(session.person, 'las')) return forbidden();
     const sesSekretess = harRatt(session.person, 'las-sekretess');
+    const insatsSida = await insatserRequest(deps, {
+      method: 'GET',
+      path,
+      query,
+      body: {},
+      person: session.person,
+      who,
+      html,
+      redirect,
+      forbidden,
+    });
+    if (insatsSida) return insatsSida;
 
     if (path === '/kansli' || path === '/kansli/diarium' || path === '/kansli/diarium.csv') {
       if (path === '/kansli') return redirect('/kansli/diarium');
@@ -514,6 +542,7 @@ export function makeHandler(deps: KansliDeps) {
   })
     .use(httpHeaderNormalizer())
     .use(formBody)
+    .use(multipartBody())
     .use(securityHeaders());
 }
 

@@ -44,7 +44,7 @@ export interface Inloggad {
   csrf: string;
 }
 
-function layout(title: string, body: string, who: Inloggad | null, head = ''): string {
+export function layout(title: string, body: string, who: Inloggad | null, head = ''): string {
   const header = who
     ? `<header><a href="/kansli/diarium">Diariet</a><span>${e(who.person.namn)} (${e(who.person.roller.map((r) => ROLLNAMN[r]).join(', '))})</span>
 <form method="post" action="/kansli/logga-ut"><input type="hidden" name="csrf" value="${e(who.csrf)}"><button type="submit">Logga ut</button></form></header>`

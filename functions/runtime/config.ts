@@ -170,6 +170,7 @@ export const schemas = {
       .min(60)
       .max(86400)
       .default(8 * 3600),
+    BEVAKNING_RAPPORT_DAGAR: z.coerce.number().int().min(0).default(DEFAULT_BEVAKNING.rapportDagar),
   }),
   mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),
