@@ -31,9 +31,16 @@ const FALTNAMN: Record<string, string> = {
 const varde = (f: string, v: string | number | null) =>
   v === null ? '–' : f === 'beviljadeMedel' && typeof v === 'number' ? formatSek(v) : String(v);
 
-function andringText(a: Andringar): string {
+/** The changes in the form's field order (a log entry read back from DynamoDB has its keys in any order). */
+function andringText(a: Andringar, ny = false): string {
+  const ordning = Object.keys(FALTNAMN);
   return Object.entries(a)
-    .map(([f, d]) => `${FALTNAMN[f] ?? f}: ${varde(f, d.fran)} → ${varde(f, d.till)}`)
+    .sort(([x], [y]) => ordning.indexOf(x) - ordning.indexOf(y))
+    .map(([f, d]) =>
+      ny
+        ? `${FALTNAMN[f] ?? f}: ${varde(f, d.till)}`
+        : `${FALTNAMN[f] ?? f}: ${varde(f, d.fran)} → ${varde(f, d.till)}`,
+    )
     .join('; ');
 }
 
@@ -45,7 +52,7 @@ function loggText(l: AuditEntry): string {
   const d = l.data;
   const insats = typeof d['insats'] === 'string' ? d['insats'] : '';
   const a = andringarSchema.safeParse(d['andringar']);
-  const andringar = a.success ? andringText(a.data) : '';
+  const andringar = a.success ? andringText(a.data, l.handelse === 'insats-tillagd') : '';
   if (l.handelse === 'insatsregister-importerat') {
     const n = (k: string) => (Array.isArray(d[k]) ? d[k].length : 0);
     const kalla = typeof d['import'] === 'string' ? d['import'] : '';
