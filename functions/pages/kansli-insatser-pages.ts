@@ -98,7 +98,7 @@ export function insatsregisterSida(args: {
     `<h1>Insatsregistret</h1>
 ${args.meddelande ? `<p class="ok" role="status">${e(args.meddelande)}</p>` : ''}
 ${far ? `<p><a href="/kansli/insatser/ny">Lägg till en insats</a> · <a href="/kansli/insatser/importera">Importera från fil</a></p>` : ''}
-<div class="tabell"><table><caption>${args.rader.length} insatser. Sista dag för slutrapporten räknas från insatstidens slut om kansliet inte satt ett eget datum.</caption>
+<div class="tabell"><table><caption>${args.rader.length} ${args.rader.length === 1 ? 'insats' : 'insatser'}. Sista dag för slutrapporten räknas från insatstidens slut om kansliet inte satt ett eget datum.</caption>
 <thead><tr><th scope="col">Namn</th><th scope="col">Organisation</th><th scope="col">Ärende</th><th scope="col">Beviljade medel</th><th scope="col">Insatstid slut</th><th scope="col">Slutrapport senast</th><th scope="col">Kontakt</th>${far ? '<th scope="col">Åtgärd</th>' : ''}</tr></thead>
 <tbody>${rows || `<tr><td colspan="${far ? 8 : 7}">Registret är tomt.</td></tr>`}</tbody></table></div>
 <h2 id="logg-rubrik">Registrets logg</h2>

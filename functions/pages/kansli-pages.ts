@@ -27,7 +27,8 @@ button{font:inherit;padding:.4rem 1rem;border-radius:4px;border:1px solid #333;b
 button.farlig{background:#8a1c1c;color:#fff}
 .fel{background:#fdecea;border-left:4px solid #b00020;padding:.5rem 1rem}.ok{background:#e8f5e9;border-left:4px solid #1b5e20;padding:.5rem 1rem}
 dl{display:grid;grid-template-columns:minmax(8rem,max-content) minmax(0,1fr);gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
-.sidor{display:flex;gap:1rem;margin:1rem 0}code{font-size:.85rem}`;
+.sidor{display:flex;gap:1rem;margin:1rem 0}code{font-size:.85rem}
+input{max-width:100%;box-sizing:border-box}`;
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
@@ -46,7 +47,7 @@ export interface Inloggad {
 
 export function layout(title: string, body: string, who: Inloggad | null, head = ''): string {
   const header = who
-    ? `<header><a href="/kansli/diarium">Diariet</a><span>${e(who.person.namn)} (${e(who.person.roller.map((r) => ROLLNAMN[r]).join(', '))})</span>
+    ? `<header><nav aria-label="Huvudmeny"><a href="/kansli/diarium">Diariet</a> · <a href="/kansli/insatser">Insatsregistret</a></nav><span>${e(who.person.namn)} (${e(who.person.roller.map((r) => ROLLNAMN[r]).join(', '))})</span>
 <form method="post" action="/kansli/logga-ut"><input type="hidden" name="csrf" value="${e(who.csrf)}"><button type="submit">Logga ut</button></form></header>`
     : '';
   return `<!doctype html>
