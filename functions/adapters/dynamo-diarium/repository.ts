@@ -7,7 +7,6 @@ import type {
   HandlingChange,
   HandlingRegistry,
   ImportArende,
-  InsatsRegister,
   KvittensClaims,
   LogEvent,
   MailSlag,
