@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runInsatserImport } from '../../local/cli/insatser-import.js';
 import { verifyChain } from '../../domain/diarium/audit.js';
 import { startDiariumDb, type DiariumDb } from './diarium-support.js';
 import { startKansliApp } from './kansli-support.js';
@@ -160,6 +164,25 @@ describe('the insats register in the kansli app', () => {
       'insats-tillagd',
       'insats-andrad',
     ]);
+  });
+
+  it('lets exactly one of two simultaneous edits of the same version through', async () => {
+    const s = await app.sessionFor('registrator');
+    await laggTill(s);
+    const svar = await Promise.all(
+      ['a@exempelby.example', 'b@exempelby.example'].map((kontakt) =>
+        post(`${app.base}/kansli/insatser/insats/stegvis`, s, {
+          csrf: s.csrf,
+          version: '1',
+          ...STEGVIS,
+          kontakt,
+          bekraftat: 'ja',
+        }),
+      ),
+    );
+    expect(svar.map((r) => r.status).sort()).toEqual([303, 409]);
+    expect((await app.repo.insatser.getVersionerad('stegvis'))?.version).toBe(2);
+    expect(await app.repo.insatser.listRegisterLogg()).toHaveLength(2);
   });
 
   it('sets the slutrapport’s own due date with a reason, shown in the table', async () => {
@@ -338,5 +361,88 @@ describe('the insats register in the kansli app', () => {
     const html = await (await get(`${app.base}/kansli/insatser`, s)).text();
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+  });
+
+  it('edits an insats written before versions (the demo register) as version 0', async () => {
+    await app.repo.putInsatser([
+      {
+        id: 'demo',
+        namn: 'Demoinsatsen',
+        organisation: 'Provstad kommun',
+        arende: null,
+        beviljadeMedel: 100_000,
+      },
+    ]);
+    const s = await app.sessionFor('registrator');
+    const form = await (await get(`${app.base}/kansli/insatser/insats/demo`, s)).text();
+    expect(form).toContain('name="version" value="0"');
+    const r = await post(`${app.base}/kansli/insatser/insats/demo`, s, {
+      csrf: s.csrf,
+      version: '0',
+      namn: 'Demoinsatsen',
+      organisation: 'Provstad kommun',
+      beviljadeMedel: '100 000',
+      kontakt: 'demo@provstad.example',
+      bekraftat: 'ja',
+    });
+    expect(r.status).toBe(303);
+    expect(await app.repo.insatser.getVersionerad('demo')).toMatchObject({
+      version: 1,
+      insats: { kontakt: 'demo@provstad.example' },
+    });
+  });
+});
+
+describe('the insatser:import CLI on the same use case', () => {
+  function io(user = 'provanvandare') {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: {
+        out: (t: string) => out.push(t),
+        err: (t: string) => err.push(t),
+        env: { USER: user },
+        clock: () => new Date(),
+      },
+    };
+  }
+
+  it('logs its changes in the register as the page does, and wants a reason to change money', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'insatser-'));
+    const file = path.join(dir, 'register.csv');
+    writeFileSync(
+      file,
+      'Id;Namn;Organisation;Ärende;Beviljade medel\nstegvis;Stegvis till arbete;Exempelby kommun;SFG 24-3;2 458 000 kr\n',
+    );
+    const flags = ['--endpoint', db.local.endpoint, '--table', app.table];
+    const t = io();
+    expect(await runInsatserImport([file, ...flags], t.io)).toBe(0);
+    expect(t.out.join('\n')).toContain('1 tillagda');
+    const logg = await app.repo.insatser.listRegisterLogg();
+    expect(logg.map((l) => [l.handelse, l.av])).toEqual([
+      ['insats-tillagd', 'insatser:import (provanvandare)'],
+      ['insatsregister-importerat', 'insatser:import (provanvandare)'],
+    ]);
+    expect((await app.repo.getArendeDetaljer('SFG 24-3'))?.logg.at(-1)?.handelse).toBe('insats-tillagd');
+
+    writeFileSync(
+      file,
+      'Id;Namn;Organisation;Ärende;Beviljade medel\nstegvis;Stegvis till arbete;Exempelby kommun;SFG 24-3;2 900 000 kr\n',
+    );
+    const utan = io();
+    expect(await runInsatserImport([file, ...flags], utan.io)).toBe(64);
+    expect(utan.err.join('\n')).toContain('--skal');
+    expect((await app.repo.insatser.getVersionerad('stegvis'))?.insats.beviljadeMedel).toBe(2_458_000);
+    const med = io();
+    expect(
+      await runInsatserImport([file, ...flags, '--skal', 'Nytt beslut', '--av', 'Rut Registrator'], med.io),
+    ).toBe(0);
+    expect((await app.repo.insatser.listRegisterLogg()).at(-2)).toMatchObject({
+      handelse: 'insats-andrad',
+      av: 'Rut Registrator',
+      data: { skal: 'Nytt beslut', andringar: { beviljadeMedel: { fran: 2_458_000, till: 2_900_000 } } },
+    });
   });
 });
