@@ -128,8 +128,10 @@ export async function insatserRequest(
       const insats = await laggTillInsats(d, v, { av, skal: v.skal });
       deps.log('info', 'Insats tillagd', { insats: insats.id, sub: r.person.sub });
     } catch (err) {
-      if (err instanceof FormularFelError)
+      if (err instanceof FormularFelError) {
+        deps.log('info', 'Insatsformulär med fel', { falt: Object.keys(err.fel), sub: r.person.sub });
         return sida(err.fel.id?.startsWith('Det finns redan') ? 409 : 400, v, { fel: err.fel });
+      }
       if (err instanceof InsatsKonfliktError) return sida(409, v, { meddelande: err.message });
       throw err;
     }
@@ -157,7 +159,10 @@ export async function insatserRequest(
     try {
       await andraInsats(d, id, version, v, { av, skal: v.skal });
     } catch (err) {
-      if (err instanceof FormularFelError) return sida(400, v, { fel: err.fel });
+      if (err instanceof FormularFelError) {
+        deps.log('info', 'Insatsformulär med fel', { falt: Object.keys(err.fel), sub: r.person.sub });
+        return sida(400, v, { fel: err.fel });
+      }
       if (err instanceof InsatsKonfliktError) {
         deps.log('warn', 'Inaktuellt formulär för insats', { insats: id, sub: r.person.sub });
         // The form shows what is stored now, so nothing the other editor saved is overwritten by a resend.
