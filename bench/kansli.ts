@@ -136,6 +136,16 @@ export async function benchKansli(runs: number, antal = 10_000): Promise<Figure[
         documents: { file: () => Promise.reject(new Error('ingen uppladdning i bänken')) },
         serie: 'SFG',
       },
+      insatser: {
+        register: repo.insatser,
+        repo,
+        bevakning: {
+          getBevakning: () => Promise.resolve({ steg: [], datum: null }),
+          setDatum: () => Promise.resolve(),
+        },
+        rapportDagar: 60,
+        serie: 'SFG',
+      },
       config: { baseUrl: 'http://127.0.0.1:3000/kansli', sessionSeconds: 3600 },
       clock: () => new Date(),
       log: () => undefined,

@@ -28,3 +28,8 @@ export class NotisPendingError extends Error {
 export class KvittensPendingError extends Error {
   override name = 'KvittensPendingError';
 }
+
+/** An insats changed (or was added) by someone else since the form was read: nothing was written. */
+export class InsatsKonfliktError extends Error {
+  override name = 'InsatsKonfliktError';
+}

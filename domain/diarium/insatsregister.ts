@@ -70,6 +70,8 @@ export interface RegisterImport {
   insatser: Insats[];
   /** Swedish, one per problem row, with the row number as in the file (header = row 1). */
   fel: string[];
+  /** The fields the file has a column (or a JSON key) for: an import merges only these into a stored insats. */
+  kolumner?: (keyof Insats)[];
 }
 
 const rowSchema = z.object({
@@ -124,6 +126,7 @@ function toInsats(raw: Record<string, unknown>, serie: string, rad: number, fel:
 export function parseInsatsregister(text: string, format: 'csv' | 'json', serie: string): RegisterImport {
   const fel: string[] = [];
   const records: Record<string, unknown>[] = [];
+  const kolumner = new Set<keyof Insats>();
   if (format === 'json') {
     let data: unknown;
     try {
@@ -146,6 +149,7 @@ export function parseInsatsregister(text: string, format: 'csv' | 'json', serie:
       const rec: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(o)) {
         const f = fieldFor(k);
+        if (f) kolumner.add(f);
         if (f)
           rec[f] = typeof v === 'number' && f !== 'beviljadeMedel' ? String(v) : v === null ? undefined : v;
       }
@@ -155,6 +159,7 @@ export function parseInsatsregister(text: string, format: 'csv' | 'json', serie:
     const rows = parseCsv(text);
     const header = rows[0] ?? [];
     const fields = header.map(fieldFor);
+    for (const f of fields) if (f) kolumner.add(f);
     for (const need of ['namn', 'organisation'] as const) {
       if (!fields.includes(need))
         fel.push(`Kolumnen för ${need === 'namn' ? 'insatsens namn' : 'organisation'} saknas i rubrikraden.`);
@@ -181,7 +186,7 @@ export function parseInsatsregister(text: string, format: 'csv' | 'json', serie:
     ids.add(insats.id);
     insatser.push(insats);
   });
-  return { insatser, fel };
+  return { insatser, fel, kolumner: [...kolumner] };
 }
 
 export interface ImportResultat {

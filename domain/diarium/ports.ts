@@ -166,6 +166,36 @@ export interface InsatsRegister {
   putInsatser(insatser: Insats[]): Promise<void>;
 }
 
+/** An insats as stored, with the version an edit form carries back (optimistic concurrency). */
+export interface VersioneradInsats {
+  insats: Insats;
+  /** 0 for an insats written before versions (or by putInsatser); each edit adds one. */
+  version: number;
+}
+
+/**
+ * The register as the kansli edits it: every write is conditional on the version the change was based on,
+ * and carries an entry in the register's own hash-chained log and in the logs of the ärenden it names, in
+ * the same transaction.
+ */
+export interface InsatsRegisterRedigering {
+  /** Every insats with its version, read now (not the ingest's cached list). */
+  listVersionerade(): Promise<VersioneradInsats[]>;
+  getVersionerad(id: string): Promise<VersioneradInsats | null>;
+  /**
+   * Writes the insats if its stored version is still `forvantadVersion` (null: a new insats, refused if the id
+   * exists); throws InsatsKonfliktError otherwise. Returns the new version.
+   */
+  skrivInsats(
+    andring: { insats: Insats; forvantadVersion: number | null },
+    logg: LogEvent,
+    arenden: string[],
+  ): Promise<number>;
+  /** An entry in the register's log (and the ärendens) that changes no insats, e.g. an import's summary. */
+  loggaRegister(logg: LogEvent, arenden: string[]): Promise<AuditEntry>;
+  listRegisterLogg(): Promise<AuditEntry[]>;
+}
+
 /** The whole diarium, for wiring one adapter into several use cases; use cases name the parts they use. */
 export type Diarium = HandlingRegistry &
   ArendeLog &

@@ -30,6 +30,9 @@ export const keys = {
   }),
   source: (sourceKey: string) => ({ pk: `KALLA#${b(sourceKey)}`, sk: 'K' }),
   insats: (id: string) => ({ pk: `INSATS#${b(id)}`, sk: 'I' }),
+  /** The insats register's own hash-chained log: its head and one item per entry. */
+  insatsregisterHuvud: { pk: 'INSATSREGISTER', sk: 'HUVUD' },
+  insatsregisterLogg: (seq: number) => ({ pk: 'INSATSREGISTER', sk: `L#${String(seq).padStart(8, '0')}` }),
   /** One ärende per insats: written with the ärende, conditionally, so two reports cannot open two ärenden. */
   insatsArende: (insatsnyckel: string) => ({ pk: `INSATSNYCKEL#${b(insatsnyckel)}`, sk: 'A' }),
   granskning: (id: string) => ({ pk: `GRANSKNING#${b(id)}`, sk: 'G' }),

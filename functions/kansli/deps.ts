@@ -7,6 +7,7 @@ import { DynamoDiariumRepository } from '../adapters/dynamo-diarium/repository.j
 import { DynamoDiariumSok } from '../adapters/dynamo-diarium/sok.js';
 import { diariumTable } from '../adapters/dynamo-diarium/table.js';
 import { DynamoGranskningRepository } from '../adapters/dynamo-granskning-repository.js';
+import { DynamoBevakningStore } from '../adapters/dynamo-bevakning-store.js';
 import { DynamoSessionStore } from '../adapters/dynamo-kansli-sessions.js';
 import { AppEventPublisher, eventBridgeSink } from '../adapters/eventbridge-publisher.js';
 import { S3LinkSigner, S3SignedWriter } from '../adapters/s3-signed-requests.js';
@@ -55,6 +56,13 @@ export function buildDeps(env: ConfigRecord): KansliDeps {
       clientId: config.OIDC_CLIENT_ID,
       redirectUri: `${new URL(base).origin}/kansli/inloggad`,
     }),
+    insatser: {
+      register: repo.insatser,
+      repo,
+      bevakning: new DynamoBevakningStore(db, config.TABLE_NAME),
+      rapportDagar: config.BEVAKNING_RAPPORT_DAGAR,
+      serie: config.DIARIUM_SERIE,
+    },
     config: { baseUrl: base, sessionSeconds: config.KANSLI_SESSION_SECONDS },
     clock: () => new Date(),
     log: domainLog(makeLogger('kansli', config)),

@@ -52,14 +52,10 @@ import {
 } from '../pages/kansli-pages.js';
 import { securityHeaders } from '../runtime/security-headers.js';
 import type { Oidc } from './oidc.js';
-import {
-  multipartBody,
-  multipartFel,
-  registreraGet,
-  registreraPost,
-  type KansliRegistrering,
-  type RegistreraCtx,
-} from './registrera.js';
+import { registreraGet, registreraPost, type KansliRegistrering, type RegistreraCtx } from './registrera.js';
+import type { InsatsKansliDeps } from '../../domain/diarium/insatsregister-kansli.js';
+import { insatserRequest } from './insatser.js';
+import { multipartBody, multipartFel } from './multipart.js';
 import { randomNonce, randomState, randomVerifier } from './oidc.js';
 
 export interface KansliDeps {
@@ -72,6 +68,8 @@ export interface KansliDeps {
   oidc: Oidc;
   /** Registering a handling by hand (functions/kansli/registrera.ts). */
   registrering: KansliRegistrering;
+  /** The insats register pages (functions/kansli/insatser.ts). */
+  insatser: InsatsKansliDeps;
   config: {
     /** The application's own address (https on AWS), e.g. https://…/kansli: decides Secure and the redirect URI. */
     baseUrl: string;
@@ -321,7 +319,7 @@ export function makeHandler(deps: KansliDeps) {
           meddelandeSida('Otillåten begäran', 'Begäran måste komma från diariets egna sidor.', who),
         );
       }
-      const refused = multipartFel(ev.body, who, reg.html);
+      const refused = multipartFel(ev.body, path, who, reg.html);
       if (refused) return refused;
       const body: Record<string, unknown> =
         typeof ev.body === 'object' && ev.body !== null ? (ev.body as Record<string, unknown>) : {};
@@ -350,6 +348,18 @@ export function makeHandler(deps: KansliDeps) {
       }
       const registrerad = await registreraPost(reg, path, body);
       if (registrerad) return registrerad;
+      const insatsSvar = await insatserRequest(deps, {
+        method: 'POST',
+        path,
+        query,
+        body,
+        person: session.person,
+        who,
+        html,
+        redirect,
+        forbidden,
+      });
+      if (insatsSvar) return insatsSvar;
       const arendeAtgard = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
       if (arendeAtgard) return arendeAtgardPost(arendeAtgard, body, session.person, who, forbidden);
       const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
@@ -415,6 +425,18 @@ export function makeHandler(deps: KansliDeps) {
     const sesSekretess = harRatt(session.person, 'las-sekretess');
     const registrera = await registreraGet(reg, path, query);
     if (registrera) return registrera;
+    const insatsSida = await insatserRequest(deps, {
+      method: 'GET',
+      path,
+      query,
+      body: {},
+      person: session.person,
+      who,
+      html,
+      redirect,
+      forbidden,
+    });
+    if (insatsSida) return insatsSida;
 
     if (path === '/kansli' || path === '/kansli/diarium' || path === '/kansli/diarium.csv') {
       if (path === '/kansli') return redirect('/kansli/diarium');

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type middy from '@middy/core';
-import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
@@ -17,14 +15,8 @@ import type { DocumentFiler } from '../../domain/document-archive.js';
 import { harRatt, loggNamn, type Person } from '../../domain/kansli/roller.js';
 import type { Log } from '../../domain/log.js';
 import { meddelandeSida, type Inloggad } from '../pages/kansli-pages.js';
+import { MAX_WEBBFIL } from './multipart.js';
 import { registreradSida, registreraSida, type RegistreraVarden } from '../pages/kansli-registrera-pages.js';
-
-/**
- * The largest scan the web form takes. A synchronous Lambda invocation carries at most 6 MB (Lambda quotas)
- * and API Gateway passes a binary body base64-encoded (4 bytes per 3), with the form's other fields and the
- * event around it: 4 MB of file stays under that. Larger scans go through `npm run diarium -- registrera`.
- */
-export const MAX_WEBBFIL = 4 * 1024 * 1024;
 
 /** What registering by hand needs beyond the application's reading of the diarium. */
 export interface KansliRegistrering {
@@ -45,55 +37,6 @@ export interface RegistreraCtx {
   html: (statusCode: number, body: string) => APIGatewayProxyStructuredResultV2;
   redirect: (location: string) => APIGatewayProxyStructuredResultV2;
   forbidden: () => APIGatewayProxyStructuredResultV2;
-}
-
-/** Marks a body the multipart parser refused (too large, malformed): the handler answers it without the form. */
-const MULTIPART_FEL = '__multipartFel';
-
-/**
- * multipart/form-data for the upload, beside the urlencoded forms: a body of another type passes untouched. A
- * refused body becomes a marker instead of a thrown error, so the page says in Swedish what went wrong.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function multipartBody(): middy.MiddlewareObj<any> {
-  const parser = httpMultipartBodyParser({
-    disableContentTypeError: true,
-    busboy: { limits: { files: 1, fields: 40, fieldSize: 16 * 1024, fileSize: MAX_WEBBFIL + 1 } },
-  });
-  return {
-    before: async (request: middy.Request) => {
-      try {
-        await parser.before?.(request as Parameters<NonNullable<typeof parser.before>>[0]);
-      } catch (err) {
-        const status =
-          typeof err === 'object' && err !== null && 'statusCode' in err && err.statusCode === 413
-            ? 413
-            : 400;
-        (request.event as { body: unknown }).body = { [MULTIPART_FEL]: status };
-      }
-    },
-  };
-}
-
-/** The page for a body the multipart parser refused, or null. */
-export function multipartFel(
-  body: unknown,
-  who: Inloggad,
-  html: RegistreraCtx['html'],
-): APIGatewayProxyStructuredResultV2 | null {
-  if (typeof body !== 'object' || body === null || !(MULTIPART_FEL in body)) return null;
-  const status = (body as Record<string, unknown>)[MULTIPART_FEL] === 413 ? 413 : 400;
-  return html(
-    status,
-    meddelandeSida(
-      status === 413 ? 'Filen är för stor' : 'Formuläret kunde inte tas emot',
-      status === 413
-        ? `Filen är större än ${storlekText(MAX_WEBBFIL)}. Ingenting registrerades. Registrera större skanningar med kommandot npm run diarium -- registrera.`
-        : 'Formuläret kunde inte läsas. Ingenting registrerades. Ladda om sidan och försök igen.',
-      who,
-      { href: '/kansli/registrera', text: 'Till formuläret' },
-    ),
-  );
 }
 
 const filSchema = z.object({ filename: z.string(), content: z.instanceof(Buffer) });

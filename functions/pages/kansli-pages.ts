@@ -48,7 +48,7 @@ export interface Inloggad {
 
 export function layout(title: string, body: string, who: Inloggad | null, head = ''): string {
   const header = who
-    ? `<header><a href="/kansli/diarium">Diariet</a>${harRatt(who.person, 'registrera') ? '<a href="/kansli/registrera">Registrera handling</a>' : ''}<span>${e(who.person.namn)} (${e(who.person.roller.map((r) => ROLLNAMN[r]).join(', '))})</span>
+    ? `<header><nav aria-label="Huvudmeny"><a href="/kansli/diarium">Diariet</a>${harRatt(who.person, 'registrera') ? ' · <a href="/kansli/registrera">Registrera handling</a>' : ''} · <a href="/kansli/insatser">Insatsregistret</a></nav><span>${e(who.person.namn)} (${e(who.person.roller.map((r) => ROLLNAMN[r]).join(', '))})</span>
 <form method="post" action="/kansli/logga-ut"><input type="hidden" name="csrf" value="${e(who.csrf)}"><button type="submit">Logga ut</button></form></header>`
     : '';
   return `<!doctype html>

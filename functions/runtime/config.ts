@@ -172,6 +172,7 @@ export const schemas = {
       .default(8 * 3600),
     // A handling registered by hand files its scan among the handlingar.
     ...retention,
+    BEVAKNING_RAPPORT_DAGAR: z.coerce.number().int().min(0).default(DEFAULT_BEVAKNING.rapportDagar),
   }),
   mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),

@@ -103,6 +103,8 @@ export class KansliApp extends Construct {
         OIDC_ISSUER: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`,
         OIDC_CLIENT_ID: this.client.userPoolClientId,
         KANSLI_BASE_URL: base,
+        // The insats register shows each slutrapport's due date as bevakning counts it.
+        BEVAKNING_RAPPORT_DAGAR: String(props.config.bevakning.rapportDagar),
       },
     });
     // Sessions and logins are put and marked ended (UpdateItem), never deleted: no DeleteItem.

@@ -1,15 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_SERIE } from '../../domain/defaults.js';
-import { parseInsatsregister, sparaInsatsregister } from '../../domain/diarium/insatsregister.js';
+import { parseInsatsregister } from '../../domain/diarium/insatsregister.js';
+import { DiariumRegelError, InsatsKonfliktError } from '../../domain/diarium/errors.js';
+import { genomforImport, planeraImport } from '../../domain/diarium/insatsregister-kansli.js';
+import { DynamoDiariumRepository } from '../../functions/adapters/dynamo-diarium/repository.js';
 import { EX_USAGE, parseCliArgs } from './args.js';
 import { CLI_DEFAULTS, openCliDiarium, type CliIo } from './diarium/io.js';
 import { userPath } from './stack.js';
 
-const HJALP = `Läs in insatsregistret (upsert per id; inget tas bort):
+const HJALP = `Läs in insatsregistret (slås samman per id; inget tas bort):
 
-  npm run insatser:import -- insatser.csv [--skapa-arenden] [--av "namn"]
+  npm run insatser:import -- insatser.csv [--skapa-arenden] [--av "namn"] [--skal "text"]
   npm run insatser:import -- insatser.json
+
+Samma import som kansliets webbsida (Insatsregistret → Importera): en rad med samma id ändrar insatsen
+(bara kolumnerna som finns i filen), en ny rad läggs till, övriga insatser lämnas. Varje ändring skrivs
+i registrets logg och i insatsens ärende, med vem som gjorde den (--av).
 
 Kolumner (svenska rubriker går bra): id, namn (Insatsens namn), organisation (Huvudman/Insatsägare),
 arende (Ärende/Diarienummer, t.ex. SFG 21-3), beviljadeMedel (Beviljade medel, t.ex. "2 458 000 kr").
@@ -17,8 +24,9 @@ CSV med komma eller semikolon, UTF-8 (med eller utan BOM).
 
   --skapa-arenden  lägg upp ärenden som registret nämner men som inte finns i diariet (vid flytt från
                    ett äldre diarium); annars rapporteras de, och rapporter för insatsen får ett nytt ärende
-  --av NAMN        vem som lägger upp ärendena med --skapa-arenden (i ärendets logg;
-                   standard insatser:import)
+  --av NAMN        vem som läser in registret (i registrets och ärendenas loggar;
+                   standard "insatser:import (<användarnamn>)")
+  --skal TEXT      skäl, krävs när importen ändrar beviljade medel, ärenden eller insatstider
   --endpoint URL   DynamoDB (standard: den lokala stackens, ur .data/stack.json; annars
                    AWS_ENDPOINT_URL_DYNAMODB eller ${CLI_DEFAULTS.endpoint})
   --table NAMN     tabell (standard: ur .data/stack.json; annars TABLE_NAME eller ${CLI_DEFAULTS.table})
@@ -34,6 +42,7 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
     {
       'skapa-arenden': { type: 'boolean' },
       av: { type: 'string' },
+      skal: { type: 'string' },
       endpoint: { type: 'string' },
       table: { type: 'string' },
       serie: { type: 'string' },
@@ -68,27 +77,52 @@ export async function runInsatserImport(argv: string[], io: Omit<CliIo, 'events'
     return 66;
   }
   const serie = v.serie ?? io.env['DIARIUM_SERIE'] ?? DEFAULT_SERIE;
-  const { insatser, fel } = parseInsatsregister(text, format, serie);
-  if (fel.length > 0) {
-    io.err(`Registret lästes inte in; rätta först:\n${fel.map((f) => `  – ${f}`).join('\n')}`);
+  // Errors in the file are reported without a stack to talk to.
+  const lasta = parseInsatsregister(text, format, serie);
+  if (lasta.fel.length > 0) {
+    io.err(`Registret lästes inte in; rätta först:\n${lasta.fel.map((f) => `  – ${f}`).join('\n')}`);
     return 65;
   }
   const diarium = openCliDiarium(io, v, { serie });
   const { repo } = diarium;
   try {
-    const r = await sparaInsatsregister(repo, insatser, {
+    if (!(repo instanceof DynamoDiariumRepository))
+      throw new Error('Insatsregistret kräver DynamoDB-diariet.');
+    const deps = { register: repo.insatser, repo, serie };
+    const plan = await planeraImport(deps, text, format);
+    if (plan.fel.length > 0) {
+      io.err(`Registret lästes inte in; rätta först:\n${plan.fel.map((f) => `  – ${f}`).join('\n')}`);
+      return 65;
+    }
+    if (plan.kraverSkal && !v.skal?.trim()) {
+      io.err(
+        'Importen ändrar beviljade medel, ärenden eller insatstider för insatser som redan finns; ange ett skäl med --skal "…".',
+      );
+      return EX_USAGE;
+    }
+    const r = await genomforImport(deps, plan, {
+      av: v.av ?? `insatser:import (${io.env['USER'] ?? io.env['USERNAME'] ?? 'okänd användare'})`,
+      skal: v.skal ?? '',
+      kalla: file,
       skapaArenden: v['skapa-arenden'] ?? false,
-      av: v.av ?? 'insatser:import',
     });
-    io.out(`Läste in ${r.sparade} insatser från ${file}.`);
+    const antal = plan.nya.length + plan.andrade.length + plan.oforandrade.length;
+    io.out(
+      `Läste in ${antal} insatser från ${file}: ${r.tillagda} tillagda, ${r.andrade} ändrade, ${plan.oforandrade.length} oförändrade; ${plan.lamnade.length} insatser som inte finns i filen lämnades.`,
+    );
     if (r.arendenSkapade.length) io.out(`Lade upp ärendena ${r.arendenSkapade.join(', ')}.`);
-    if (r.arendenSaknas.length) {
+    const saknas = plan.arendenSaknas.filter((a) => !r.arendenSkapade.includes(a));
+    if (saknas.length) {
       io.out(
-        `Obs: ärendena ${r.arendenSaknas.join(', ')} finns inte i diariet. Rapporter för de insatserna får ett nytt ärende tills ärendet finns (kör med --skapa-arenden för att lägga upp dem).`,
+        `Obs: ärendena ${saknas.join(', ')} finns inte i diariet. Rapporter för de insatserna får ett nytt ärende tills ärendet finns (kör med --skapa-arenden för att lägga upp dem).`,
       );
     }
     return 0;
   } catch (err) {
+    if (err instanceof InsatsKonfliktError || err instanceof DiariumRegelError) {
+      io.err(`Importen avbröts: ${err.message}`);
+      return 1;
+    }
     const unreachable = diarium.explain(err);
     if (unreachable) {
       io.err(unreachable);

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { DynamoGranskningRepository } from '../../functions/adapters/dynamo-granskning-repository.js';
+import { DynamoBevakningStore } from '../../functions/adapters/dynamo-bevakning-store.js';
 import { DynamoSessionStore } from '../../functions/adapters/dynamo-kansli-sessions.js';
 import { DynamoDiariumSok } from '../../functions/adapters/dynamo-diarium/sok.js';
 import { diariumTable } from '../../functions/adapters/dynamo-diarium/table.js';
@@ -43,6 +44,13 @@ export async function startKansliApp(db: DiariumDb, opts: { clock?: () => Date }
       clientId: LOCAL_OIDC_CLIENT_ID,
       redirectUri: `${base}/kansli/inloggad`,
     }),
+    insatser: {
+      register: repo.insatser,
+      repo,
+      bevakning: new DynamoBevakningStore(doc, table),
+      rapportDagar: 60,
+      serie: 'SFG',
+    },
     config: { baseUrl: `${base}/kansli`, sessionSeconds: 3600 },
     clock: opts.clock ?? (() => new Date()),
     log: () => undefined,

@@ -7,7 +7,6 @@ import type {
   HandlingChange,
   HandlingRegistry,
   ImportArende,
-  InsatsRegister,
   KvittensClaims,
   LogEvent,
   MailSlag,
@@ -41,7 +40,7 @@ export class DynamoDiariumRepository implements Diarium {
   readonly kvittens: KvittensClaims;
   readonly notiser: NotisClaims;
   readonly reader: DiariumReader;
-  readonly insatser: InsatsRegister;
+  readonly insatser: DynamoInsatsRegister;
   readonly skickadeMail: SkickadeMail;
 
   constructor(db: DynamoDBDocumentClient, opts: DynamoDiariumOptions) {
