@@ -1,5 +1,4 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import middy from '@middy/core';
 import * as z from 'zod';
 import { verifyChain } from '../../domain/diarium/audit.js';
 import { DiariumRegelError, InsatsKonfliktError } from '../../domain/diarium/errors.js';

@@ -8,7 +8,6 @@ import type { DiariumReader, HandlingRegistry, InsatsRegister } from '../../doma
 import {
   RegistreringError,
   registreraHandling,
-  storlekText,
   type RegistreraInput,
 } from '../../domain/diarium/registrera.js';
 import type { DocumentFiler } from '../../domain/document-archive.js';
