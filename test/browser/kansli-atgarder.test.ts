@@ -135,9 +135,7 @@ describe('a registrator performs every action in the browser', () => {
     const dnr = o.handling.diarienummer;
     await oppnaAtgard(o.handling.arende, /^Sekretessmarkera/, 'sekretess');
     await page.getByLabel(/^Sekretessbestämmelse/).fill('OSL 26 kap. 1 §');
-    await page
-      .getByLabel(/^Offentlig text i postlistan medan/)
-      .fill('Slutrapport med uppgifter om enskild');
+    await page.getByLabel(/^Offentlig text i postlistan medan/).fill('Slutrapport med uppgifter om enskild');
     await page.getByLabel('Skäl (krävs, skrivs i ärendets logg)').fill('Hälsouppgifter i bilagan');
     await bekrafta('Sekretessmarkera', 'sekretess-markerad', 'Hälsouppgifter i bilagan');
     expect(await main()).toContain(

@@ -120,9 +120,9 @@ describe('logged in as each role', () => {
     expect(res?.status()).toBe(403);
     expect(await page.locator('h1').textContent()).toBe('Åtgärden är inte tillåten');
     await checks.inspect(context, page.url(), 'handlaggare-403', 403);
-    expect(
-      await postMedCsrf(context, page, handlingUrl(app.base, dnr, 'makulera'), { skal: 'Försök' }),
-    ).toBe(403);
+    expect(await postMedCsrf(context, page, handlingUrl(app.base, dnr, 'makulera'), { skal: 'Försök' })).toBe(
+      403,
+    );
     expect((await app.repo.getHandling(dnr))?.makulerad).toBeNull();
     expect((await app.repo.getArendeDetaljer(o.handling.arende))!.logg).toHaveLength(loggFore);
 
