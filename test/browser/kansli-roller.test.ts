@@ -170,7 +170,11 @@ describe('logged in as each role', () => {
 
     await page.getByRole('link', { name: oppen.handling.diarienummer }).click();
     await page.waitForURL(/\/kansli\/arende\//);
-    expect(await page.locator('main a').count()).toBe(0);
+    // No action at all: no link to any action address (…/handling/<dnr>/<åtgärd>, …/arende/<dnr>/<åtgärd>).
+    const hrefs = await page.evaluate<(string | null)[]>(
+      "[...document.querySelectorAll('main a')].map((a) => a.getAttribute('href'))",
+    );
+    expect(hrefs.filter((h) => /^\/kansli\/(handling|arende)\/[^/]+\/[a-z]+/.test(h ?? ''))).toEqual([]);
     // No download links: a läsare may not read every file.
     expect(await body(page)).toContain('meddelande.eml');
     expect(await page.getByRole('link', { name: 'meddelande.eml' }).count()).toBe(0);
