@@ -101,6 +101,17 @@ export const stageConfigSchema = z
       z.literal(3653),
     ]),
     publicBaseUrl: z.url({ protocol: /^https$/ }).optional(),
+    /**
+     * Federation of the kansli's login with the förbund's Microsoft Entra ID (docs/deploy.md): the tenant, the
+     * app registration's client id, and the name of the Secrets Manager secret holding its client secret.
+     */
+    entraId: z
+      .object({
+        tenantId: z.uuid(),
+        clientId: z.uuid(),
+        clientSecretName: z.string().regex(/^[\w/+=.@-]{1,512}$/),
+      })
+      .optional(),
     /** When slutrapporter are due and when reminders go (domain/bevakning; docs/bevakning.md). */
     bevakning: z
       .object({

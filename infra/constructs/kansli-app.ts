@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -10,6 +10,9 @@ import { ROLLER } from '../../domain/kansli/roller.js';
 import { ARKIV_PREFIX, INBOUND_PREFIX } from '../../events/storage-layout.js';
 import { AppFunction } from './app-function.js';
 import { grantObjectRead, grantObjectWrite, grantTableReadWrite, type DataResources } from './data-access.js';
+
+/** The name of the Entra ID provider in the user pool: federated users are named `EntraID_<sub>` in Cognito. */
+export const ENTRA_PROVIDER_NAME = 'EntraID';
 
 export interface KansliAppProps {
   readonly config: StageConfig;
@@ -24,7 +27,8 @@ export interface KansliAppProps {
 /**
  * The kansli's diarium application (`/kansli/*` on the HTTP API) and its login: a Cognito user pool with
  * managed login, one group per role and MFA required. The application itself runs the OIDC code flow with
- * PKCE (functions/kansli); federation with the förbund's Entra ID is added to this pool (docs/deploy.md).
+ * PKCE (functions/kansli). With `entraId` in the stage config the pool also federates the förbund's
+ * Microsoft Entra ID as an OIDC identity provider (docs/deploy.md).
  */
 export class KansliApp extends Construct {
   readonly userPool: cognito.UserPool;
@@ -67,6 +71,23 @@ export class KansliApp extends Construct {
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     const base = `${props.publicBaseUrl}/kansli`;
+    const entra = props.config.entraId;
+    const entraIdp = entra
+      ? new cognito.UserPoolIdentityProviderOidc(this, 'EntraId', {
+          userPool: this.userPool,
+          name: ENTRA_PROVIDER_NAME,
+          clientId: entra.clientId,
+          // A dynamic reference: the secret is read by CloudFormation at deploy time, never in the template.
+          clientSecret: SecretValue.secretsManager(entra.clientSecretName).unsafeUnwrap(),
+          issuerUrl: `https://login.microsoftonline.com/${entra.tenantId}/v2.0`,
+          scopes: ['openid', 'email', 'profile'],
+          attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
+          attributeMapping: {
+            email: cognito.ProviderAttribute.other('email'),
+            fullname: cognito.ProviderAttribute.other('name'),
+          },
+        })
+      : null;
     this.client = this.userPool.addClient('KansliClient', {
       // A public client: the code flow is protected by PKCE, and no secret lives in the function.
       generateSecret: false,
@@ -78,7 +99,11 @@ export class KansliApp extends Construct {
         callbackUrls: [`${base}/inloggad`],
         logoutUrls: [`${base}/logga-in`],
       },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      // Local accounts stay (the kansli's administrator, staff outside the tenant); Entra ID when configured.
+      supportedIdentityProviders: [
+        cognito.UserPoolClientIdentityProvider.COGNITO,
+        ...(entraIdp ? [cognito.UserPoolClientIdentityProvider.custom(entraIdp.providerName)] : []),
+      ],
       idTokenValidity: Duration.minutes(60),
       accessTokenValidity: Duration.minutes(60),
       refreshTokenValidity: Duration.hours(8),

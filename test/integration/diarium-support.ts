@@ -129,6 +129,8 @@ export interface TestMailSpec {
   receivedAt: string;
   report?: SyntheticReportOptions | { text: string } | null;
   verdicts?: ReceiptVerdicts;
+  /** Attached files (name and text content), filed with the handling as a mail's attachments are. */
+  bilagor?: { filnamn: string; text: string }[];
 }
 
 /** The ingest dependencies around a real repository: in-memory S3, recorded mail and events, a scripted extractor. */
@@ -202,7 +204,18 @@ export function fakeIngest(repo: IngestDeps['repo'], opts: { clock?: () => Date 
       forwardedBy: null,
       headers: { ...emptyHeaderFacts(), outerFrom: spec.from },
       bodyText: spec.body ?? '',
-      attachments: [],
+      attachments: (spec.bilagor ?? []).map((b) => {
+        const content = Buffer.from(b.text, 'utf8');
+        return {
+          filename: b.filnamn,
+          detectedType: 'okand',
+          contentType: 'text/plain',
+          size: content.byteLength,
+          sha256: createHash('sha256').update(content).digest('hex'),
+          content,
+          inline: false,
+        };
+      }),
       report: text ? { source: 'brodtext', format: 'text', text } : null,
       problems: [],
     };

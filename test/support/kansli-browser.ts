@@ -77,12 +77,12 @@ export class PageChecks {
   constructor(private readonly prefix = 'kansli') {}
 
   /** The page at `url` at phone and desktop width: under 150 KB, no horizontal scroll, axe-core, screenshots. */
-  async inspect(context: BrowserContext, url: string, namn: string): Promise<void> {
+  async inspect(context: BrowserContext, url: string, namn: string, status = 200): Promise<void> {
     for (const [bredd, viewport] of Object.entries(BREDDER)) {
       const page: Page = await context.newPage();
       await page.setViewportSize(viewport);
       const res = await page.goto(url);
-      expect(res?.status(), namn).toBe(200);
+      expect(res?.status(), namn).toBe(status);
       const bytes = (await res?.body())?.byteLength ?? 0;
       this.bytes[namn] = bytes;
       expect(bytes, namn).toBeLessThan(150 * 1024);
