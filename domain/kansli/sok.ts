@@ -2,7 +2,6 @@ import type { Bedomning, GranskningStatus, Handling } from '../diarium/types.js'
 import { toCsv } from '../diarium/csv.js';
 import { parseHandlingNummer } from '../diarium/diarienummer.js';
 import { KLASS_TEXT } from '../klassning/klassa.js';
-import { STANDARDKLASS } from '../klassning/kansli.js';
 import type { Klass } from '../klassning/types.js';
 
 /** One line of the diarium list: what the list, the search and the CSV need, without the report's content. */
@@ -19,7 +18,7 @@ export interface DiariumRad {
   sekretess: boolean;
   flaggor: string[];
   makulerad: boolean;
-  /** The class of mail; a handling registered before the klassning counts as STANDARDKLASS. */
+  /** The class of mail; a handling registered before the klassning counts as STANDARDKLASS (klassning/kansli). */
   klass: Klass;
   /** The insats of the handling's ärende (from the register), null when the ärende has none. */
   insatsId: string | null;
@@ -150,13 +149,10 @@ function dnrNyckel(dnr: string): [string, number, number, number] {
 }
 
 function jamforDnr(a: [string, number, number, number], b: [string, number, number, number]): number {
-  return (
-    (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]
-  );
+  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || a[1] - b[1] || a[2] - b[2] || a[3] - b[3];
 }
 
-export const avsandarText = (a: Handling['avsandare']): string =>
-  a.namn ?? a.epost ?? a.organisation ?? '';
+export const avsandarText = (a: Handling['avsandare']): string => a.namn ?? a.epost ?? a.organisation ?? '';
 
 /** Newest first: what the kansli works with. */
 export const STANDARDSORTERING: Sortering = { kolumn: 'ankomstdatum', riktning: 'fallande' };
@@ -182,8 +178,7 @@ export function sortera(rader: DiariumRad[], sortering: Sortering | null | undef
       break;
     case 'avsandare':
       jamfor = (a, b) =>
-        collator.compare(avsandarText(a.r.avsandare), avsandarText(b.r.avsandare)) ||
-        jamforDnr(a.dnr, b.dnr);
+        collator.compare(avsandarText(a.r.avsandare), avsandarText(b.r.avsandare)) || jamforDnr(a.dnr, b.dnr);
       break;
     case 'avser':
       jamfor = (a, b) => collator.compare(a.r.beskrivning, b.r.beskrivning) || jamforDnr(a.dnr, b.dnr);

@@ -24,7 +24,6 @@ import type {
   EventPublisher,
   InsatsRegister,
 } from '../../domain/diarium/ports.js';
-import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
 import { safeEqual } from '../../domain/granskning/links.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
 import type { GranskningRepository } from '../../domain/granskning/ports.js';
@@ -77,7 +76,6 @@ const eventSchema = z.object({
   body: z.unknown().optional(),
 });
 
-const DATUM = /^\d{4}-\d{2}-\d{2}$/;
 const LOGIN_SECONDS = 600;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -5,13 +5,7 @@ import type { Arende, AuditEntry, Handling } from '../../domain/diarium/types.js
 import type { Verifiering } from '../../domain/diarium/verifiera.js';
 import type { Beslut, Granskning } from '../../domain/granskning/types.js';
 import { ROLLNAMN, harRatt, type Person } from '../../domain/kansli/roller.js';
-import {
-  SEKRETESSFILTER,
-  STATUSAR,
-  statusAv,
-  type DiariumRad,
-  type Sokning,
-} from '../../domain/kansli/sok.js';
+import { STATUSAR, statusAv, type DiariumRad } from '../../domain/kansli/sok.js';
 import { KLASS_TEXT } from '../../domain/klassning/klassa.js';
 import { KLASSER } from '../../domain/klassning/types.js';
 

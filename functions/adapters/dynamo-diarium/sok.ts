@@ -1,4 +1,7 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { DiariumReader } from '../../../domain/diarium/ports.js';
 import type { Handling } from '../../../domain/diarium/types.js';
 import { STANDARDKLASS } from '../../../domain/klassning/kansli.js';
 import { KLASSER, type Klass } from '../../../domain/klassning/types.js';
@@ -79,7 +82,11 @@ export function listrad(h: ListradKalla, insatsId: string | null): DiariumRad {
  * and beside it the few attributes the filters read. Written in the same transaction as every change of the
  * handling (registration, and each update through the ärende log), so it never lags the handling.
  */
-export function listradItem(t: Pick<DiariumTable, 'table'>, h: ListradKalla, insatsId: string | null): TransactItem {
+export function listradItem(
+  t: Pick<DiariumTable, 'table'>,
+  h: ListradKalla,
+  insatsId: string | null,
+): TransactItem {
   const serie = h.arende.split(' ')[0] ?? '';
   const rad = listrad(h, insatsId);
   const status: StatusFilter = statusAv(rad);
@@ -158,6 +165,42 @@ export class DynamoDiariumSok implements DiariumSok {
     });
     return items.map((item) => radSchema.parse(JSON.parse(itemSchema.parse(item).rad)));
   }
+}
+
+/**
+ * Writes the list item of each handling of the period that has none: handlingar registered before the list
+ * index came (a migration step, docs/deploy.md). Conditional, so an item a writer wrote is never replaced by
+ * an older picture of the handling; running it again writes nothing.
+ */
+export async function byggListindex(
+  t: DiariumTable,
+  reader: Pick<DiariumReader, 'listDiarium' | 'getArenden'>,
+  franDatum: string,
+  tillDatum: string,
+): Promise<{ skrivna: number; fanns: number }> {
+  const handlingar = await reader.listDiarium(franDatum, tillDatum);
+  const arenden = await reader.getArenden([...new Set(handlingar.map((h) => h.arende))]);
+  const insats = new Map(arenden.map((a) => [a.diarienummer, a.insatsId]));
+  let skrivna = 0;
+  let fanns = 0;
+  for (const h of handlingar) {
+    const put = listradItem(t, h, insats.get(h.arende) ?? null).Put;
+    if (!put) continue;
+    try {
+      await t.db.send(
+        new PutCommand({
+          TableName: put.TableName,
+          Item: put.Item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      skrivna++;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      fanns++;
+    }
+  }
+  return { skrivna, fanns };
 }
 
 /** The period cut at month ends (each part one partition of the list index). */

@@ -10,6 +10,7 @@ import { frige } from './commands/frige.js';
 import { klass } from './commands/klass.js';
 import { korrigeraAnkomstdatum } from './commands/korrigera-ankomstdatum.js';
 import { list } from './commands/list.js';
+import { listindex } from './commands/listindex.js';
 import { makulera } from './commands/makulera.js';
 import { show } from './commands/show.js';
 import { verifiera } from './commands/verifiera.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly DiariumCommand[] = [
   verifiera,
   bevakning,
   arkivera,
+  listindex,
 ];
 
 const HJALP = `Diariet – verktyg för kansliet
