@@ -31,21 +31,25 @@ const isRiktning = (s: string): s is Riktning => s === 'stigande' || s === 'fall
 /** The search in the address; an unknown value of a filter or sort counts as not given. */
 export function lasSokning(query: URLSearchParams, nu: Date): Sokning {
   const v = (k: string) => query.get(k) ?? '';
-  const kolumn = v('sortera');
+  const [status, sekretess, klass, kolumn, ordning] = [
+    v('status'),
+    v('sekretess'),
+    v('klass'),
+    v('sortera'),
+    v('ordning'),
+  ];
   const insats = v('insats').trim().slice(0, 200);
   return {
     fritext: v('q').slice(0, 200),
-    status: isStatus(v('status')) ? (v('status') as StatusFilter) : null,
-    sekretess: isSekretess(v('sekretess')) ? (v('sekretess') as SekretessFilter) : null,
-    klass: isKlass(v('klass')) ? (v('klass') as Klass) : null,
+    status: isStatus(status) ? status : null,
+    sekretess: isSekretess(sekretess) ? sekretess : null,
+    klass: isKlass(klass) ? klass : null,
     insats: insats || null,
     // The last three months unless asked: what the kansli works with, and a short read of the index.
     fran: query.get('fran') ?? ankomstdatum(new Date(nu.getTime() - 90 * 86_400_000).toISOString()),
     till: query.get('till') ?? ankomstdatum(nu.toISOString()),
     sida: Math.max(1, Number.parseInt(v('sida') || '1', 10) || 1),
-    sortering: isKolumn(kolumn)
-      ? { kolumn, riktning: isRiktning(v('ordning')) ? (v('ordning') as Riktning) : 'stigande' }
-      : null,
+    sortering: isKolumn(kolumn) ? { kolumn, riktning: isRiktning(ordning) ? ordning : 'stigande' } : null,
   };
 }
 
