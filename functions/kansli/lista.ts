@@ -75,7 +75,7 @@ export async function diariumLista(args: {
     headers: { ...KANSLI_HEADERS },
     body,
   });
-  const insatser = args.csv ? [] : await args.insatser.listInsatser();
+  const insatserNu = args.csv ? Promise.resolve([]) : args.insatser.listInsatser();
   if (
     !DATUM.test(s.fran) ||
     !DATUM.test(s.till) ||
@@ -84,6 +84,7 @@ export async function diariumLista(args: {
   ) {
     args.log('info', 'Diariesökning med ogiltigt datum', { fran: s.fran, till: s.till });
     const idag = ankomstdatum(nu.toISOString());
+    const insatser = await insatserNu;
     return html(
       400,
       listSida({
@@ -98,7 +99,11 @@ export async function diariumLista(args: {
       }),
     );
   }
-  const rader = await args.sokIndex.listRader(s.fran, s.till, radFilter(s));
+  // The register (for the insats filter's options) is read while the list index is.
+  const [rader, insatser] = await Promise.all([
+    args.sokIndex.listRader(s.fran, s.till, radFilter(s)),
+    insatserNu,
+  ]);
   const r = sok(rader, s, (x) => args.sesSekretess || !x.sekretess);
   if (args.csv)
     return {
