@@ -5,6 +5,12 @@ import type { GranskningStatus, Handling } from '../diarium/types.js';
 import { arRapport, KLASS_TEXT } from './klassa.js';
 import { KLASSER, type Klass, type Klassning } from './types.js';
 
+/**
+ * The class a handling registered before the klassning counts as: what the kansli's class form offers for it,
+ * and what the diarium list filters it by.
+ */
+export const STANDARDKLASS: Klass = 'allman-handling';
+
 export interface KlassDeps {
   repo: DiariumReader & ArendeLog;
   events: EventPublisher;
@@ -81,7 +87,7 @@ export async function andraKlass(
   const h = await deps.repo.getHandling(diarienummer);
   if (!h) throw new HandlingNotFoundError(`Handlingen ${diarienummer} finns inte i diariet.`);
   if (h.makulerad) throw new DiariumRegelError(`Handlingen ${diarienummer} är makulerad.`);
-  const klass = input.klass ?? h.klassning?.klass ?? 'allman-handling';
+  const klass = input.klass ?? h.klassning?.klass ?? STANDARDKLASS;
   const klassning: Klassning = {
     klass,
     orsak: input.klass

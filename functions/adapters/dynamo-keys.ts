@@ -51,6 +51,13 @@ export const keys = {
   /** The kansli application's session (by the SHA-256 of its cookie id) and login under way: TTL items. */
   kansliSession: (idHash: string) => ({ pk: `SESSION#${b(idHash)}`, sk: 'S' }),
   kansliInloggning: (state: string) => ({ pk: `INLOGGNING#${b(state)}`, sk: 'I' }),
+  /** The handling's line of the kansli's diarium list, beside the handling (docs/datamodell.md). */
+  listrad: (arendeDnr: string, n: number) => ({
+    pk: `ARENDE#${b(arendeDnr)}`,
+    sk: `R#${String(n).padStart(6, '0')}`,
+  }),
+  /** The list index's partition: one per series and month, so a year is read as twelve Queries at once. */
+  listaPartition: (serie: string, ankomstdatum: string) => `LISTA#${b(serie)}#${ankomstdatum.slice(0, 7)}`,
   diariumPartition: (serie: string, ankomstdatum: string) =>
     `DIARIUM#${b(serie)}#${ankomstdatum.slice(0, 4)}`,
 };

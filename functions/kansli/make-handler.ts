@@ -17,8 +17,13 @@ import {
   verifieraArende,
 } from '../../domain/diarium/kansli.js';
 import { andraKlass, parseKlass } from '../../domain/klassning/kansli.js';
-import type { ArendeLog, DiariumReader, DocumentLinks, EventPublisher } from '../../domain/diarium/ports.js';
-import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
+import type {
+  ArendeLog,
+  DiariumReader,
+  DocumentLinks,
+  EventPublisher,
+  InsatsRegister,
+} from '../../domain/diarium/ports.js';
 import { safeEqual } from '../../domain/granskning/links.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
 import type { GranskningRepository } from '../../domain/granskning/ports.js';
@@ -26,16 +31,7 @@ import type { Log } from '../../domain/log.js';
 import type { Handling } from '../../domain/diarium/types.js';
 import { harRatt, loggNamn, rollerAv, type Person, type Ratt } from '../../domain/kansli/roller.js';
 import type { SessionStore } from '../../domain/kansli/session.js';
-import {
-  SEKRETESSFILTER,
-  STATUSAR,
-  sok,
-  sokCsv,
-  type DiariumSok,
-  type SekretessFilter,
-  type Sokning,
-  type StatusFilter,
-} from '../../domain/kansli/sok.js';
+import type { DiariumSok } from '../../domain/kansli/sok.js';
 import {
   KANSLI_HEADERS,
   arendeBekraftaSida,
@@ -44,7 +40,6 @@ import {
   bekraftaSida,
   isArendeAtgard,
   isAtgard,
-  listSida,
   meddelandeSida,
   vidareSida,
   type Inloggad,
@@ -57,9 +52,10 @@ import type { InsatsKansliDeps } from '../../domain/diarium/insatsregister-kansl
 import { insatserRequest } from './insatser.js';
 import { multipartBody, multipartFel } from './multipart.js';
 import { randomNonce, randomState, randomVerifier } from './oidc.js';
+import { diariumLista } from './lista.js';
 
 export interface KansliDeps {
-  repo: DiariumReader & ArendeLog;
+  repo: DiariumReader & ArendeLog & Pick<InsatsRegister, 'listInsatser'>;
   sok: DiariumSok;
   sessions: SessionStore;
   granskningar: Pick<GranskningRepository, 'get' | 'listBeslut'>;
@@ -88,7 +84,6 @@ const eventSchema = z.object({
   body: z.unknown().optional(),
 });
 
-const DATUM = /^\d{4}-\d{2}-\d{2}$/;
 const LOGIN_SECONDS = 600;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -440,54 +435,16 @@ export function makeHandler(deps: KansliDeps) {
 
     if (path === '/kansli' || path === '/kansli/diarium' || path === '/kansli/diarium.csv') {
       if (path === '/kansli') return redirect('/kansli/diarium');
-      const idag = ankomstdatum(nu.toISOString());
-      const st = query.get('status') ?? '';
-      const sek = query.get('sekretess') ?? '';
-      const s: Sokning = {
-        fritext: (query.get('q') ?? '').slice(0, 200),
-        status: isStatusFilter(st) ? st : null,
-        sekretess: isSekretessFilter(sek) ? sek : null,
-        // The last three months unless asked: what the kansli works with, and a short read of the index.
-        fran: query.get('fran') ?? ankomstdatum(new Date(nu.getTime() - 90 * 86_400_000).toISOString()),
-        till: query.get('till') ?? idag,
-        sida: Math.max(1, Number.parseInt(query.get('sida') ?? '1', 10) || 1),
-      };
-      if (
-        !DATUM.test(s.fran) ||
-        !DATUM.test(s.till) ||
-        s.fran > s.till ||
-        Number(s.till.slice(0, 4)) - Number(s.fran.slice(0, 4)) > 10
-      ) {
-        return html(
-          400,
-          listSida({
-            who,
-            sokning: { ...s, fran: `${idag.slice(0, 4)}-01-01`, till: idag },
-            rader: [],
-            antal: 0,
-            sida: 1,
-            antalSidor: 1,
-            fel: 'Ange datum som ÅÅÅÅ-MM-DD, från före till, högst tio år.',
-          }),
-        );
-      }
-      const rader = await deps.sok.listRader(s.fran, s.till);
-      const r = sok(rader, s, (x) => sesSekretess || !x.sekretess);
-      if (path === '/kansli/diarium.csv')
-        return {
-          statusCode: 200,
-          headers: {
-            'content-type': 'text/csv; charset=utf-8',
-            'content-disposition': `attachment; filename="diarium-${s.fran}-${s.till}.csv"`,
-            'cache-control': 'no-store',
-          },
-          body: sokCsv(r.traffar),
-        };
-      const sida = Math.min(s.sida, r.antalSidor);
-      return html(
-        200,
-        listSida({ who, sokning: s, rader: r.sida, antal: r.traffar.length, sida, antalSidor: r.antalSidor }),
-      );
+      return diariumLista({
+        sokIndex: deps.sok,
+        insatser: deps.repo,
+        who,
+        sesSekretess,
+        query,
+        csv: path === '/kansli/diarium.csv',
+        nu,
+        log: deps.log,
+      });
     }
     const arendeM = /^\/kansli\/arende\/([^/]+)$/.exec(path);
     if (arendeM) {
@@ -565,12 +522,4 @@ export function makeHandler(deps: KansliDeps) {
     .use(formBody)
     .use(multipartBody())
     .use(securityHeaders());
-}
-
-function isStatusFilter(s: string): s is StatusFilter {
-  return Object.hasOwn(STATUSAR, s);
-}
-
-function isSekretessFilter(s: string): s is SekretessFilter {
-  return Object.hasOwn(SEKRETESSFILTER, s);
 }

@@ -5,13 +5,7 @@ import type { Arende, AuditEntry, Handling } from '../../domain/diarium/types.js
 import type { Verifiering } from '../../domain/diarium/verifiera.js';
 import type { Beslut, Granskning } from '../../domain/granskning/types.js';
 import { ROLLNAMN, harRatt, type Person } from '../../domain/kansli/roller.js';
-import {
-  SEKRETESSFILTER,
-  STATUSAR,
-  statusAv,
-  type DiariumRad,
-  type Sokning,
-} from '../../domain/kansli/sok.js';
+import { STATUSAR, statusAv, type DiariumRad } from '../../domain/kansli/sok.js';
 import { KLASS_TEXT } from '../../domain/klassning/klassa.js';
 import { KLASSER } from '../../domain/klassning/types.js';
 import { FLAGGTEXT } from '../../domain/diarium/registrera.js';
@@ -99,69 +93,8 @@ const UTFALL: Record<string, string> = {
 };
 
 const statusText = (r: Pick<DiariumRad, 'makulerad' | 'granskning'>) => STATUSAR[statusAv(r)];
-const avsandare = (a: Handling['avsandare']) =>
+export const avsandare = (a: Handling['avsandare']) =>
   [a.namn, a.epost ? `<${a.epost}>` : null, a.organisation].filter(Boolean).join(' ') || '–';
-
-export function sokQuery(s: Sokning, sida = s.sida): string {
-  const q = new URLSearchParams();
-  if (s.fritext) q.set('q', s.fritext);
-  if (s.status) q.set('status', s.status);
-  if (s.sekretess) q.set('sekretess', s.sekretess);
-  q.set('fran', s.fran);
-  q.set('till', s.till);
-  if (sida > 1) q.set('sida', String(sida));
-  return q.toString();
-}
-
-export function listSida(args: {
-  who: Inloggad;
-  sokning: Sokning;
-  rader: DiariumRad[];
-  antal: number;
-  sida: number;
-  antalSidor: number;
-  fel?: string;
-}): string {
-  const s = args.sokning;
-  const opts = Object.entries(STATUSAR)
-    .map(([k, v]) => `<option value="${e(k)}"${s.status === k ? ' selected' : ''}>${e(v)}</option>`)
-    .join('');
-  const sekOpts = Object.entries(SEKRETESSFILTER)
-    .map(([k, v]) => `<option value="${e(k)}"${s.sekretess === k ? ' selected' : ''}>${e(v)}</option>`)
-    .join('');
-  const rows = args.rader
-    .map(
-      (r) =>
-        `<tr><td><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td>${e(r.ankomstdatum)}</td><td>${e(avsandare(r.avsandare))}</td><td>${e(r.beskrivning)}</td><td>${e(statusText(r))}${r.sekretess ? ' · sekretess' : ''}</td></tr>`,
-    )
-    .join('');
-  const nav = `<nav class="sidor" aria-label="Sidor">${
-    args.sida > 1 ? `<a href="/kansli/diarium?${e(sokQuery(s, args.sida - 1))}">Föregående sida</a>` : ''
-  }<span>Sida ${args.sida} av ${args.antalSidor}</span>${
-    args.sida < args.antalSidor
-      ? `<a href="/kansli/diarium?${e(sokQuery(s, args.sida + 1))}">Nästa sida</a>`
-      : ''
-  }</nav>`;
-  return layout(
-    'Diariet',
-    `<h1>Diariet</h1>
-${args.fel ? `<p class="fel" role="alert">${e(args.fel)}</p>` : ''}
-<form class="sok" method="get" action="/kansli/diarium" role="search">
-<div><label for="q">Sök (avser, avsändare, insats, diarienummer)</label><input id="q" name="q" type="search" value="${e(s.fritext)}"></div>
-<div><label for="status">Status</label><select id="status" name="status"><option value="">Alla</option>${opts}</select></div>
-<div><label for="sekretess">Sekretess</label><select id="sekretess" name="sekretess"><option value="">Alla</option>${sekOpts}</select></div>
-<div><label for="fran">Från (ÅÅÅÅ-MM-DD)</label><input id="fran" name="fran" value="${e(s.fran)}" pattern="\\d{4}-\\d{2}-\\d{2}"></div>
-<div><label for="till">Till (ÅÅÅÅ-MM-DD)</label><input id="till" name="till" value="${e(s.till)}" pattern="\\d{4}-\\d{2}-\\d{2}"></div>
-<div><button type="submit">Sök</button></div>
-</form>
-<p role="status">${args.antal} träffar. <a href="/kansli/diarium.csv?${e(sokQuery({ ...s, sida: 1 }))}">Exportera resultatet som CSV</a></p>
-<div class="tabell"><table><caption class="tom">Handlingar, senast inkomna först</caption>
-<thead><tr><th scope="col">Diarienummer</th><th scope="col">Ankomstdatum</th><th scope="col">Avsändare</th><th scope="col">Avser</th><th scope="col">Status</th></tr></thead>
-<tbody>${rows || '<tr><td colspan="5">Inga handlingar matchar sökningen.</td></tr>'}</tbody></table></div>
-${nav}`,
-    args.who,
-  );
-}
 
 const ATGARDER = {
   makulera: { namn: 'Makulera', ratt: 'makulera' },

@@ -34,7 +34,7 @@ function tableResources(table: dynamodb.Table): string[] {
     table.tableArn,
     `${table.tableArn}/index/gsi1`,
     `${table.tableArn}/index/gsi2`,
-    `${table.tableArn}/index/gsi3`,
+    `${table.tableArn}/index/gsi4`,
   ];
 }
 

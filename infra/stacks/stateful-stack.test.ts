@@ -1,4 +1,5 @@
-import { DIARIELISTA_ATTRIBUT } from '../../functions/adapters/dynamo-diarium/sok.js';
+import { LISTINDEX_ATTRIBUT } from '../../functions/adapters/dynamo-diarium/sok.js';
+import { GSI3_ATTRIBUT } from './stateful-stack.js';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logicalId, only, resourcesOfType, synthesize } from '../test-helpers.js';
@@ -39,7 +40,15 @@ describe('diarium table', () => {
             { AttributeName: 'gsi2pk', KeyType: 'HASH' },
             { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...DIARIELISTA_ATTRIBUT] },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI3_ATTRIBUT] },
+        },
+        {
+          IndexName: 'gsi4',
+          KeySchema: [
+            { AttributeName: 'gsi4pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi4sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LISTINDEX_ATTRIBUT] },
         },
       ],
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },

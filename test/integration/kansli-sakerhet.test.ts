@@ -6,13 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoGranskningRepository } from '../../functions/adapters/dynamo-granskning-repository.js';
-import { DynamoDiariumSok } from '../../functions/adapters/dynamo-diarium/sok.js';
-import { diariumTable } from '../../functions/adapters/dynamo-diarium/table.js';
-import { S3LinkSigner } from '../../functions/adapters/s3-signed-requests.js';
 import { makeHandler } from '../../functions/kansli/make-handler.js';
 import { openIdClient } from '../../functions/kansli/oidc.js';
-import { LOCAL_CREDENTIALS } from '../../local/aws/dynamodb-local.js';
 import { LOCAL_OIDC_CLIENT_ID } from '../../local/aws/oidc-provider.js';
 import { markeraSekretess } from '../../domain/diarium/kansli.js';
 import { startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
@@ -298,22 +293,14 @@ describe('strict CSP on every kind of answer', () => {
 describe('cookies on an https address (as on AWS)', () => {
   it('names them __Host- and marks them Secure, and does not take the plain local cookie', async () => {
     const base = 'https://kansli.example';
-    const doc = db.doc();
     const handler = makeHandler({
-      repo: app.repo,
-      sok: new DynamoDiariumSok(diariumTable(doc, { tableName: app.table })),
-      sessions: app.sessions,
-      granskningar: new DynamoGranskningRepository(doc, app.table),
-      links: new S3LinkSigner('inkorg', 'eu-west-1', 'http://127.0.0.1:4569', LOCAL_CREDENTIALS),
-      events: app.ingest.deps.events,
+      ...app.deps,
       oidc: openIdClient({
         issuer: app.issuer,
         clientId: LOCAL_OIDC_CLIENT_ID,
         redirectUri: `${base}/kansli/inloggad`,
       }),
       config: { baseUrl: `${base}/kansli`, sessionSeconds: 3600 },
-      clock: () => new Date(),
-      log: () => undefined,
     });
     const ev = (method: string, rawPath: string, cookies: string[] = [], body?: string) => ({
       rawPath,

@@ -67,6 +67,8 @@ export async function startKansliApp(db: DiariumDb, opts: { clock?: () => Date }
   return {
     base,
     issuer: oidc.issuer,
+    /** The handler's dependencies, for a test that builds a handler of its own (another base address). */
+    deps,
     table,
     repo,
     ingest,

@@ -4,6 +4,7 @@ import type { ArendeLog, HandlingChange, LogEvent } from '../../../domain/diariu
 import type { Arende, AuditEntry, Handling } from '../../../domain/diarium/types.js';
 import { DiariumConflictError, HandlingNotFoundError } from '../../../domain/diarium/errors.js';
 import { keys, splitHandlingsnummer } from '../dynamo-keys.js';
+import { listradItem } from './sok.js';
 import {
   backoff,
   cancellationCodes,
@@ -72,10 +73,15 @@ export class DynamoArendeLog implements ArendeLog {
     const serie = parts.arende.split(' ')[0] ?? '';
     let updated: Handling | null = null;
     await this.withLog(parts.arende, log, async () => {
-      const current = await getHandling(this.t, diarienummer);
+      const [current, arende] = await Promise.all([
+        getHandling(this.t, diarienummer),
+        getArendeItem(this.t, parts.arende),
+      ]);
       if (!current) throw new HandlingNotFoundError(diarienummer);
       guard?.(current);
       updated = { ...current, ...change };
+      // The list item is written again with every change: it carries the list's attributes of the handling.
+      const rad = listradItem(this.t, updated, arende?.insatsId ?? null);
       const fields: Record<string, unknown> = { ...change };
       if ('mottagen' in change || 'ankomstdatum' in change) Object.assign(fields, gsi2(serie, updated));
       const names: Record<string, string> = {};
@@ -87,6 +93,7 @@ export class DynamoArendeLog implements ArendeLog {
       });
       if (sets.length === 0) return [];
       return [
+        rad,
         {
           Update: {
             TableName: this.t.table,

@@ -14,6 +14,7 @@ import { DiariumConflictError, HandlingNotFoundError } from '../../../domain/dia
 import { keys } from '../dynamo-keys.js';
 import type { DynamoArendeLog, LogHead } from './audit-log.js';
 import type { DynamoDiariumReader } from './reads.js';
+import { listradItem } from './sok.js';
 import {
   backoff,
   cancellationCodes,
@@ -256,6 +257,7 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
       this.counterUpdate(target.serie, target.ar, prev, nummer),
       this.arendePut(arende, log2),
       this.putHandling(handling, kvittensClaim),
+      listradItem(this.t, handling, target.insatsId),
       putLog(this.t, arendeDnr, log1),
       putLog(this.t, arendeDnr, log2),
       ...(target.insatsnyckel ? [this.insatsClaim(target.insatsnyckel, arendeDnr)] : []),
@@ -301,6 +303,7 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
         },
       },
       this.putHandling(handling, kvittensClaim),
+      listradItem(this.t, handling, meta.insatsId),
       putLog(this.t, arendeDnr, log),
       this.putSource(sourceKey, handling.diarienummer),
     ];

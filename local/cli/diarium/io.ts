@@ -5,6 +5,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Diarium, DocumentReader, EventPublisher } from '../../../domain/diarium/ports.js';
 import type { DocumentFiler } from '../../../domain/document-archive.js';
 import { DynamoDiariumRepository } from '../../../functions/adapters/dynamo-diarium/repository.js';
+import { byggListindex } from '../../../functions/adapters/dynamo-diarium/sok.js';
+import { diariumTable } from '../../../functions/adapters/dynamo-diarium/table.js';
 import { AppEventPublisher, eventBridgeSink } from '../../../functions/adapters/eventbridge-publisher.js';
 import { S3DocumentStore } from '../../../functions/adapters/s3-document-store.js';
 import { notRunning, runningStack } from '../stack.js';
@@ -80,6 +82,8 @@ export function cliEvents(
 
 export interface CliDiarium {
   repo: Diarium;
+  /** Writes the missing list items of the kansli's diarium list (DynamoDB only; absent on an injected repo). */
+  listindex?: (fran: string, till: string) => Promise<{ skrivna: number; fanns: number }>;
   /** The Swedish message for an error meaning the local stack or its table is not there; null otherwise. */
   explain(err: unknown): string | null;
   close(): void;
@@ -108,14 +112,19 @@ export function openCliDiarium(
           ...(opts.requestTimeout ? { requestTimeout: opts.requestTimeout } : {}),
         },
       });
+  const doc = client
+    ? DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })
+    : null;
   const repo =
-    io.repo ??
-    new DynamoDiariumRepository(
-      DynamoDBDocumentClient.from(client!, { marshallOptions: { removeUndefinedValues: true } }),
-      { tableName, clock: io.clock, serie: opts.serie },
-    );
+    io.repo ?? new DynamoDiariumRepository(doc!, { tableName, clock: io.clock, serie: opts.serie });
   return {
     repo,
+    ...(doc
+      ? {
+          listindex: (fran: string, till: string) =>
+            byggListindex(diariumTable(doc, { tableName, serie: opts.serie }), repo, fran, till),
+        }
+      : {}),
     explain(err) {
       if (err instanceof ResourceNotFoundException)
         return `Tabellen "${tableName}" finns inte på ${endpoint}. Har den lokala stacken startats (npm start)? Ange annars --table.`;

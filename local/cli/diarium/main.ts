@@ -10,6 +10,7 @@ import { frige } from './commands/frige.js';
 import { klass } from './commands/klass.js';
 import { korrigeraAnkomstdatum } from './commands/korrigera-ankomstdatum.js';
 import { list } from './commands/list.js';
+import { listindex } from './commands/listindex.js';
 import { makulera } from './commands/makulera.js';
 import { registrera } from './commands/registrera.js';
 import { show } from './commands/show.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly DiariumCommand[] = [
   verifiera,
   bevakning,
   arkivera,
+  listindex,
 ];
 
 const HJALP = `Diariet – verktyg för kansliet
