@@ -81,6 +81,22 @@ export interface Handling {
    * handling's own; null once lifted (absent on handlingar never marked by hand).
    */
   sekretessmarkering?: Sekretessmarkering | null | undefined;
+  /**
+   * Set on the stub a move leaves at the old number (docs/kansli.md, "Flytta en handling"): the number is
+   * never reused, the content lives on under `till`.
+   */
+  flyttad?: Flytt | undefined;
+  /** Set on a handling moved here from another ärende: the number it had, and its first number. */
+  flyttadFran?: (Flytt & { ursprung: string }) | undefined;
+}
+
+/** One move of a handling: the other number (`till` on the stub, `fran` on the moved handling), who, when, why. */
+export interface Flytt {
+  till: string;
+  fran: string;
+  av: string;
+  skal: string;
+  tidpunkt: string;
 }
 
 export interface Sekretessmarkering {

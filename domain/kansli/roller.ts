@@ -11,7 +11,10 @@ export type Ratt =
   | 'korrigera-ankomst'
   | 'klassa' // correct the class and the public text
   | 'sekretess' // mark and lift sekretess
-  | 'avsluta'; // close and reopen an ärende
+  | 'avsluta' // close and reopen an ärende
+  | 'flytta' // move a handling to another ärende
+  | 'anteckna' // add a note to an ärende
+  | 'las-anteckningar'; // read the ärende's notes (working notes may tell what is secret)
 
 const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
   registrator: [
@@ -23,8 +26,11 @@ const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
     'klassa',
     'sekretess',
     'avsluta',
+    'flytta',
+    'anteckna',
+    'las-anteckningar',
   ],
-  handlaggare: ['las', 'las-sekretess', 'frige'],
+  handlaggare: ['las', 'las-sekretess', 'frige', 'anteckna', 'las-anteckningar'],
   lasare: ['las'],
 };
 

@@ -17,7 +17,25 @@ import {
   verifieraArende,
 } from '../../domain/diarium/kansli.js';
 import { andraKlass, parseKlass } from '../../domain/klassning/kansli.js';
-import type { ArendeLog, DiariumReader, DocumentLinks, EventPublisher } from '../../domain/diarium/ports.js';
+import type {
+  ArendeLog,
+  DiariumReader,
+  DocumentLinks,
+  EventPublisher,
+  HandlingFlytt,
+} from '../../domain/diarium/ports.js';
+import { anteckningarI } from '../../domain/diarium/anteckningar.js';
+import { HANDELSE } from '../../domain/diarium/audit.js';
+import { anteckningarSektion } from '../pages/kansli-flytta-pages.js';
+import {
+  ANTECKNING_PATH,
+  FLYTTA_PATH,
+  anteckningGet,
+  anteckningPost,
+  flyttaGet,
+  flyttaPost,
+  type FlyttKontext,
+} from './flytta.js';
 import { ankomstdatum } from '../../domain/diarium/ankomstdatum.js';
 import { safeEqual } from '../../domain/granskning/links.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
@@ -55,7 +73,7 @@ import type { Oidc } from './oidc.js';
 import { randomNonce, randomState, randomVerifier } from './oidc.js';
 
 export interface KansliDeps {
-  repo: DiariumReader & ArendeLog;
+  repo: DiariumReader & ArendeLog & HandlingFlytt;
   sok: DiariumSok;
   sessions: SessionStore;
   granskningar: Pick<GranskningRepository, 'get' | 'listBeslut'>;
@@ -291,6 +309,9 @@ export function makeHandler(deps: KansliDeps) {
         403,
         meddelandeSida('Åtgärden är inte tillåten', 'Din roll har inte behörighet till det här.', who),
       );
+    const flytt: FlyttKontext = { repo: deps.repo, log: deps.log, who, html, redirect, forbidden };
+    const flyttM = FLYTTA_PATH.exec(path);
+    const anteckningM = ANTECKNING_PATH.exec(path);
 
     if (method === 'POST') {
       if (crossSite(headers, ev.requestContext.domainName)) {
@@ -325,6 +346,8 @@ export function makeHandler(deps: KansliDeps) {
           [`${SESSION}=; ${attrs('Strict', 0)}`],
         );
       }
+      if (flyttM) return flyttaPost(flytt, decodeURIComponent(flyttM[1]!), body);
+      if (anteckningM) return anteckningPost(flytt, decodeURIComponent(anteckningM[1]!), body);
       const arendeAtgard = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
       if (arendeAtgard) return arendeAtgardPost(arendeAtgard, body, session.person, who, forbidden);
       const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
@@ -451,7 +474,10 @@ export function makeHandler(deps: KansliDeps) {
       const verifiering = await verifieraArende(deps.repo, dnr);
       const handlingar = await Promise.all(
         synliga.map(async (h) => {
-          const gid = granskningIdFor(h.diarienummer);
+          // A moved handling's granskning (if any, it was decided before the move) is under its first number.
+          let gid = granskningIdFor(h.diarienummer);
+          if (h.flyttadFran && !(await deps.granskningar.get(gid)))
+            gid = granskningIdFor(h.flyttadFran.ursprung);
           const [granskning, beslut] = await Promise.all([
             deps.granskningar.get(gid),
             deps.granskningar.listBeslut(gid),
@@ -472,6 +498,8 @@ export function makeHandler(deps: KansliDeps) {
         }),
       );
       const klart = query.get('klart');
+      // Notes are working notes: only the roles that read everything see them (docs/kansli.md).
+      const lasAnteckningar = harRatt(session.person, 'las-anteckningar');
       return html(
         200,
         arendeSida({
@@ -479,15 +507,32 @@ export function makeHandler(deps: KansliDeps) {
           arende: d.arende,
           handlingar,
           // A läsare sees no entry about a handling hidden from them (a reason may tell what is secret).
-          logg: sesSekretess ? d.logg : d.logg.filter((l) => !dolda.has(String(l.data['handling']))),
+          logg: d.logg.filter(
+            (l) =>
+              (sesSekretess || !dolda.has(String(l.data['handling']))) &&
+              (lasAnteckningar || l.handelse !== HANDELSE.anteckning),
+          ),
           verifiering,
           dolda: d.handlingar.length - synliga.length,
-          ...(klart && (isAtgard(klart) || isArendeAtgard(klart))
+          ...(klart && (isAtgard(klart) || isArendeAtgard(klart) || klart === 'anteckning')
             ? { meddelande: 'Åtgärden är utförd och skriven i ärendets logg.' }
+            : klart === 'flytta'
+              ? { meddelande: 'Handlingen är flyttad och flytten är skriven i båda ärendenas logg.' }
+              : {}),
+          ...(lasAnteckningar
+            ? {
+                tillagg: anteckningarSektion({
+                  who,
+                  arende: d.arende.diarienummer,
+                  anteckningar: anteckningarI(d.logg),
+                }),
+              }
             : {}),
         }),
       );
     }
+    if (flyttM) return flyttaGet(flytt, decodeURIComponent(flyttM[1]!));
+    if (anteckningM) return anteckningGet(flytt, decodeURIComponent(anteckningM[1]!));
     const arendeAtgardM = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
     if (arendeAtgardM && isArendeAtgard(arendeAtgardM[2]!)) {
       if (!harRatt(session.person, 'avsluta')) return forbidden();

@@ -14,6 +14,7 @@ import {
 } from '../../domain/kansli/sok.js';
 import { KLASS_TEXT } from '../../domain/klassning/klassa.js';
 import { KLASSER } from '../../domain/klassning/types.js';
+import { flyttLank, flyttRader, flyttText } from './kansli-flytta-pages.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:72rem;margin:0 auto;padding:0 1rem;color:#1a1a1a;line-height:1.5;overflow-wrap:anywhere}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;border-bottom:1px solid #ccc;padding:.5rem 0}
@@ -44,7 +45,7 @@ export interface Inloggad {
   csrf: string;
 }
 
-function layout(title: string, body: string, who: Inloggad | null, head = ''): string {
+export function layout(title: string, body: string, who: Inloggad | null, head = ''): string {
   const header = who
     ? `<header><a href="/kansli/diarium">Diariet</a><span>${e(who.person.namn)} (${e(who.person.roller.map((r) => ROLLNAMN[r]).join(', '))})</span>
 <form method="post" action="/kansli/logga-ut"><input type="hidden" name="csrf" value="${e(who.csrf)}"><button type="submit">Logga ut</button></form></header>`
@@ -82,7 +83,7 @@ export function vidareSida(till: string): string {
   );
 }
 
-const ARENDESTATUS: Record<Arende['status'], string> = {
+export const ARENDESTATUS: Record<Arende['status'], string> = {
   oppet: 'Öppet',
   'under-granskning': 'Under granskning',
   godkant: 'Godkänt',
@@ -97,7 +98,7 @@ const UTFALL: Record<string, string> = {
 };
 
 const statusText = (r: Pick<DiariumRad, 'makulerad' | 'granskning'>) => STATUSAR[statusAv(r)];
-const avsandare = (a: Handling['avsandare']) =>
+export const avsandare = (a: Handling['avsandare']): string =>
   [a.namn, a.epost ? `<${a.epost}>` : null, a.organisation].filter(Boolean).join(' ') || '–';
 
 export function sokQuery(s: Sokning, sida = s.sida): string {
@@ -130,7 +131,7 @@ export function listSida(args: {
   const rows = args.rader
     .map(
       (r) =>
-        `<tr><td><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td>${e(r.ankomstdatum)}</td><td>${e(avsandare(r.avsandare))}</td><td>${e(r.beskrivning)}</td><td>${e(statusText(r))}${r.sekretess ? ' · sekretess' : ''}</td></tr>`,
+        `<tr><td><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td>${e(r.ankomstdatum)}</td><td>${e(avsandare(r.avsandare))}</td><td>${e(r.beskrivning)}</td><td>${e(statusText(r))}${r.sekretess ? ' · sekretess' : ''}${e(flyttText(r.flaggor))}</td></tr>`,
     )
     .join('');
   const nav = `<nav class="sidor" aria-label="Sidor">${
@@ -174,19 +175,20 @@ export const atgardRatt = (a: Atgard) => ATGARDER[a].ratt;
 export const isAtgard = (a: string): a is Atgard => Object.hasOwn(ATGARDER, a);
 
 function atgardLankar(who: Inloggad, h: Handling): string {
-  if (h.makulerad) return '';
+  if (h.makulerad || h.flyttad) return '';
   const mojliga = (Object.keys(ATGARDER) as Atgard[]).filter(
     (a) =>
       harRatt(who.person, ATGARDER[a].ratt) &&
       (a !== 'frige' || h.granskning === 'vantar-pa-kansliet') &&
       (a !== 'havsekretess' || h.sekretess),
   );
-  return mojliga
-    .map(
+  return [
+    ...mojliga.map(
       (a) =>
         `<a href="/kansli/handling/${e(encodeURIComponent(h.diarienummer))}/${a}">${e(ATGARDER[a].namn)} <span class="tom">(${e(h.diarienummer)})</span></a>`,
-    )
-    .join(' · ');
+    ),
+    ...flyttLank(who, h),
+  ].join(' · ');
 }
 
 export function arendeSida(args: {
@@ -202,6 +204,8 @@ export function arendeSida(args: {
   verifiering: Verifiering;
   dolda: number;
   meddelande?: string;
+  /** Sections of other features (the notes), placed before the log. */
+  tillagg?: string;
 }): string {
   const a = args.arende;
   const hs = args.handlingar
@@ -220,7 +224,7 @@ export function arendeSida(args: {
       return `<section aria-labelledby="h-${h.handlingsnummer}"><h2 id="h-${h.handlingsnummer}">Handling ${e(h.diarienummer)}</h2>
 <dl><dt>Ankomstdatum</dt><dd>${e(h.ankomstdatum)} (${e(svenskTidpunkt(h.mottagen))})${h.ankomstAndrad ? ` – ändrat av ${e(h.ankomstAndrad.av)}: ${e(h.ankomstAndrad.skal)}` : ''}</dd>
 <dt>Avsändare</dt><dd>${e(avsandare(h.avsandare))}</dd><dt>Avser</dt><dd>${e(h.beskrivning)}</dd>
-<dt>Status</dt><dd>${e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>
+<dt>Status</dt><dd>${e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>${flyttRader(h)}
 <dt>Klass</dt><dd>${h.klassning ? e(KLASS_TEXT[h.klassning.klass]) : '–'}${h.klassning?.publikText ? ` – offentlig text: ”${e(h.klassning.publikText)}”` : ''}</dd>
 <dt>Sekretess</dt><dd>${h.sekretess ? 'Ja' : 'Nej'}${h.sekretessmarkering ? ` – ${e(h.sekretessmarkering.osl)}, i postlistan: ”${e(h.sekretessmarkering.publikText)}” (${e(h.sekretessmarkering.av)})` : ''}</dd>${h.flaggor.length ? `<dt>Flaggor</dt><dd>${e(h.flaggor.join(', '))}</dd>` : ''}</dl>
 <h3>Filer</h3>${filer}
@@ -243,6 +247,7 @@ ${args.meddelande ? `<p class="ok" role="status">${e(args.meddelande)}</p>` : ''
 ${harRatt(args.who.person, 'avsluta') ? `<p><a href="/kansli/arende/${e(encodeURIComponent(a.diarienummer))}/${a.status === 'avslutat' ? 'ateroppna">Återöppna ärendet' : 'avsluta">Avsluta ärendet'}</a></p>` : ''}
 ${args.dolda ? `<p>${args.dolda} handling(ar) med sekretess visas inte för din roll.</p>` : ''}
 ${hs}
+${args.tillagg ?? ''}
 <h2 id="logg-rubrik">Händelselogg</h2>
 <p class="${v.ok ? 'ok' : 'fel'}">${v.ok ? `Loggen är verifierad: ${v.antalPoster} poster, obruten hashkedja.` : `Loggen kunde inte verifieras: ${e(v.avvikelser.map((x) => x.meddelande).join(' '))}`}</p>
 <div class="tabell"><table aria-labelledby="logg-rubrik"><thead><tr><th scope="col">Nr</th><th scope="col">Tid</th><th scope="col">Händelse</th><th scope="col">Av</th><th scope="col">Skäl</th></tr></thead><tbody>${logg}</tbody></table></div>`,

@@ -4,7 +4,10 @@ import type {
   ArendeTarget,
   Diarium,
   DiariumReader,
+  FlyttLage,
+  FlyttPlan,
   HandlingChange,
+  HandlingFlytt,
   HandlingRegistry,
   ImportArende,
   InsatsRegister,
@@ -20,6 +23,7 @@ import type {
 } from '../../../domain/diarium/ports.js';
 import type { Arende, AuditEntry, Handling, Insats } from '../../../domain/diarium/types.js';
 import { DynamoArendeLog } from './audit-log.js';
+import { DynamoHandlingFlytt } from './flytt.js';
 import { DynamoInsatsRegister } from './insatser.js';
 import { DynamoKvittensClaims } from './kvittens.js';
 import { DynamoNotisClaims } from './notiser.js';
@@ -35,7 +39,7 @@ export type { DynamoDiariumOptions } from './table.js';
  * The whole diarium on one table, for wiring: the parts share the table and the log heads this process wrote.
  * Use cases take only the ports they use; this passes for any of them.
  */
-export class DynamoDiariumRepository implements Diarium {
+export class DynamoDiariumRepository implements Diarium, HandlingFlytt {
   readonly registry: HandlingRegistry;
   readonly log: ArendeLog;
   readonly kvittens: KvittensClaims;
@@ -43,6 +47,7 @@ export class DynamoDiariumRepository implements Diarium {
   readonly reader: DiariumReader;
   readonly insatser: InsatsRegister;
   readonly skickadeMail: SkickadeMail;
+  readonly flytt: HandlingFlytt;
 
   constructor(db: DynamoDBDocumentClient, opts: DynamoDiariumOptions) {
     const t = diariumTable(db, opts);
@@ -55,6 +60,15 @@ export class DynamoDiariumRepository implements Diarium {
     this.notiser = new DynamoNotisClaims(t);
     this.insatser = new DynamoInsatsRegister(t);
     this.skickadeMail = new DynamoSkickadeMail(t);
+    this.flytt = new DynamoHandlingFlytt(t, log);
+  }
+
+  flyttaHandling(
+    diarienummer: string,
+    tillArende: string,
+    planera: (lage: FlyttLage) => FlyttPlan,
+  ): Promise<{ stubb: Handling; flyttad: Handling }> {
+    return this.flytt.flyttaHandling(diarienummer, tillArende, planera);
   }
 
   registerHandling(

@@ -15,6 +15,14 @@ export const storedFileSchema = z.object({
   rapport: z.boolean(),
 });
 
+const flyttSchema = z.object({
+  till: z.string(),
+  fran: z.string(),
+  av: z.string(),
+  skal: z.string(),
+  tidpunkt: z.string(),
+});
+
 export const handlingsinnehallSchema = z.discriminatedUnion('typ', [
   z.object({ typ: z.literal('slutrapport'), slutrapport: rapportSchema }),
   z.object({
@@ -79,6 +87,8 @@ export const handlingSchema = z.object({
     .object({ osl: z.string(), publikText: z.string(), av: z.string(), tidpunkt: z.string() })
     .nullable()
     .optional(),
+  flyttad: flyttSchema.optional(),
+  flyttadFran: flyttSchema.extend({ ursprung: z.string() }).optional(),
 });
 
 export const arendeSchema = z.object({
