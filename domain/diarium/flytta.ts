@@ -43,8 +43,7 @@ export function flyttplan(input: { av: string; skal: string }) {
     const h = l.handling;
     const dnr = h.diarienummer;
     if (h.flyttad) throw new DiariumRegelError(`Handlingen ${dnr} är redan flyttad till ${h.flyttad.till}.`);
-    if (h.makulerad)
-      throw new DiariumRegelError(`Handlingen ${dnr} är makulerad och kan inte flyttas.`);
+    if (h.makulerad) throw new DiariumRegelError(`Handlingen ${dnr} är makulerad och kan inte flyttas.`);
     if (h.granskning === 'pagar')
       throw new DiariumRegelError(
         `Handlingen ${dnr} är under granskning och kan inte flyttas förrän granskningen är avgjord.`,

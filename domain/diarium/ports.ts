@@ -172,7 +172,8 @@ export type Diarium = HandlingRegistry &
   NotisClaims &
   DiariumReader &
   InsatsRegister &
-  SkickadeMail;
+  SkickadeMail &
+  HandlingFlytt;
 
 export interface StoredObject {
   bytes: Uint8Array;

@@ -112,8 +112,8 @@ export function postlistaRows(handlingar: Handling[], arenden: Arende[] = []): P
             : h.flyttad
               ? `Flyttad till ${h.flyttad.till}`
               : h.klassning && !arRapport(h.klassning.klass) && h.bedomning !== 'karantan'
-              ? 'Registrerad'
-              : STATUS[h.bedomning],
+                ? 'Registrerad'
+                : STATUS[h.bedomning],
         };
       })
   );

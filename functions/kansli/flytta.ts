@@ -5,11 +5,7 @@ import { arendeAv, flyttaHandling } from '../../domain/diarium/flytta.js';
 import type { ArendeLog, DiariumReader, HandlingFlytt } from '../../domain/diarium/ports.js';
 import type { Log } from '../../domain/log.js';
 import { harRatt, loggNamn } from '../../domain/kansli/roller.js';
-import {
-  anteckningSida,
-  flyttaBekraftaSida,
-  flyttaSida,
-} from '../pages/kansli-flytta-pages.js';
+import { anteckningSida, flyttaBekraftaSida, flyttaSida } from '../pages/kansli-flytta-pages.js';
 import { meddelandeSida, type Inloggad } from '../pages/kansli-pages.js';
 
 /** What the move and the notes need from the application: the diarium, the responses, the person. */
@@ -123,7 +119,10 @@ export async function anteckningPost(
   if (!harRatt(k.who.person, 'anteckna')) return k.forbidden();
   const a = await k.repo.getArende(arende);
   if (!a)
-    return k.html(404, meddelandeSida('Ärendet finns inte', `Ärendet ${arende} finns inte i diariet.`, k.who));
+    return k.html(
+      404,
+      meddelandeSida('Ärendet finns inte', `Ärendet ${arende} finns inte i diariet.`, k.who),
+    );
   const text = falt(body, 'text');
   if (body['bekraftat'] !== 'ja')
     return k.html(

@@ -46,7 +46,12 @@ function handlingFakta(h: Handling): string {
 const felRad = (fel?: string) => (fel ? `<p class="fel" role="alert" id="fel">${e(fel)}</p>` : '');
 
 /** Step 1: which ärende, and why. Posting it shows the confirmation (step 2); nothing is moved yet. */
-export function flyttaSida(args: { who: Inloggad; handling: Handling; fel?: string; varden?: FlyttVarden }): string {
+export function flyttaSida(args: {
+  who: Inloggad;
+  handling: Handling;
+  fel?: string;
+  varden?: FlyttVarden;
+}): string {
   const h = args.handling;
   const v = args.varden ?? {};
   const beskrivs = args.fel ? ' aria-describedby="fel"' : '';

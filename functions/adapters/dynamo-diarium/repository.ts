@@ -39,7 +39,7 @@ export type { DynamoDiariumOptions } from './table.js';
  * The whole diarium on one table, for wiring: the parts share the table and the log heads this process wrote.
  * Use cases take only the ports they use; this passes for any of them.
  */
-export class DynamoDiariumRepository implements Diarium, HandlingFlytt {
+export class DynamoDiariumRepository implements Diarium {
   readonly registry: HandlingRegistry;
   readonly log: ArendeLog;
   readonly kvittens: KvittensClaims;
