@@ -15,7 +15,7 @@ export const ANTECKNING_MAX = 4000;
 
 /**
  * Adds a note (handläggare, registrator). A correction is a new note; the text is kept in the hash-chained
- * log, which is what makes a note unchangeable. Who may read notes is the caller's concern (docs/kansli.md).
+ * log, which is what makes a note unchangeable. Who may read notes is the caller's concern (docs/kansli-flytta.md).
  */
 export async function laggTillAnteckning(
   deps: { repo: DiariumReader & ArendeLog },

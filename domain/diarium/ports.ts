@@ -239,7 +239,7 @@ export interface FlyttLage {
   tidpunkt: string;
 }
 
-/** Moving a handling to another ärende: all or nothing (docs/kansli.md, "Flytta en handling"). */
+/** Moving a handling to another ärende: all or nothing (docs/kansli-flytta.md, "Flytta en handling"). */
 export interface HandlingFlytt {
   /**
    * Writes the stub, the moved handling and both log entries in one transaction. `planera` sees the current

@@ -82,7 +82,7 @@ export interface Handling {
    */
   sekretessmarkering?: Sekretessmarkering | null | undefined;
   /**
-   * Set on the stub a move leaves at the old number (docs/kansli.md, "Flytta en handling"): the number is
+   * Set on the stub a move leaves at the old number (docs/kansli-flytta.md, "Flytta en handling"): the number is
    * never reused, the content lives on under `till`.
    */
   flyttad?: Flytt | undefined;

@@ -498,7 +498,7 @@ export function makeHandler(deps: KansliDeps) {
         }),
       );
       const klart = query.get('klart');
-      // Notes are working notes: only the roles that read everything see them (docs/kansli.md).
+      // Notes are working notes: only the roles that read everything see them (docs/kansli-flytta.md).
       const lasAnteckningar = harRatt(session.person, 'las-anteckningar');
       return html(
         200,

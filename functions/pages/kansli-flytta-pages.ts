@@ -125,7 +125,7 @@ export function anteckningarSektion(args: {
         .join('')}</ol>`
     : '<p>Inga anteckningar.</p>';
   return `<h2 id="anteckningar">Anteckningar</h2>
-<p>Arbetsanteckningar i ärendet. De kan inte ändras eller tas bort; en rättelse görs med en ny anteckning.</p>
+<p>Arbetsanteckningar i ärendet. De bevaras med ärendet och kan bli allmänna handlingar; de kan inte ändras eller tas bort, en rättelse görs med en ny anteckning.</p>
 ${lista}
 ${harRatt(args.who.person, 'anteckna') ? anteckningForm(args.who, args.arende) : ''}`;
 }
