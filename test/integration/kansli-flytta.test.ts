@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avslutaArende, verifieraArende } from '../../domain/diarium/kansli.js';
 import { flyttaHandling } from '../../domain/diarium/flytta.js';
+import { runDiariumCli } from '../../local/cli/diarium/main.js';
 import { newHandling } from '../support/new-handling.js';
 import { startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
 import { startKansliApp } from './kansli-support.js';
@@ -306,5 +307,78 @@ describe('notes on an ärende', () => {
     expect(
       (await app.repo.getArendeDetaljer(o.handling.arende))!.logg.some((e) => e.handelse === 'anteckning'),
     ).toBe(false);
+  });
+});
+
+describe('npm run diarium -- flytta and anteckning', () => {
+  function io() {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: {
+        out: (t: string) => out.push(t),
+        err: (t: string) => err.push(t),
+        env: {},
+        clock: () => new Date(),
+        repo: app.repo,
+      },
+    };
+  }
+
+  it('moves with the same use case, answers a repeat with the first move, and refuses in one Swedish line with exit 1', async () => {
+    const fran = await avgjord();
+    const till = await avgjord();
+    const args = [
+      'flytta',
+      fran.handling.diarienummer,
+      '--till',
+      till.handling.arende,
+      '--skal',
+      'Fel ärende',
+      '--av',
+      'Rut',
+    ];
+    const a = io();
+    expect(await runDiariumCli(args, a.io)).toBe(0);
+    expect(a.out.join('\n')).toContain(
+      `${fran.handling.diarienummer} är flyttad till ${till.handling.arende}.2`,
+    );
+    const b = io();
+    expect(await runDiariumCli(args, b.io)).toBe(0);
+    expect(b.out.join('\n')).toContain('var redan flyttad');
+    const c = io();
+    expect(
+      await runDiariumCli(
+        ['flytta', `${till.handling.arende}.2`, '--till', till.handling.arende, '--skal', 'x', '--av', 'Rut'],
+        c.io,
+      ),
+    ).toBe(1);
+    expect(c.err).toEqual([
+      `Handlingen ${till.handling.arende}.2 ligger redan i ärendet ${till.handling.arende}.`,
+    ]);
+    const d = io();
+    expect(
+      await runDiariumCli(['flytta', fran.handling.diarienummer, '--till', till.handling.arende], d.io),
+    ).toBe(1);
+    expect(d.err.join('\n')).toMatch(/^--skal saknas\./);
+  });
+
+  it('adds a note and lists the notes of an ärende', async () => {
+    const o = await avgjord();
+    const a = io();
+    expect(
+      await runDiariumCli(
+        ['anteckning', o.handling.arende, '--text', 'Mejlat insatsägaren.', '--av', 'Hugo'],
+        a.io,
+      ),
+    ).toBe(0);
+    const b = io();
+    expect(await runDiariumCli(['anteckning', o.handling.arende], b.io)).toBe(0);
+    expect(b.out.join('\n')).toMatch(/Hugo\n {2}Mejlat insatsägaren\./);
+    const c = io();
+    expect(await runDiariumCli(['anteckning', 'SFG 26-9999', '--text', 'x', '--av', 'Hugo'], c.io)).toBe(1);
+    expect(c.err).toEqual(['Ärendet SFG 26-9999 finns inte i diariet.']);
   });
 });
