@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { byggArkivpaket } from '../../domain/arkiv/csip.js';
 import { avslutaArende, verifieraArende } from '../../domain/diarium/kansli.js';
 import { flyttaHandling } from '../../domain/diarium/flytta.js';
 import { runDiariumCli } from '../../local/cli/diarium/main.js';
@@ -136,6 +137,51 @@ describe('moving a handling to another ärende in the kansli app', () => {
     // The same mail delivered again is the moved handling, not a new registration.
     const igen = await app.register(fran.spec);
     expect(igen.handling.diarienummer).toBe(nytt);
+  });
+
+  it('exports both ärenden to E-ARK: the stub without files at the old number, the handling with its files at the new', async () => {
+    const fran = await avgjord();
+    const till = await avgjord();
+    const r = await flyttaHandling({ repo: app.repo }, fran.handling.diarienummer, {
+      till: till.handling.arende,
+      skal: 'Fel ärende',
+      av: 'Test registrator [test-registrator]',
+    });
+    const deps = { repo: app.repo, documents: app.ingest.deps.store, scheman: [], programversion: 'test' };
+    const text = (p: Awaited<ReturnType<typeof byggArkivpaket>>) =>
+      p.filer.map((f) => `${f.sokvag}\n${new TextDecoder().decode(f.bytes)}`).join('\n');
+    const franPaket = text(await byggArkivpaket(deps, fran.handling.arende));
+    const tillPaket = text(await byggArkivpaket(deps, till.handling.arende));
+    const fil = fran.handling.filer[0]!.filnamn;
+    expect(franPaket).toContain(`flyttad-till:${r.flyttad.diarienummer}`);
+    expect(franPaket).toContain('handling-flyttad');
+    expect(tillPaket).toContain(`flyttad-fran:${fran.handling.diarienummer}`);
+    expect(tillPaket).toContain('handling-inflyttad');
+    expect(tillPaket).toContain(fil);
+    expect(franPaket.split(fil).length).toBeLessThan(tillPaket.split(fil).length);
+  });
+
+  it('refuses every other action on the stub: its number only refers to the moved handling', async () => {
+    const fran = await avgjord();
+    const till = await avgjord();
+    await flyttaHandling({ repo: app.repo }, fran.handling.diarienummer, {
+      till: till.handling.arende,
+      skal: 'Fel ärende',
+      av: 'Test registrator [test-registrator]',
+    });
+    const s = await app.sessionFor('registrator');
+    const r = await post(
+      `${app.base}/kansli/handling/${encodeURIComponent(fran.handling.diarienummer)}/makulera`,
+      s,
+      {
+        csrf: s.csrf,
+        skal: 'Prov',
+        bekraftat: 'ja',
+      },
+    );
+    expect(r.status).toBe(409);
+    expect(await r.text()).toContain(`är flyttad till ${till.handling.arende}.2`);
+    expect((await app.repo.getHandling(fran.handling.diarienummer))?.makulerad).toBeNull();
   });
 
   it('answers a retried or concurrent identical move with the first one: one new number, one stub', async () => {
