@@ -34,7 +34,8 @@ export function daysBetween(fran: string, till: string): number {
 
 /** A handling that came in from outside (not one we drew up or sent, not voided, not quarantined). */
 function inkommen(h: Handling): boolean {
-  return h.kalla !== 'upprattad' && !h.makulerad && h.bedomning !== 'karantan';
+  // A moved handling's stub is not a report received in this ärende; it counts where it was moved to.
+  return h.kalla !== 'upprattad' && !h.makulerad && !h.flyttad && h.bedomning !== 'karantan';
 }
 
 /**

@@ -69,6 +69,12 @@ export const HANDELSE = {
   sekretessHavd: 'sekretess-havd',
   arendeAvslutat: 'arende-avslutat',
   arendeAteroppnat: 'arende-ateroppnat',
+  /** In the source ärende: the number stays as a stub pointing to `till`. */
+  handlingFlyttad: 'handling-flyttad',
+  /** In the target ärende: the moved handling's registration under its new number. */
+  handlingInflyttad: 'handling-inflyttad',
+  /** A handläggare's or registrator's note on the ärende; the entry is the note (never edited or removed). */
+  anteckning: 'anteckning',
 } as const;
 
 /** The log entry of a registration: what the registration must keep showing (time, date, files) is in it. */

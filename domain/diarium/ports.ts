@@ -203,7 +203,8 @@ export type Diarium = HandlingRegistry &
   NotisClaims &
   DiariumReader &
   InsatsRegister &
-  SkickadeMail;
+  SkickadeMail &
+  HandlingFlytt;
 
 export interface StoredObject {
   bytes: Uint8Array;
@@ -248,4 +249,36 @@ export interface HandlingDiariefordEvent {
 export interface EventPublisher {
   handlingDiarieford(event: HandlingDiariefordEvent): Promise<void>;
   granskningBegard(event: { diarienummer: string; arende: string; av: string }): Promise<void>;
+}
+
+/** What a move writes: the stub's changed fields at the old number, the moved handling, an entry in each log. */
+export interface FlyttPlan {
+  stubb: Pick<Handling, 'flyttad' | 'filer' | 'rapport' | 'fel' | 'varningar' | 'personnummer' | 'flaggor'>;
+  flyttad: Handling;
+  franLogg: LogEvent;
+  tillLogg: LogEvent;
+}
+
+/** What the plan is made from, read consistently inside the move's retry loop. */
+export interface FlyttLage {
+  handling: Handling;
+  fran: Arende;
+  till: Arende;
+  /** The next free handlingsnummer in `till` and the diarienummer it makes. */
+  handlingsnummer: number;
+  nyttNummer: string;
+  tidpunkt: string;
+}
+
+/** Moving a handling to another ärende: all or nothing (docs/kansli-flytta.md, "Flytta en handling"). */
+export interface HandlingFlytt {
+  /**
+   * Writes the stub, the moved handling and both log entries in one transaction. `planera` sees the current
+   * state on every attempt and throws (DiariumRegelError) to refuse.
+   */
+  flyttaHandling(
+    diarienummer: string,
+    tillArende: string,
+    planera: (lage: FlyttLage) => FlyttPlan,
+  ): Promise<{ stubb: Handling; flyttad: Handling }>;
 }

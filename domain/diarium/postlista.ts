@@ -76,7 +76,7 @@ export function publikAvser(h: Handling, insatsnamn: string | null, namn: (strin
  * Public rows of the diarium (OSL 5:2: date, diarienummer, sender, what it concerns). Senders are shown by
  * organisation only: a private individual's name and address never appear, and the individual's name is
  * masked in the description too. Handlings flagged for sekretess or personnummer show a neutral description.
- * Voided handlings stay, shown as makulerad.
+ * Voided handlings stay, shown as makulerad; a moved handling's old number stays as "Flyttad till …".
  */
 export function postlistaRows(handlingar: Handling[], arenden: Arende[] = []): PostlistaRad[] {
   const mening = new Map(arenden.map((a) => [a.diarienummer, a.arendemening]));
@@ -97,7 +97,11 @@ export function postlistaRows(handlingar: Handling[], arenden: Arende[] = []): P
           diarienummer: h.diarienummer,
           ankomstdatum: h.ankomstdatum,
           arendemening: maskeraPersonuppgifter(mening.get(h.arende) ?? '', namn),
-          avser: h.makulerad ? `Makulerad – ${beskrivning}` : beskrivning,
+          avser: h.makulerad
+            ? `Makulerad – ${beskrivning}`
+            : h.flyttad
+              ? `Flyttad till ${h.flyttad.till} – ${beskrivning}`
+              : beskrivning,
           avsandare:
             h.kalla === 'upprattad'
               ? 'Upprättad av förbundet'
@@ -105,9 +109,11 @@ export function postlistaRows(handlingar: Handling[], arenden: Arende[] = []): P
           // A question or an invoice is not a report: "kunde inte läsas" would describe it wrongly.
           status: h.makulerad
             ? 'Makulerad'
-            : h.klassning && !arRapport(h.klassning.klass) && h.bedomning !== 'karantan'
-              ? 'Registrerad'
-              : STATUS[h.bedomning],
+            : h.flyttad
+              ? `Flyttad till ${h.flyttad.till}`
+              : h.klassning && !arRapport(h.klassning.klass) && h.bedomning !== 'karantan'
+                ? 'Registrerad'
+                : STATUS[h.bedomning],
         };
       })
   );

@@ -97,6 +97,22 @@ export interface Handling {
   sekretessmarkering?: Sekretessmarkering | null | undefined;
   /** An expedierad handling registered by hand: its recipient and how it was sent. */
   expediering?: Expediering | undefined;
+  /**
+   * Set on the stub a move leaves at the old number (docs/kansli-flytta.md, "Flytta en handling"): the number is
+   * never reused, the content lives on under `till`.
+   */
+  flyttad?: Flytt | undefined;
+  /** Set on a handling moved here from another ärende: the number it had, and its first number. */
+  flyttadFran?: (Flytt & { ursprung: string }) | undefined;
+}
+
+/** One move of a handling: the other number (`till` on the stub, `fran` on the moved handling), who, when, why. */
+export interface Flytt {
+  till: string;
+  fran: string;
+  av: string;
+  skal: string;
+  tidpunkt: string;
 }
 
 export interface Sekretessmarkering {

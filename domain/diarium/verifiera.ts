@@ -61,19 +61,35 @@ export function verifieraLogg(
   // What the log says each handling should look like, event by event.
   const expected = new Map<
     string,
-    { seq: number; mottagen: string | null; ankomstdatum: string | null; filer: string[]; makulerad: boolean }
+    {
+      seq: number;
+      mottagen: string | null;
+      ankomstdatum: string | null;
+      filer: string[];
+      makulerad: boolean;
+      /** Where the log says the handling was moved (its number is then a stub without files). */
+      flyttadTill: string | null;
+    }
   >();
   for (const e of sorted) {
     const dnr = str(e.data['handling']);
     if (!dnr) continue;
-    if (e.handelse === HANDELSE.handlingRegistrerad) {
+    // A handling moved here is registered here under its new number by the move's entry.
+    if (e.handelse === HANDELSE.handlingRegistrerad || e.handelse === HANDELSE.handlingInflyttad) {
       expected.set(dnr, {
         seq: e.seq,
         mottagen: str(e.data['mottagen']),
         ankomstdatum: str(e.data['ankomstdatum']),
         filer: filerIn(e.data),
         makulerad: false,
+        flyttadTill: null,
       });
+    } else if (e.handelse === HANDELSE.handlingFlyttad) {
+      const x = expected.get(dnr);
+      if (x) {
+        x.filer = [];
+        x.flyttadTill = str(e.data['till']);
+      }
     } else if (e.handelse === HANDELSE.ankomstAndrad) {
       const x = expected.get(dnr);
       if (x) {
@@ -109,6 +125,15 @@ export function verifieraLogg(
         seq: x.seq,
         handling: dnr,
         meddelande: `Filerna i ${dnr} stämmer inte med kontrollsummorna i loggen.`,
+      });
+    }
+    if (x.flyttadTill !== (h.flyttad?.till ?? null)) {
+      avvikelser.push({
+        seq: x.seq,
+        handling: dnr,
+        meddelande: x.flyttadTill
+          ? `Handlingen ${dnr} är flyttad till ${x.flyttadTill} enligt loggen men inte i diariet.`
+          : `Handlingen ${dnr} är markerad som flyttad utan att flytten finns i loggen.`,
       });
     }
     if (x.makulerad !== (h.makulerad !== null)) {

@@ -13,7 +13,10 @@ export type Ratt =
   | 'sekretess' // mark and lift sekretess
   | 'avsluta' // close and reopen an ärende
   | 'registrera' // register a handling by hand (paper post, upprättad, expedierad)
-  | 'insatsregister'; // edit, add and import the insats register
+  | 'insatsregister' // edit, add and import the insats register
+  | 'flytta' // move a handling to another ärende
+  | 'anteckna' // add a note to an ärende
+  | 'las-anteckningar'; // read the ärende's notes (working notes may tell what is secret)
 
 const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
   registrator: [
@@ -27,8 +30,11 @@ const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
     'avsluta',
     'registrera',
     'insatsregister',
+    'flytta',
+    'anteckna',
+    'las-anteckningar',
   ],
-  handlaggare: ['las', 'las-sekretess', 'frige'],
+  handlaggare: ['las', 'las-sekretess', 'frige', 'anteckna', 'las-anteckningar'],
   lasare: ['las'],
 };
 

@@ -7,7 +7,9 @@ import { parseSesReceipt } from './ses-receipt.js';
 
 const mail = (mailFrom: string) =>
   addSesReceiptHeaders(
-    Buffer.from('From: Sara Provperson <sara.provperson@exempelby.example>\r\nSubject: Ang. rapporten\r\n\r\nHej\r\n'),
+    Buffer.from(
+      'From: Sara Provperson <sara.provperson@exempelby.example>\r\nSubject: Ang. rapporten\r\n\r\nHej\r\n',
+    ),
     {
       id: 'abc',
       mailFrom,

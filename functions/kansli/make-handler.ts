@@ -22,8 +22,21 @@ import type {
   DiariumReader,
   DocumentLinks,
   EventPublisher,
+  HandlingFlytt,
   InsatsRegister,
 } from '../../domain/diarium/ports.js';
+import { anteckningarI } from '../../domain/diarium/anteckningar.js';
+import { HANDELSE } from '../../domain/diarium/audit.js';
+import { anteckningarSektion } from '../pages/kansli-flytta-pages.js';
+import {
+  ANTECKNING_PATH,
+  FLYTTA_PATH,
+  anteckningGet,
+  anteckningPost,
+  flyttaGet,
+  flyttaPost,
+  type FlyttKontext,
+} from './flytta.js';
 import { safeEqual } from '../../domain/granskning/links.js';
 import { granskningIdFor } from '../../domain/granskning/policy.js';
 import type { GranskningRepository } from '../../domain/granskning/ports.js';
@@ -55,7 +68,7 @@ import { randomNonce, randomState, randomVerifier } from './oidc.js';
 import { diariumLista } from './lista.js';
 
 export interface KansliDeps {
-  repo: DiariumReader & ArendeLog & Pick<InsatsRegister, 'listInsatser'>;
+  repo: DiariumReader & ArendeLog & HandlingFlytt & Pick<InsatsRegister, 'listInsatser'>;
   sok: DiariumSok;
   sessions: SessionStore;
   granskningar: Pick<GranskningRepository, 'get' | 'listBeslut'>;
@@ -305,6 +318,9 @@ export function makeHandler(deps: KansliDeps) {
       redirect: (location) => redirect(location),
       forbidden,
     };
+    const flytt: FlyttKontext = { repo: deps.repo, log: deps.log, who, html, redirect, forbidden };
+    const flyttM = FLYTTA_PATH.exec(path);
+    const anteckningM = ANTECKNING_PATH.exec(path);
 
     if (method === 'POST') {
       if (crossSite(headers, ev.requestContext.domainName)) {
@@ -355,6 +371,8 @@ export function makeHandler(deps: KansliDeps) {
         forbidden,
       });
       if (insatsSvar) return insatsSvar;
+      if (flyttM) return flyttaPost(flytt, decodeURIComponent(flyttM[1]!), body);
+      if (anteckningM) return anteckningPost(flytt, decodeURIComponent(anteckningM[1]!), body);
       const arendeAtgard = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
       if (arendeAtgard) return arendeAtgardPost(arendeAtgard, body, session.person, who, forbidden);
       const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
@@ -457,7 +475,10 @@ export function makeHandler(deps: KansliDeps) {
       const verifiering = await verifieraArende(deps.repo, dnr);
       const handlingar = await Promise.all(
         synliga.map(async (h) => {
-          const gid = granskningIdFor(h.diarienummer);
+          // A moved handling's granskning (if any, it was decided before the move) is under its first number.
+          let gid = granskningIdFor(h.diarienummer);
+          if (h.flyttadFran && !(await deps.granskningar.get(gid)))
+            gid = granskningIdFor(h.flyttadFran.ursprung);
           const [granskning, beslut] = await Promise.all([
             deps.granskningar.get(gid),
             deps.granskningar.listBeslut(gid),
@@ -478,6 +499,8 @@ export function makeHandler(deps: KansliDeps) {
         }),
       );
       const klart = query.get('klart');
+      // Notes are working notes: only the roles that read everything see them (docs/kansli-flytta.md).
+      const lasAnteckningar = harRatt(session.person, 'las-anteckningar');
       return html(
         200,
         arendeSida({
@@ -485,15 +508,32 @@ export function makeHandler(deps: KansliDeps) {
           arende: d.arende,
           handlingar,
           // A läsare sees no entry about a handling hidden from them (a reason may tell what is secret).
-          logg: sesSekretess ? d.logg : d.logg.filter((l) => !dolda.has(String(l.data['handling']))),
+          logg: d.logg.filter(
+            (l) =>
+              (sesSekretess || !dolda.has(String(l.data['handling']))) &&
+              (lasAnteckningar || l.handelse !== HANDELSE.anteckning),
+          ),
           verifiering,
           dolda: d.handlingar.length - synliga.length,
-          ...(klart && (isAtgard(klart) || isArendeAtgard(klart))
+          ...(klart && (isAtgard(klart) || isArendeAtgard(klart) || klart === 'anteckning')
             ? { meddelande: 'Åtgärden är utförd och skriven i ärendets logg.' }
+            : klart === 'flytta'
+              ? { meddelande: 'Handlingen är flyttad och flytten är skriven i båda ärendenas logg.' }
+              : {}),
+          ...(lasAnteckningar
+            ? {
+                tillagg: anteckningarSektion({
+                  who,
+                  arende: d.arende.diarienummer,
+                  anteckningar: anteckningarI(d.logg),
+                }),
+              }
             : {}),
         }),
       );
     }
+    if (flyttM) return flyttaGet(flytt, decodeURIComponent(flyttM[1]!));
+    if (anteckningM) return anteckningGet(flytt, decodeURIComponent(anteckningM[1]!));
     const arendeAtgardM = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
     if (arendeAtgardM && isArendeAtgard(arendeAtgardM[2]!)) {
       if (!harRatt(session.person, 'avsluta')) return forbidden();

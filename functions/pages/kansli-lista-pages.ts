@@ -1,3 +1,4 @@
+import { flyttText } from './kansli-flytta-pages.js';
 import { escapeHtml as e } from '../../domain/mail/templates.js';
 import type { Insats } from '../../domain/diarium/types.js';
 import {
@@ -85,7 +86,7 @@ export function listSida(args: {
   const rows = args.rader
     .map(
       (r) =>
-        `<tr><td><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td>${e(r.ankomstdatum)}</td><td>${e(avsandare(r.avsandare))}</td><td>${e(r.beskrivning)}<br><small>${e(KLASSFILTER[r.klass])}</small></td><td>${e(STATUSAR[statusAv(r)])}${r.sekretess ? ' · sekretess' : ''}</td></tr>`,
+        `<tr><td><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td>${e(r.ankomstdatum)}</td><td>${e(avsandare(r.avsandare))}</td><td>${e(r.beskrivning)}<br><small>${e(KLASSFILTER[r.klass])}</small></td><td>${e(STATUSAR[statusAv(r)])}${r.sekretess ? ' · sekretess' : ''}${e(flyttText(r.flaggor))}</td></tr>`,
     )
     .join('');
   const nav = `<nav class="sidor" aria-label="Sidor">${

@@ -9,6 +9,7 @@ import { STATUSAR, statusAv, type DiariumRad } from '../../domain/kansli/sok.js'
 import { KLASS_TEXT } from '../../domain/klassning/klassa.js';
 import { KLASSER } from '../../domain/klassning/types.js';
 import { FLAGGTEXT } from '../../domain/diarium/registrera.js';
+import { flyttLank, flyttRader } from './kansli-flytta-pages.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:72rem;margin:0 auto;padding:0 1rem;color:#1a1a1a;line-height:1.5;overflow-wrap:anywhere}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;border-bottom:1px solid #ccc;padding:.5rem 0}
@@ -78,7 +79,7 @@ export function vidareSida(till: string): string {
   );
 }
 
-const ARENDESTATUS: Record<Arende['status'], string> = {
+export const ARENDESTATUS: Record<Arende['status'], string> = {
   oppet: 'Öppet',
   'under-granskning': 'Under granskning',
   godkant: 'Godkänt',
@@ -109,19 +110,20 @@ export const atgardRatt = (a: Atgard) => ATGARDER[a].ratt;
 export const isAtgard = (a: string): a is Atgard => Object.hasOwn(ATGARDER, a);
 
 function atgardLankar(who: Inloggad, h: Handling): string {
-  if (h.makulerad) return '';
+  if (h.makulerad || h.flyttad) return '';
   const mojliga = (Object.keys(ATGARDER) as Atgard[]).filter(
     (a) =>
       harRatt(who.person, ATGARDER[a].ratt) &&
       (a !== 'frige' || h.granskning === 'vantar-pa-kansliet') &&
       (a !== 'havsekretess' || h.sekretess),
   );
-  return mojliga
-    .map(
+  return [
+    ...mojliga.map(
       (a) =>
         `<a href="/kansli/handling/${e(encodeURIComponent(h.diarienummer))}/${a}">${e(ATGARDER[a].namn)} <span class="tom">(${e(h.diarienummer)})</span></a>`,
-    )
-    .join(' · ');
+    ),
+    ...flyttLank(who, h),
+  ].join(' · ');
 }
 
 export function arendeSida(args: {
@@ -137,6 +139,8 @@ export function arendeSida(args: {
   verifiering: Verifiering;
   dolda: number;
   meddelande?: string;
+  /** Sections of other features (the notes), placed before the log. */
+  tillagg?: string;
 }): string {
   const a = args.arende;
   const hs = args.handlingar
@@ -155,7 +159,7 @@ export function arendeSida(args: {
       return `<section aria-labelledby="h-${h.handlingsnummer}"><h2 id="h-${h.handlingsnummer}">Handling ${e(h.diarienummer)}</h2>
 <dl><dt>Ankomstdatum</dt><dd>${e(h.ankomstdatum)} (${e(svenskTidpunkt(h.mottagen))})${h.ankomstAndrad ? ` – ändrat av ${e(h.ankomstAndrad.av)}: ${e(h.ankomstAndrad.skal)}` : ''}</dd>
 <dt>Avsändare</dt><dd>${e(avsandare(h.avsandare))}</dd><dt>Avser</dt><dd>${e(h.beskrivning)}</dd>
-<dt>Status</dt><dd>${e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>
+<dt>Status</dt><dd>${e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>${flyttRader(h)}
 <dt>Klass</dt><dd>${h.klassning ? e(KLASS_TEXT[h.klassning.klass]) : '–'}${h.klassning?.publikText ? ` – offentlig text: ”${e(h.klassning.publikText)}”` : ''}</dd>
 <dt>Sekretess</dt><dd>${h.sekretess ? 'Ja' : 'Nej'}${h.sekretessmarkering ? ` – ${e(h.sekretessmarkering.osl)}, i postlistan: ”${e(h.sekretessmarkering.publikText)}” (${e(h.sekretessmarkering.av)})` : ''}</dd>${h.flaggor.length ? `<dt>Flaggor</dt><dd>${e(h.flaggor.map((f) => FLAGGTEXT[f] ?? f).join(', '))}</dd>` : ''}</dl>
 <h3>Filer</h3>${filer}
@@ -179,6 +183,7 @@ ${harRatt(args.who.person, 'avsluta') ? `<p><a href="/kansli/arende/${e(encodeUR
 ${harRatt(args.who.person, 'registrera') ? `<p><a href="/kansli/registrera?arende=${e(encodeURIComponent(a.diarienummer))}">Registrera en handling i ärendet</a></p>` : ''}
 ${args.dolda ? `<p>${args.dolda} handling(ar) med sekretess visas inte för din roll.</p>` : ''}
 ${hs}
+${args.tillagg ?? ''}
 <h2 id="logg-rubrik">Händelselogg</h2>
 <p class="${v.ok ? 'ok' : 'fel'}">${v.ok ? `Loggen är verifierad: ${v.antalPoster} poster, obruten hashkedja.` : `Loggen kunde inte verifieras: ${e(v.avvikelser.map((x) => x.meddelande).join(' '))}`}</p>
 <div class="tabell"><table aria-labelledby="logg-rubrik"><thead><tr><th scope="col">Nr</th><th scope="col">Tid</th><th scope="col">Händelse</th><th scope="col">Av</th><th scope="col">Skäl</th></tr></thead><tbody>${logg}</tbody></table></div>`,

@@ -2,7 +2,11 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { nextEntry } from '../../../domain/diarium/audit.js';
 import type { ArendeLog, HandlingChange, LogEvent } from '../../../domain/diarium/ports.js';
 import type { Arende, AuditEntry, Handling } from '../../../domain/diarium/types.js';
-import { DiariumConflictError, HandlingNotFoundError } from '../../../domain/diarium/errors.js';
+import {
+  DiariumConflictError,
+  DiariumRegelError,
+  HandlingNotFoundError,
+} from '../../../domain/diarium/errors.js';
 import { keys, splitHandlingsnummer } from '../dynamo-keys.js';
 import { listradItem } from './sok.js';
 import {
@@ -78,6 +82,11 @@ export class DynamoArendeLog implements ArendeLog {
         getArendeItem(this.t, parts.arende),
       ]);
       if (!current) throw new HandlingNotFoundError(diarienummer);
+      // A moved handling's stub takes only what concerns mail that named its old number (a bounce).
+      if (current.flyttad && Object.keys(change).some((k) => k !== 'flaggor' && k !== 'noteringar'))
+        throw new DiariumRegelError(
+          `Handlingen ${diarienummer} är flyttad till ${current.flyttad.till}; ändra den där.`,
+        );
       guard?.(current);
       updated = { ...current, ...change };
       // The list item is written again with every change: it carries the list's attributes of the handling.

@@ -370,7 +370,15 @@ export class DynamoHandlingRegistry implements HandlingRegistry {
       new GetCommand({ TableName: this.t.table, Key: keys.source(sourceKey), ConsistentRead: true }),
     );
     const dnr: unknown = r.Item?.['diarienummer'];
-    return typeof dnr === 'string' ? getHandling(this.t, dnr) : null;
+    if (typeof dnr !== 'string') return null;
+    // A source registered before a move is the moved handling now: follow the stub (a few moves at most).
+    let h = await getHandling(this.t, dnr);
+    for (let i = 0; i < 10 && h?.flyttad; i++) {
+      const next = await getHandling(this.t, h.flyttad.till);
+      if (!next) break;
+      h = next;
+    }
+    return h;
   }
 
   async importArende(a: ImportArende, av: string): Promise<{ arende: Arende; skapad: boolean }> {

@@ -4,7 +4,10 @@ import type {
   ArendeTarget,
   Diarium,
   DiariumReader,
+  FlyttLage,
+  FlyttPlan,
   HandlingChange,
+  HandlingFlytt,
   HandlingRegistry,
   ImportArende,
   KvittensClaims,
@@ -19,6 +22,7 @@ import type {
 } from '../../../domain/diarium/ports.js';
 import type { Arende, AuditEntry, Handling, Insats } from '../../../domain/diarium/types.js';
 import { DynamoArendeLog } from './audit-log.js';
+import { DynamoHandlingFlytt } from './flytt.js';
 import { DynamoInsatsRegister } from './insatser.js';
 import { DynamoKvittensClaims } from './kvittens.js';
 import { DynamoNotisClaims } from './notiser.js';
@@ -42,6 +46,7 @@ export class DynamoDiariumRepository implements Diarium {
   readonly reader: DiariumReader;
   readonly insatser: DynamoInsatsRegister;
   readonly skickadeMail: SkickadeMail;
+  readonly flytt: HandlingFlytt;
 
   constructor(db: DynamoDBDocumentClient, opts: DynamoDiariumOptions) {
     const t = diariumTable(db, opts);
@@ -54,6 +59,15 @@ export class DynamoDiariumRepository implements Diarium {
     this.notiser = new DynamoNotisClaims(t);
     this.insatser = new DynamoInsatsRegister(t);
     this.skickadeMail = new DynamoSkickadeMail(t);
+    this.flytt = new DynamoHandlingFlytt(t, log);
+  }
+
+  flyttaHandling(
+    diarienummer: string,
+    tillArende: string,
+    planera: (lage: FlyttLage) => FlyttPlan,
+  ): Promise<{ stubb: Handling; flyttad: Handling }> {
+    return this.flytt.flyttaHandling(diarienummer, tillArende, planera);
   }
 
   registerHandling(

@@ -15,6 +15,14 @@ export const storedFileSchema = z.object({
   rapport: z.boolean(),
 });
 
+const flyttSchema = z.object({
+  till: z.string(),
+  fran: z.string(),
+  av: z.string(),
+  skal: z.string(),
+  tidpunkt: z.string(),
+});
+
 export const handlingsinnehallSchema = z.discriminatedUnion('typ', [
   z.object({ typ: z.literal('slutrapport'), slutrapport: rapportSchema }),
   z.object({
@@ -92,6 +100,8 @@ export const handlingSchema = z.object({
       skickad: z.string(),
     })
     .optional(),
+  flyttad: flyttSchema.optional(),
+  flyttadFran: flyttSchema.extend({ ursprung: z.string() }).optional(),
 });
 
 export const arendeSchema = z.object({

@@ -2,10 +2,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { EX_USAGE, parseCliArgs } from '../args.js';
 import { COMMON_HELP, type DiariumCommand } from './command.js';
+import { anteckning } from './commands/anteckning.js';
 import { arkivera } from './commands/arkivera.js';
 import { bevakning } from './commands/bevakning.js';
 import { exportCsv } from './commands/export.js';
 import { filer } from './commands/filer.js';
+import { flytta } from './commands/flytta.js';
 import { frige } from './commands/frige.js';
 import { klass } from './commands/klass.js';
 import { korrigeraAnkomstdatum } from './commands/korrigera-ankomstdatum.js';
@@ -32,6 +34,8 @@ export const COMMANDS: readonly DiariumCommand[] = [
   korrigeraAnkomstdatum,
   frige,
   klass,
+  flytta,
+  anteckning,
   verifiera,
   bevakning,
   arkivera,
