@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiariumDb, type DiariumDb, type TestMailSpec } from '../integration/diarium-support.js';
-import { startKansliApp } from '../integration/kansli-support.js';
+import { startDiariumDb, type DiariumDb } from '../integration/diarium-support.js';
+import { mailFactory, startKansliApp } from '../integration/kansli-support.js';
 import { OUT, PageChecks, launchChromium, loginAs } from '../support/kansli-browser.js';
 
 let db: DiariumDb;
@@ -25,19 +25,7 @@ afterAll(async () => {
   ]);
 });
 
-let n = 0;
-function mail(extra: Partial<TestMailSpec> = {}): TestMailSpec {
-  n++;
-  return {
-    messageId: `b${n}@exempelby.example`,
-    from: 'sara.provperson@exempelby.example',
-    fromName: 'Sara Provperson',
-    subject: `Slutrapport ${n}`,
-    receivedAt: new Date(Date.now() - 3600_000).toISOString(),
-    report: { insatsnamn: `Stegvis till arbete ${n}`, organisation: 'Exempelby kommun' },
-    ...extra,
-  };
-}
+const mail = mailFactory('b', 'Stegvis till arbete');
 
 describe('the kansli diarium in a browser', () => {
   it('logs a registrator in through the OIDC provider, searches, opens an ärende and makulerar with the audit entry shown', async () => {

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiariumDb, type DiariumDb, type TestMailSpec } from '../integration/diarium-support.js';
-import { startKansliApp } from '../integration/kansli-support.js';
+import { startDiariumDb, type DiariumDb } from '../integration/diarium-support.js';
+import { mailFactory, startKansliApp } from '../integration/kansli-support.js';
 import { BREDDER, PageChecks, launchChromium, loginAs } from '../support/kansli-browser.js';
 
 let db: DiariumDb;
@@ -24,18 +24,7 @@ afterAll(async () => {
   ]);
 });
 
-let n = 0;
-function mail(): TestMailSpec {
-  n++;
-  return {
-    messageId: `bf${n}@exempelby.example`,
-    from: 'sara.provperson@exempelby.example',
-    fromName: 'Sara Provperson',
-    subject: `Slutrapport ${n}`,
-    receivedAt: new Date(Date.now() - 3600_000).toISOString(),
-    report: { insatsnamn: `Flyttinsatsen i webbläsaren ${n}`, organisation: 'Exempelby kommun' },
-  };
-}
+const mail = mailFactory('bf', 'Flyttinsatsen i webbläsaren');
 
 /** A registered handling whose granskning is decided: one under granskning is not moved. */
 async function avgjord() {

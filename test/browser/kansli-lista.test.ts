@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiariumDb, type DiariumDb, type TestMailSpec } from '../integration/diarium-support.js';
-import { startKansliApp } from '../integration/kansli-support.js';
+import { startDiariumDb, type DiariumDb } from '../integration/diarium-support.js';
+import { mailFactory, startKansliApp } from '../integration/kansli-support.js';
 import { PageChecks, launchChromium, loginAs } from '../support/kansli-browser.js';
 
 let db: DiariumDb;
@@ -24,19 +24,7 @@ afterAll(async () => {
   ]);
 });
 
-let n = 0;
-function mail(extra: Partial<TestMailSpec> = {}): TestMailSpec {
-  n++;
-  return {
-    messageId: `bl${n}@exempelby.example`,
-    from: 'sara.provperson@exempelby.example',
-    fromName: 'Sara Provperson',
-    subject: `Slutrapport ${n}`,
-    receivedAt: new Date(Date.now() - 3600_000 - n * 60_000).toISOString(),
-    report: { insatsnamn: `Listinsats ${n}`, organisation: 'Exempelby kommun' },
-    ...extra,
-  };
-}
+const mail = mailFactory('bl', 'Listinsats');
 
 describe('the diarium list in a browser', () => {
   it('filters by class, sorts by a column with the keyboard, and tells the order with aria-sort', async () => {

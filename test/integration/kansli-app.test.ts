@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
-import { Klient, startKansliApp } from './kansli-support.js';
+import { startDiariumDb, type DiariumDb } from './diarium-support.js';
+import { getAs, Klient, mailFactory, postForm, startKansliApp } from './kansli-support.js';
 
 let db: DiariumDb;
 let app: Awaited<ReturnType<typeof startKansliApp>>;
@@ -15,39 +15,10 @@ afterAll(async () => {
   await db?.stop();
 });
 
-let n = 0;
-function mail(extra: Partial<TestMailSpec> = {}): TestMailSpec {
-  n++;
-  return {
-    messageId: `k${n}@exempelby.example`,
-    from: 'sara.provperson@exempelby.example',
-    fromName: 'Sara Provperson',
-    subject: `Slutrapport ${n}`,
-    receivedAt: new Date(Date.now() - 3600_000).toISOString(),
-    report: { insatsnamn: `Stegvis till arbete ${n}`, organisation: 'Exempelby kommun' },
-    ...extra,
-  };
-}
+const mail = mailFactory('k', 'Stegvis till arbete');
 
-const post = (
-  url: string,
-  s: { cookie: string },
-  form: Record<string, string>,
-  headers: Record<string, string> = {},
-) =>
-  fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      cookie: s.cookie,
-      'content-type': 'application/x-www-form-urlencoded',
-      'sec-fetch-site': 'same-origin',
-      ...headers,
-    },
-    body: new URLSearchParams(form).toString(),
-  });
-const get = (url: string, s?: { cookie: string }) =>
-  fetch(url, { redirect: 'manual', headers: s ? { cookie: s.cookie } : {} });
+const post = postForm;
+const get = getAs;
 
 describe('login through the OIDC provider (code flow with PKCE)', () => {
   it('logs a registrator in, shows the diarium, and logs out', async () => {

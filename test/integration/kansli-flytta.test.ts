@@ -5,7 +5,7 @@ import { flyttaHandling } from '../../domain/diarium/flytta.js';
 import { runDiariumCli } from '../../local/cli/diarium/main.js';
 import { newHandling } from '../support/new-handling.js';
 import { startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
-import { startKansliApp } from './kansli-support.js';
+import { getAs, mailFactory, postForm, startKansliApp } from './kansli-support.js';
 
 let db: DiariumDb;
 let app: Awaited<ReturnType<typeof startKansliApp>>;
@@ -20,19 +20,7 @@ afterAll(async () => {
   await db?.stop();
 });
 
-let n = 0;
-function mail(extra: Partial<TestMailSpec> = {}): TestMailSpec {
-  n++;
-  return {
-    messageId: `f${n}@exempelby.example`,
-    from: 'sara.provperson@exempelby.example',
-    fromName: 'Sara Provperson',
-    subject: `Slutrapport ${n}`,
-    receivedAt: new Date(Date.now() - 3600_000).toISOString(),
-    report: { insatsnamn: `Flyttinsatsen ${n}`, organisation: 'Exempelby kommun' },
-    ...extra,
-  };
-}
+const mail = mailFactory('f', 'Flyttinsatsen');
 
 /** A registered handling whose granskning is decided (a handling under granskning is not moved). */
 async function avgjord(spec: TestMailSpec = mail()) {
@@ -45,19 +33,8 @@ async function avgjord(spec: TestMailSpec = mail()) {
   return { spec, handling: o.handling };
 }
 
-const post = (url: string, s: { cookie: string }, form: Record<string, string>) =>
-  fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      cookie: s.cookie,
-      'content-type': 'application/x-www-form-urlencoded',
-      'sec-fetch-site': 'same-origin',
-    },
-    body: new URLSearchParams(form).toString(),
-  });
-const get = (url: string, s: { cookie: string }) =>
-  fetch(url, { redirect: 'manual', headers: { cookie: s.cookie } });
+const post = postForm;
+const get = getAs;
 const flyttaUrl = (dnr: string) => `${app.base}/kansli/handling/${encodeURIComponent(dnr)}/flytta`;
 const arendeUrl = (dnr: string) => `${app.base}/kansli/arende/${encodeURIComponent(dnr)}`;
 const REGISTRATOR = 'Test registrator <registrator@kansli.example> [test-registrator]';
@@ -232,7 +209,7 @@ describe('moving a handling to another ärende in the kansli app', () => {
         app.repo.registerHandling(
           { typ: 'befintligt', diarienummer: a.handling.arende },
           newHandling(100 + i),
-          `test#samtidig-${n}-${i}`,
+          `test#samtidig-${mail.antal}-${i}`,
         ),
       ),
     ]);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runInsatserImport } from '../../local/cli/insatser-import.js';
 import { verifyChain } from '../../domain/diarium/audit.js';
 import { startDiariumDb, type DiariumDb } from './diarium-support.js';
-import { startKansliApp } from './kansli-support.js';
+import { getAs, postForm, startKansliApp } from './kansli-support.js';
 
 let db: DiariumDb;
 let app: Awaited<ReturnType<typeof startKansliApp>>;
@@ -38,19 +38,8 @@ afterAll(async () => {
 
 const REGISTRATOR = 'Test registrator <registrator@kansli.example> [test-registrator]';
 
-const post = (url: string, s: { cookie: string }, form: Record<string, string>) =>
-  fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      cookie: s.cookie,
-      'content-type': 'application/x-www-form-urlencoded',
-      'sec-fetch-site': 'same-origin',
-    },
-    body: new URLSearchParams(form).toString(),
-  });
-const get = (url: string, s: { cookie: string }) =>
-  fetch(url, { redirect: 'manual', headers: { cookie: s.cookie } });
+const post = postForm;
+const get = getAs;
 
 const STEGVIS = {
   namn: 'Stegvis till arbete',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
-import { startKansliApp } from './kansli-support.js';
+import { startDiariumDb, type DiariumDb } from './diarium-support.js';
+import { getAs, mailFactory, postForm, startKansliApp } from './kansli-support.js';
 
 let db: DiariumDb;
 let app: Awaited<ReturnType<typeof startKansliApp>>;
@@ -24,33 +24,10 @@ afterAll(async () => {
   await db?.stop();
 });
 
-let n = 0;
-function mail(extra: Partial<TestMailSpec> = {}): TestMailSpec {
-  n++;
-  return {
-    messageId: `lista${n}@exempelby.example`,
-    from: 'sara.provperson@exempelby.example',
-    fromName: 'Sara Provperson',
-    subject: `Slutrapport ${n}`,
-    receivedAt: new Date(Date.now() - 3600_000).toISOString(),
-    report: { insatsnamn: `Listinsats ${n}`, organisation: 'Exempelby kommun' },
-    ...extra,
-  };
-}
+const mail = mailFactory('lista', 'Listinsats');
 
-const get = (url: string, s: { cookie: string }) =>
-  fetch(url, { redirect: 'manual', headers: { cookie: s.cookie } });
-const post = (url: string, s: { cookie: string }, form: Record<string, string>) =>
-  fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      cookie: s.cookie,
-      'content-type': 'application/x-www-form-urlencoded',
-      'sec-fetch-site': 'same-origin',
-    },
-    body: new URLSearchParams(form).toString(),
-  });
+const get = getAs;
+const post = postForm;
 
 /** The diarienummer in the list's rows, in page order. */
 const rader = (html: string) =>
@@ -104,7 +81,7 @@ describe('diarium list filters', () => {
 describe('diarium list sorting, paging and CSV', () => {
   it('sorts by diarienummer as numbers, both ways, with aria-sort and links that keep the filters', async () => {
     // Enough ärenden for SFG yy-10 and later: a text sort would put 10 before 2.
-    while (n < 12) await app.register(mail());
+    while (mail.antal < 12) await app.register(mail());
     const s = await app.sessionFor('registrator');
     const upp = await lista('klass=slutrapport&sortera=diarienummer&ordning=stigande', s);
     const nummer = rader(upp).map((d) => Number(/-(\d+)\./.exec(d)![1]));
@@ -142,7 +119,7 @@ describe('diarium list sorting, paging and CSV', () => {
     expect(csv).not.toContain('Fråga om ansökningsblanketten');
 
     // 51 rows or more give a second page; its link keeps the filters and the sort.
-    while (n < 53) await app.register(mail());
+    while (mail.antal < 53) await app.register(mail());
     const forsta = await lista('klass=slutrapport&sortera=diarienummer&ordning=stigande', s);
     const nasta = unescape(/<a href="(\/kansli\/diarium\?[^"]+)">Nästa sida<\/a>/.exec(forsta)![1]!);
     expect(nasta).toContain('klass=slutrapport');

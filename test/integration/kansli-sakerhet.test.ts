@@ -10,8 +10,8 @@ import { makeHandler } from '../../functions/kansli/make-handler.js';
 import { openIdClient } from '../../functions/kansli/oidc.js';
 import { LOCAL_OIDC_CLIENT_ID } from '../../local/aws/oidc-provider.js';
 import { markeraSekretess } from '../../domain/diarium/kansli.js';
-import { startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
-import { Klient, startKansliApp } from './kansli-support.js';
+import { startDiariumDb, type DiariumDb } from './diarium-support.js';
+import { Klient, mailFactory, startKansliApp } from './kansli-support.js';
 
 let db: DiariumDb;
 let app: Awaited<ReturnType<typeof startKansliApp>>;
@@ -26,19 +26,7 @@ afterAll(async () => {
   await db?.stop();
 });
 
-let n = 0;
-function mail(extra: Partial<TestMailSpec> = {}): TestMailSpec {
-  n++;
-  return {
-    messageId: `s${n}@exempelby.example`,
-    from: 'sara.provperson@exempelby.example',
-    fromName: 'Sara Provperson',
-    subject: `Slutrapport ${n}`,
-    receivedAt: new Date(Date.now() - 3600_000).toISOString(),
-    report: { insatsnamn: `Säker insats ${n}`, organisation: 'Exempelby kommun' },
-    ...extra,
-  };
-}
+const mail = mailFactory('s', 'Säker insats');
 
 const post = (
   url: string,

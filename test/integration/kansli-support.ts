@@ -151,3 +151,50 @@ export class Klient {
     return r;
   }
 }
+
+/**
+ * Synthetic slutrapport mails for a test file: each file its own Message-ID prefix and insats name, so files
+ * running side by side never share a source key.
+ */
+export function mailFactory(prefix: string, insats: string) {
+  // `antal`: how many mails were made so far.
+  const mail = Object.assign(
+    (extra: Partial<TestMailSpec> = {}): TestMailSpec => {
+      const n = ++mail.antal;
+      return {
+        messageId: `${prefix}${n}@exempelby.example`,
+        from: 'sara.provperson@exempelby.example',
+        fromName: 'Sara Provperson',
+        subject: `Slutrapport ${n}`,
+        receivedAt: new Date(Date.now() - 3600_000).toISOString(),
+        report: { insatsnamn: `${insats} ${n}`, organisation: 'Exempelby kommun' },
+        ...extra,
+      };
+    },
+    { antal: 0 },
+  );
+  return mail;
+}
+
+/** A form POST as the kansli's own page sends it (same-origin), with a session's cookie. */
+export const postForm = (
+  url: string,
+  s: { cookie: string } | undefined,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) =>
+  fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      ...(s ? { cookie: s.cookie } : {}),
+      'content-type': 'application/x-www-form-urlencoded',
+      'sec-fetch-site': 'same-origin',
+      ...headers,
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+
+/** A GET with a session's cookie (or none), redirects not followed. */
+export const getAs = (url: string, s?: { cookie: string }) =>
+  fetch(url, { redirect: 'manual', headers: s ? { cookie: s.cookie } : {} });
