@@ -12,7 +12,8 @@ export type Ratt =
   | 'klassa' // correct the class and the public text
   | 'sekretess' // mark and lift sekretess
   | 'avsluta' // close and reopen an ärende
-  | 'registrera'; // register a handling by hand (paper post, upprättad, expedierad)
+  | 'registrera' // register a handling by hand (paper post, upprättad, expedierad)
+  | 'las-in'; // read a paper report registered by hand and start its granskning
 
 const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
   registrator: [
@@ -25,6 +26,7 @@ const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
     'sekretess',
     'avsluta',
     'registrera',
+    'las-in',
   ],
   handlaggare: ['las', 'las-sekretess', 'frige'],
   lasare: ['las'],

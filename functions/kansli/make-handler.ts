@@ -61,6 +61,8 @@ import {
   type RegistreraCtx,
 } from './registrera.js';
 import { randomNonce, randomState, randomVerifier } from './oidc.js';
+import type { LasningKo } from '../../domain/ingest/las-in.js';
+import { lasInGet, lasInPost, type LasInCtx } from './las-in.js';
 
 export interface KansliDeps {
   repo: DiariumReader & ArendeLog;
@@ -72,6 +74,8 @@ export interface KansliDeps {
   oidc: Oidc;
   /** Registering a handling by hand (functions/kansli/registrera.ts). */
   registrering: KansliRegistrering;
+  /** Asking the ingest to read a paper report registered by hand (functions/kansli/las-in.ts). */
+  lasning: LasningKo;
   config: {
     /** The application's own address (https on AWS), e.g. https://…/kansli: decides Secure and the redirect URI. */
     baseUrl: string;
@@ -312,6 +316,7 @@ export function makeHandler(deps: KansliDeps) {
       redirect: (location) => redirect(location),
       forbidden,
     };
+    const lasIn: LasInCtx = { ...reg, repo: deps.repo, lasning: deps.lasning };
 
     if (method === 'POST') {
       if (crossSite(headers, ev.requestContext.domainName)) {
@@ -350,6 +355,8 @@ export function makeHandler(deps: KansliDeps) {
       }
       const registrerad = await registreraPost(reg, path, body);
       if (registrerad) return registrerad;
+      const inlasning = await lasInPost(lasIn, path, body);
+      if (inlasning) return inlasning;
       const arendeAtgard = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
       if (arendeAtgard) return arendeAtgardPost(arendeAtgard, body, session.person, who, forbidden);
       const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
@@ -415,6 +422,8 @@ export function makeHandler(deps: KansliDeps) {
     const sesSekretess = harRatt(session.person, 'las-sekretess');
     const registrera = await registreraGet(reg, path, query);
     if (registrera) return registrera;
+    const inlasning = await lasInGet(lasIn, path, query);
+    if (inlasning) return inlasning;
 
     if (path === '/kansli' || path === '/kansli/diarium' || path === '/kansli/diarium.csv') {
       if (path === '/kansli') return redirect('/kansli/diarium');

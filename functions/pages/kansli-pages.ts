@@ -14,7 +14,7 @@ import {
 } from '../../domain/kansli/sok.js';
 import { KLASS_TEXT } from '../../domain/klassning/klassa.js';
 import { KLASSER } from '../../domain/klassning/types.js';
-import { FLAGGTEXT } from '../../domain/diarium/registrera.js';
+import { FLAGGTEXT, LAS_IN_MANUELLT } from '../../domain/diarium/registrera.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:72rem;margin:0 auto;padding:0 1rem;color:#1a1a1a;line-height:1.5;overflow-wrap:anywhere}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;border-bottom:1px solid #ccc;padding:.5rem 0}
@@ -183,12 +183,19 @@ function atgardLankar(who: Inloggad, h: Handling): string {
       (a !== 'frige' || h.granskning === 'vantar-pa-kansliet') &&
       (a !== 'havsekretess' || h.sekretess),
   );
-  return mojliga
-    .map(
+  const lasIn =
+    h.flaggor.includes(LAS_IN_MANUELLT) && h.bedomning === 'lases' && harRatt(who.person, 'las-in')
+      ? [
+          `<a href="/kansli/las-in/${e(encodeURIComponent(h.diarienummer))}">Läs in och starta granskning <span class="tom">(${e(h.diarienummer)})</span></a>`,
+        ]
+      : [];
+  return [
+    ...lasIn,
+    ...mojliga.map(
       (a) =>
         `<a href="/kansli/handling/${e(encodeURIComponent(h.diarienummer))}/${a}">${e(ATGARDER[a].namn)} <span class="tom">(${e(h.diarienummer)})</span></a>`,
-    )
-    .join(' · ');
+    ),
+  ].join(' · ');
 }
 
 export function arendeSida(args: {

@@ -172,6 +172,8 @@ export const schemas = {
       .default(8 * 3600),
     // A handling registered by hand files its scan among the handlingar.
     ...retention,
+    // A paper report registered by hand is read by the ingest: the request goes on its queue.
+    INGEST_QUEUE_URL: z.string().min(1),
   }),
   mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),
