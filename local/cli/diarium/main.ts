@@ -7,6 +7,7 @@ import { bevakning } from './commands/bevakning.js';
 import { exportCsv } from './commands/export.js';
 import { filer } from './commands/filer.js';
 import { frige } from './commands/frige.js';
+import { lasIn } from './commands/las-in.js';
 import { klass } from './commands/klass.js';
 import { korrigeraAnkomstdatum } from './commands/korrigera-ankomstdatum.js';
 import { list } from './commands/list.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly DiariumCommand[] = [
   exportCsv,
   makulera,
   registrera,
+  lasIn,
   korrigeraAnkomstdatum,
   frige,
   klass,
