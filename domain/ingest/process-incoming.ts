@@ -624,9 +624,9 @@ class AlreadyReadSignal extends Error {
 }
 
 /**
- * What a reading asked for by the kansli keeps of the handling registered by hand: the registrator's avsändare,
- * beskrivning and class stand over what OCR guessed; the flags it drops (the "läs in" flag) and the person the
- * log names.
+ * A reading the kansli asked for, of a handling registered by hand: the registrator's avsändare, beskrivning and
+ * class stand over what OCR guessed, the registration's flags stay but `taBortFlaggor` (the "läs in" flag), and
+ * the log entry names `av`, the person who asked.
  */
 export interface ManuellLasning {
   av: string;
