@@ -158,6 +158,7 @@ export async function benchKansli(runs: number, antal = 10_000): Promise<Figure[
       granskningar: new DynamoGranskningRepository(db, table),
       links: { presignedGetUrl: () => Promise.resolve('https://s3.example/x') },
       events: { handlingDiarieford: () => Promise.resolve(), granskningBegard: () => Promise.resolve() },
+      lasning: { begarLasning: () => Promise.resolve() },
       oidc: {
         authorizationUrl: () => Promise.reject(new Error('ingen inloggning i bänken')),
         exchange: () => Promise.reject(new Error('–')),

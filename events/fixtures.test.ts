@@ -4,6 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ingestSqsEventSchema, s3ObjectCreatedSchema } from './s3-object-created.js';
 import { appEventSchema } from './handling-diarieford.js';
+import {
+  handlingLasningBegardSchema,
+  ingestMessageSchema,
+  isLasningBegard,
+} from './handling-lasning-begard.js';
 import { sesMailEventSchema } from './ses-mail-event.js';
 import { granskningFinalizePayloadSchema, granskningTaskPayloadSchema } from './granskning.js';
 
@@ -18,6 +23,7 @@ const cases: [string, z.ZodType][] = [
   ['granskning-finalize-payload.json', granskningFinalizePayloadSchema],
   ['ses-email-bounced.json', sesMailEventSchema],
   ['ses-email-complaint.json', sesMailEventSchema],
+  ['handling-lasning-begard.json', handlingLasningBegardSchema],
 ];
 
 describe('every boundary event has a fixture its schema accepts', () => {
@@ -33,6 +39,13 @@ describe('every boundary event has a fixture its schema accepts', () => {
     expect(s3ObjectCreatedSchema.parse(JSON.parse(parsed.Records[0]!.body)).detail.object.key).toMatch(
       /^raw\//,
     );
+  });
+
+  it('tells a reading asked for by the kansli from an S3 arrival on the ingest queue', () => {
+    const begard = ingestMessageSchema.parse(fixture('handling-lasning-begard.json'));
+    const s3 = ingestMessageSchema.parse(fixture('s3-object-created.json'));
+    expect(isLasningBegard(begard)).toBe(true);
+    expect(isLasningBegard(s3)).toBe(false);
   });
 
   it('rejects a task payload without its token', () => {

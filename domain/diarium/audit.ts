@@ -63,6 +63,8 @@ export const HANDELSE = {
   kvittensSkickad: 'kvittens-skickad',
   /** A handling registered before its documents were read (a slow scan) has been read. */
   handlingLast: 'handling-last',
+  /** The kansli asked for a paper report registered by hand to be read (domain/ingest/las-in.ts). */
+  inlasningBegard: 'inlasning-begard',
   klassAndrad: 'klass-andrad',
   handlingNoterad: 'handling-noterad',
   sekretessMarkerad: 'sekretess-markerad',

@@ -123,7 +123,7 @@ function validTime(iso: string | null): string | null {
 }
 
 /** What opening the object gave: everything registration needs, read without reading its documents. */
-interface Opened {
+export interface Opened {
   kalla: 'epost' | 'uppladdning';
   sourceKey: string;
   mottagen: string;
@@ -137,12 +137,20 @@ interface Opened {
 }
 
 /** What reading the documents gave (a mail's problems from opening it included). */
-interface Content {
+export interface Content {
   report: ReportText | null;
   problems: ExtractionProblem[];
 }
 
-type Reading = Opened & Content & { kontrollera?: string[] };
+export type Reading = Opened &
+  Content & {
+    kontrollera?: string[];
+    /**
+     * Where the kvittens goes, when not where the arrival says (a mail's sender, the kansli for an upload): a
+     * handling registered by hand is answered at the e-post the registrator entered, or not at all (null).
+     */
+    kvittensTill?: string | null;
+  };
 
 async function open(
   deps: IngestDeps,
@@ -198,7 +206,11 @@ async function readContent(
     const read = await deps.extractor.readMail(o.mail);
     return { report: read.report, problems: [...opened, ...read.problems] };
   }
-  const filename = obj.kalla === 'uppladdning' ? obj.filnamn : 'fil';
+  return readDocument(deps, bytes, obj.kalla === 'uppladdning' ? obj.filnamn : 'fil');
+}
+
+/** Reads one document (an upload, or the scan of a handling registered by hand) for the report. */
+export async function readDocument(deps: IngestDeps, bytes: Uint8Array, filename: string): Promise<Content> {
   const doc = await deps.extractor.extractDocument(bytes, filename);
   return {
     report:
@@ -611,17 +623,34 @@ class AlreadyReadSignal extends Error {
   }
 }
 
+/**
+ * A reading the kansli asked for, of a handling registered by hand: the registrator's avsändare, beskrivning and
+ * class stand over what OCR guessed, the registration's flags stay but `taBortFlaggor` (the "läs in" flag), and
+ * the log entry names `av`, the person who asked.
+ */
+export interface ManuellLasning {
+  av: string;
+  taBortFlaggor: readonly string[];
+}
+
 /** Writes what the reading found onto a handling registered as `lases`, with its own entry in the ärende's log. */
-async function completeReading(deps: IngestDeps, handling: Handling, r: Reading): Promise<Handling> {
+export async function completeReading(
+  deps: IngestDeps,
+  handling: Handling,
+  r: Reading,
+  manuell: ManuellLasning | null = null,
+): Promise<Handling> {
   const last = lasInnehall(r, handling.ankomstdatum);
   const rapport = last.result.rapport;
   // The ärende was chosen from the mail alone; the report may name another one, which only the kansli can move to.
   const resolution = await arendeFor(deps, r, rapport, handling.ankomstdatum);
   // Classified again with the content: the class given at registration knew only the mail's headers and text.
-  const klass = await klassaInkommande(deps, r, r, last.result, {
+  // A registrator's class was given with the paper in hand, and stands.
+  const klassad = await klassaInkommande(deps, r, r, last.result, {
     typ: 'befintligt',
     diarienummer: handling.arende,
   });
+  const klass = manuell && handling.klassning ? { ...klassad, klassning: handling.klassning } : klassad;
   const j = judge(r, last, {
     ...klass,
     handlingar: klass.handlingar.filter((h) => h.diarienummer !== handling.diarienummer),
@@ -642,21 +671,29 @@ async function completeReading(deps: IngestDeps, handling: Handling, r: Reading)
       handling.diarienummer,
       {
         bedomning: j.bedomning,
-        beskrivning: j.beskrivning,
+        beskrivning: manuell ? handling.beskrivning : j.beskrivning,
         fel: j.result.fel,
         varningar: j.result.varningar,
         filer: markReport(handling.filer, r),
         personnummer: j.result.personnummer.map((p) => ({ maskerat: p.maskerat, avsnitt: p.avsnitt })),
         sekretess: handling.sekretess || j.sekretess,
         klassning: j.klassning,
-        flaggor: [...j.flaggor, ...(annatArende ? [`annat-arende:${annatArende}`] : [])],
+        flaggor: [
+          ...new Set([
+            ...(manuell ? handling.flaggor.filter((f) => !manuell.taBortFlaggor.includes(f)) : []),
+            ...j.flaggor,
+            ...(annatArende ? [`annat-arende:${annatArende}`] : []),
+          ]),
+        ],
         granskning: j.granskning,
-        avsandare: { ...handling.avsandare, organisation: rapport?.organisation ?? null },
+        avsandare: manuell
+          ? handling.avsandare
+          : { ...handling.avsandare, organisation: rapport?.organisation ?? null },
         rapport: rapport ? { typ: 'slutrapport', slutrapport: rapport } : { typ: 'ovrig' },
       },
       {
         handelse: HANDELSE.handlingLast,
-        av: 'system',
+        av: manuell?.av ?? 'system',
         data: { handling: handling.diarienummer, bedomning: j.bedomning, granskning: j.granskning },
       },
       (current) => {
@@ -677,7 +714,7 @@ async function completeReading(deps: IngestDeps, handling: Handling, r: Reading)
   }
 }
 
-async function finish(
+export async function finish(
   deps: IngestDeps,
   handling: Handling,
   skapad: boolean,
@@ -723,11 +760,13 @@ async function finish(
   } else {
     const egna = [...(deps.config.egnaAdresser ?? []), deps.config.kansliEmail];
     const to =
-      r.kalla === 'epost'
-        ? r.mail
-          ? kvittensMottagare(r.mail, egna)
-          : (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare)
-        : deps.config.kansliEmail;
+      r.kvittensTill !== undefined
+        ? r.kvittensTill
+        : r.kalla === 'epost'
+          ? r.mail
+            ? kvittensMottagare(r.mail, egna)
+            : (handling.avsandare.epost ?? handling.avsandare.kuvertAvsandare)
+          : deps.config.kansliEmail;
     const kopiaAv = handling.flaggor.find((f) => f.startsWith('kopia-av:'))?.slice('kopia-av:'.length);
     const original = kopiaAv ? await deps.repo.getHandling(kopiaAv) : null;
     const mail = !to

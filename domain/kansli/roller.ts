@@ -16,7 +16,8 @@ export type Ratt =
   | 'insatsregister' // edit, add and import the insats register
   | 'flytta' // move a handling to another ärende
   | 'anteckna' // add a note to an ärende
-  | 'las-anteckningar'; // read the ärende's notes (working notes may tell what is secret)
+  | 'las-anteckningar' // read the ärende's notes (working notes may tell what is secret)
+  | 'las-in'; // read a paper report registered by hand and start its granskning
 
 const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
   registrator: [
@@ -33,6 +34,7 @@ const RATTIGHETER: Record<Roll, readonly Ratt[]> = {
     'flytta',
     'anteckna',
     'las-anteckningar',
+    'las-in',
   ],
   handlaggare: ['las', 'las-sekretess', 'frige', 'anteckna', 'las-anteckningar'],
   lasare: ['las'],

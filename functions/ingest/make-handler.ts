@@ -10,12 +10,9 @@ import {
   type IngestDeps,
   type IngestOutcome,
 } from '../../domain/ingest/process-incoming.js';
-import {
-  decodeS3Key,
-  ingestSqsEventSchema,
-  s3ObjectCreatedSchema,
-  type S3ObjectCreated,
-} from '../../events/s3-object-created.js';
+import { lasInHandling } from '../../domain/ingest/las-in.js';
+import { decodeS3Key, ingestSqsEventSchema, type S3ObjectCreated } from '../../events/s3-object-created.js';
+import { ingestMessageSchema, isLasningBegard } from '../../events/handling-lasning-begard.js';
 import { inkorgOf, isSesSetupNotification } from '../../events/storage-layout.js';
 
 /** What arrived, read off the storage layout: the domain is told mail or upload, it never looks at the key. */
@@ -38,13 +35,20 @@ export function incomingObject(s3: S3ObjectCreated): IncomingObject {
 type IngestRecord = z.infer<typeof ingestSqsEventSchema>['Records'][number];
 
 /**
- * SQS batch of S3 "Object Created" events. A failing record is reported back alone (partial batch response),
+ * SQS batch of S3 "Object Created" events, and of the kansli's HandlingLasningBegard (read a paper report
+ * registered by hand: the reading and its memory budget are the ingest's). A failing record is reported back alone (partial batch response),
  * so SQS redelivers just that one and, after five tries, parks it in the DLQ.
  */
 export function makeHandler(deps: IngestDeps, onOutcome?: (o: IngestOutcome, key: string) => void) {
   const processRecord = async (record: IngestRecord): Promise<void> => {
     try {
-      const s3 = s3ObjectCreatedSchema.parse(JSON.parse(record.body));
+      const message = ingestMessageSchema.parse(JSON.parse(record.body));
+      if (isLasningBegard(message)) {
+        const r = await lasInHandling(deps, { diarienummer: message.diarienummer, av: message.av });
+        if (r.utfall === 'last') onOutcome?.(r.outcome, `lasning#${message.diarienummer}`);
+        return;
+      }
+      const s3 = message;
       if (isSesSetupNotification(decodeS3Key(s3.detail.object.key))) {
         // SES's own test object from creating the receipt rule: not mail, so not a handling (and no retry).
         deps.log('info', 'SES:s uppsättningsmeddelande hoppas över', { nyckel: s3.detail.object.key });

@@ -1,4 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '../runtime/tracer.js';
 import { loadConfig, schemas, type ConfigRecord } from '../runtime/config.js';
 import { awsClientConfig, credentialsOf } from '../runtime/aws-clients.js';
@@ -11,6 +12,7 @@ import { DynamoBevakningStore } from '../adapters/dynamo-bevakning-store.js';
 import { DynamoSessionStore } from '../adapters/dynamo-kansli-sessions.js';
 import { AppEventPublisher, eventBridgeSink } from '../adapters/eventbridge-publisher.js';
 import { S3LinkSigner, S3SignedWriter } from '../adapters/s3-signed-requests.js';
+import { SqsLasningKo } from '../adapters/sqs-lasning-ko.js';
 import { domainLog, makeLogger } from '../runtime/logger.js';
 import type { KansliDeps } from './make-handler.js';
 import { openIdClient } from './oidc.js';
@@ -51,6 +53,11 @@ export function buildDeps(env: ConfigRecord): KansliDeps {
       ),
       serie: config.DIARIUM_SERIE,
     },
+    // Reading a paper report is the ingest's work (OCR and its memory): the request goes on its queue.
+    lasning: new SqsLasningKo(
+      tracer.captureAWSv3Client(new SQSClient(awsClientConfig(config, 'SQS'))),
+      config.INGEST_QUEUE_URL,
+    ),
     oidc: openIdClient({
       issuer: config.OIDC_ISSUER,
       clientId: config.OIDC_CLIENT_ID,

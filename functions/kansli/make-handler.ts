@@ -66,6 +66,8 @@ import { insatserRequest } from './insatser.js';
 import { multipartBody, multipartFel } from './multipart.js';
 import { randomNonce, randomState, randomVerifier } from './oidc.js';
 import { diariumLista } from './lista.js';
+import type { LasningKo } from '../../domain/ingest/las-in.js';
+import { lasInGet, lasInPost, type LasInCtx } from './las-in.js';
 
 export interface KansliDeps {
   repo: DiariumReader & ArendeLog & HandlingFlytt & Pick<InsatsRegister, 'listInsatser'>;
@@ -79,6 +81,8 @@ export interface KansliDeps {
   registrering: KansliRegistrering;
   /** The insats register pages (functions/kansli/insatser.ts). */
   insatser: InsatsKansliDeps;
+  /** Asking the ingest to read a paper report registered by hand (functions/kansli/las-in.ts). */
+  lasning: LasningKo;
   config: {
     /** The application's own address (https on AWS), e.g. https://…/kansli: decides Secure and the redirect URI. */
     baseUrl: string;
@@ -321,6 +325,7 @@ export function makeHandler(deps: KansliDeps) {
     const flytt: FlyttKontext = { repo: deps.repo, log: deps.log, who, html, redirect, forbidden };
     const flyttM = FLYTTA_PATH.exec(path);
     const anteckningM = ANTECKNING_PATH.exec(path);
+    const lasIn: LasInCtx = { ...reg, repo: deps.repo, lasning: deps.lasning };
 
     if (method === 'POST') {
       if (crossSite(headers, ev.requestContext.domainName)) {
@@ -373,6 +378,8 @@ export function makeHandler(deps: KansliDeps) {
       if (insatsSvar) return insatsSvar;
       if (flyttM) return flyttaPost(flytt, decodeURIComponent(flyttM[1]!), body);
       if (anteckningM) return anteckningPost(flytt, decodeURIComponent(anteckningM[1]!), body);
+      const inlasning = await lasInPost(lasIn, path, body);
+      if (inlasning) return inlasning;
       const arendeAtgard = /^\/kansli\/arende\/([^/]+)\/([a-z]+)$/.exec(path);
       if (arendeAtgard) return arendeAtgardPost(arendeAtgard, body, session.person, who, forbidden);
       const m = /^\/kansli\/handling\/([^/]+)\/([a-z]+)$/.exec(path);
@@ -450,6 +457,8 @@ export function makeHandler(deps: KansliDeps) {
       forbidden,
     });
     if (insatsSida) return insatsSida;
+    const inlasning = await lasInGet(lasIn, path, query);
+    if (inlasning) return inlasning;
 
     if (path === '/kansli' || path === '/kansli/diarium' || path === '/kansli/diarium.csv') {
       if (path === '/kansli') return redirect('/kansli/diarium');

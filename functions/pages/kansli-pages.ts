@@ -8,7 +8,7 @@ import { ROLLNAMN, harRatt, type Person } from '../../domain/kansli/roller.js';
 import { STATUSAR, statusAv, type DiariumRad } from '../../domain/kansli/sok.js';
 import { KLASS_TEXT } from '../../domain/klassning/klassa.js';
 import { KLASSER } from '../../domain/klassning/types.js';
-import { FLAGGTEXT } from '../../domain/diarium/registrera.js';
+import { FLAGGTEXT, LAS_IN_MANUELLT } from '../../domain/diarium/registrera.js';
 import { flyttLank, flyttRader } from './kansli-flytta-pages.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:72rem;margin:0 auto;padding:0 1rem;color:#1a1a1a;line-height:1.5;overflow-wrap:anywhere}
@@ -117,7 +117,14 @@ function atgardLankar(who: Inloggad, h: Handling): string {
       (a !== 'frige' || h.granskning === 'vantar-pa-kansliet') &&
       (a !== 'havsekretess' || h.sekretess),
   );
+  const lasIn =
+    h.flaggor.includes(LAS_IN_MANUELLT) && h.bedomning === 'lases' && harRatt(who.person, 'las-in')
+      ? [
+          `<a href="/kansli/las-in/${e(encodeURIComponent(h.diarienummer))}">Läs in och starta granskning <span class="tom">(${e(h.diarienummer)})</span></a>`,
+        ]
+      : [];
   return [
+    ...lasIn,
     ...mojliga.map(
       (a) =>
         `<a href="/kansli/handling/${e(encodeURIComponent(h.diarienummer))}/${a}">${e(ATGARDER[a].namn)} <span class="tom">(${e(h.diarienummer)})</span></a>`,

@@ -173,6 +173,8 @@ export const schemas = {
     // A handling registered by hand files its scan among the handlingar.
     ...retention,
     BEVAKNING_RAPPORT_DAGAR: z.coerce.number().int().min(0).default(DEFAULT_BEVAKNING.rapportDagar),
+    // A paper report registered by hand is read by the ingest: the request goes on its queue.
+    INGEST_QUEUE_URL: z.string().min(1),
   }),
   mailHandelse: z.object({ ...base, ...mail, KANSLI_EMAIL: z.email() }),
   postlista: z.object({ ...base }),

@@ -146,6 +146,12 @@ export class IngestPipeline extends Construct {
       [...INKORG_PREFIXES],
       'ingest reads the received mail and the uploads it registers.',
     );
+    grantObjectRead(
+      this.ingest,
+      data,
+      [ARKIV_PREFIX.handling],
+      'ingest reads the scan of a paper report registered by hand when the kansli asks for it to be read.',
+    );
     grantRetain(
       this.ingest,
       data,

@@ -4,6 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { ROLLER } from '../../domain/kansli/roller.js';
@@ -167,5 +168,14 @@ export class KansliApp extends Construct {
         });
       }
     }
+  }
+
+  /**
+   * "Läs in och starta granskning" sends a HandlingLasningBegard to the ingest queue: SendMessage on that queue
+   * only. The queue is encrypted with SQS-managed keys (SecureQueue), so no KMS grant goes with it.
+   */
+  allowLasIn(ingestQueue: sqs.IQueue): void {
+    this.kansli.function.addEnvironment('INGEST_QUEUE_URL', ingestQueue.queueUrl);
+    this.kansli.allow(['sqs:SendMessage'], [ingestQueue.queueArn]);
   }
 }

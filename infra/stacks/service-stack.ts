@@ -64,6 +64,7 @@ export class ServiceStack extends Stack {
       logRetention,
       mail,
     });
+    this.kansli.allowLasIn(this.ingest.queue);
     this.granskning = new GranskningWorkflow(this, 'Granskning', {
       config,
       data,

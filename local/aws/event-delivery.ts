@@ -119,7 +119,10 @@ function objectKeyOf(body: string): string {
     return '?';
   }
   const parsed = z.object({ detail: z.object({ object: z.object({ key: z.string() }) }) }).safeParse(json);
-  return parsed.success ? parsed.data.detail.object.key : '?';
+  if (parsed.success) return parsed.data.detail.object.key;
+  // The kansli's HandlingLasningBegard: shown (progress, DLQ file) by the handling it asks to read.
+  const begard = z.object({ diarienummer: z.string() }).safeParse(json);
+  return begard.success ? `lasning#${begard.data.diarienummer}` : '?';
 }
 
 interface Message {

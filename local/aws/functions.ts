@@ -24,8 +24,9 @@ import type { StageConfig } from './synth.js';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:000000000000:stateMachine:Granskning';
 
-/** The ingest queue's URL on the local AWS API endpoint (SQS's own form: account id, queue name). */
-export const ingestQueueUrl = (awsEndpoint: string) => `${awsEndpoint}/000000000000/rapportflode-ingest`;
+// Kept with the stack's addresses, so the CLIs find the queue without loading the functions.
+import { ingestQueueUrl } from './instance.js';
+export { ingestQueueUrl };
 
 /**
  * The functions' config record: what the stage config gives the Lambdas on AWS, with the local endpoints and

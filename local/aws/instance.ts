@@ -34,6 +34,9 @@ export const StackInfoSchema = z.object({
 });
 export type StackInfo = z.infer<typeof StackInfoSchema>;
 
+/** The ingest queue's URL on the local AWS API endpoint (SQS's own form: account id, queue name). */
+export const ingestQueueUrl = (awsEndpoint: string) => `${awsEndpoint}/000000000000/rapportflode-ingest`;
+
 const LOCK = 'stack.lock';
 const INFO = 'stack.json';
 

@@ -103,6 +103,35 @@ describe('registering paper post in a browser', () => {
     await context.close();
   });
 
+  it('offers "Läs in och starta granskning" on a paper slutrapport, with a confirmation page passing axe-core', async () => {
+    const base = stack.urls.http;
+    const { context, page } = await loginAs(browser, `${base}/kansli/registrera`, 'registrator');
+    await page.waitForURL(/\/kansli\/registrera/);
+    await page.getByLabel('Inkommen handling (papperspost)').check();
+    await page.getByLabel('Organisation', { exact: true }).fill('Exempelby kommun');
+    await page.getByLabel('Avser').fill('Slutrapport på papper');
+    await page.getByLabel('Ärendemening för ett nytt ärende').fill('Slutrapport – Prova på');
+    await page.getByLabel('Klass (inkommen handling)').selectOption('slutrapport');
+    await page.getByLabel('Fil (PDF, JPEG, PNG eller TIFF)').setInputFiles({
+      name: 'rapport.pdf',
+      mimeType: 'application/pdf',
+      buffer: PDF,
+    });
+    await page.getByLabel(/Jag bekräftar/).check();
+    await page.getByRole('button', { name: 'Registrera' }).click();
+    await page.waitForURL(/\/kansli\/registrerad\//);
+    await page.getByRole('link', { name: /^Öppna ärendet/ }).click();
+    await page.waitForURL(/\/kansli\/arende\//);
+    // Keyboard only: the action is a link on the handling; its page asks for confirmation before anything is sent.
+    await page.getByRole('link', { name: /^Läs in och starta granskning/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/kansli\/las-in\//);
+    expect(await page.locator('h1').textContent()).toMatch(/^Läs in och starta granskning: SFG/);
+    expect(await page.locator('body').textContent()).toContain('avsändaren får ingen kvittens');
+    await checks.inspect(context, page.url(), 'las-in');
+    await context.close();
+  });
+
   it('gives a läsare 403 for the form', async () => {
     const { context, page } = await loginAs(browser, `${stack.urls.http}/kansli/diarium`, 'lasare');
     await page.waitForURL(/\/kansli\/diarium/);

@@ -39,6 +39,8 @@ export async function startKansliApp(db: DiariumDb, opts: { clock?: () => Date }
       documents: { file: () => Promise.reject(new Error('ingen S3 i den här testmiljön')) },
       serie: 'SFG',
     },
+    // No ingest queue here: reading a paper report is tested on the local stack (kansli-registrera.test.ts).
+    lasning: { begarLasning: () => Promise.reject(new Error('ingen ingestkö i den här testmiljön')) },
     oidc: openIdClient({
       issuer: oidc.issuer,
       clientId: LOCAL_OIDC_CLIENT_ID,

@@ -4,6 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Diarium, DocumentReader, EventPublisher } from '../../../domain/diarium/ports.js';
 import type { DocumentFiler } from '../../../domain/document-archive.js';
+import type { LasningKo } from '../../../domain/ingest/las-in.js';
 import { DynamoDiariumRepository } from '../../../functions/adapters/dynamo-diarium/repository.js';
 import { byggListindex } from '../../../functions/adapters/dynamo-diarium/sok.js';
 import { diariumTable } from '../../../functions/adapters/dynamo-diarium/table.js';
@@ -34,6 +35,8 @@ export interface CliIo {
   store?: DocumentReader;
   /** Where `registrera` files a scan, instead of an S3 client from the flags. */
   filer?: DocumentFiler;
+  /** Where `las-in` asks for a reading, instead of an SQS client for the ingest queue. */
+  ko?: LasningKo;
   cwd?: string;
 }
 

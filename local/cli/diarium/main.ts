@@ -9,6 +9,7 @@ import { exportCsv } from './commands/export.js';
 import { filer } from './commands/filer.js';
 import { flytta } from './commands/flytta.js';
 import { frige } from './commands/frige.js';
+import { lasIn } from './commands/las-in.js';
 import { klass } from './commands/klass.js';
 import { korrigeraAnkomstdatum } from './commands/korrigera-ankomstdatum.js';
 import { list } from './commands/list.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly DiariumCommand[] = [
   exportCsv,
   makulera,
   registrera,
+  lasIn,
   korrigeraAnkomstdatum,
   frige,
   klass,
