@@ -56,7 +56,7 @@ function rubrik(s: Sokning, kolumn: SortKolumn): string {
   const lank = `<a href="/kansli/diarium?${e(sokQuery(s, 1, nasta))}" aria-label="${e(
     `${namn}, sortera ${nasta.riktning === 'stigande' ? 'stigande' : 'fallande'}`,
   )}">${e(namn)}<span aria-hidden="true">${pil}</span></a>`;
-  return `<th scope="col"${aktiv ? ` aria-sort="${sort.riktning === 'stigande' ? 'ascending' : 'descending'}"` : ''}>${lank}</th>`;
+  return `<th scope="col" role="columnheader"${aktiv ? ` aria-sort="${sort.riktning === 'stigande' ? 'ascending' : 'descending'}"` : ''}>${lank}</th>`;
 }
 
 const ORDNING: Record<SortKolumn, string> = {
@@ -86,7 +86,9 @@ export function listSida(args: {
   const rows = args.rader
     .map(
       (r) =>
-        `<tr><td><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td>${e(r.ankomstdatum)}</td><td>${e(avsandare(r.avsandare))}</td><td>${e(r.beskrivning)}<br><small>${e(KLASSFILTER[r.klass])}</small></td><td>${e(STATUSAR[statusAv(r)])}${r.sekretess ? ' · sekretess' : ''}${e(flyttText(r.flaggor))}</td></tr>`,
+        // data-rubrik: the column's name before each value when a phone shows the rows stacked (role keeps the
+        // table's semantics, which a block display would otherwise drop).
+        `<tr role="row"><td role="cell"><a href="/kansli/arende/${e(encodeURIComponent(r.arende))}">${e(r.diarienummer)}</a></td><td role="cell" data-rubrik="Ankomstdatum">${e(r.ankomstdatum)}</td><td role="cell" data-rubrik="Avsändare">${e(avsandare(r.avsandare))}</td><td role="cell" data-rubrik="Avser">${e(r.beskrivning)}<br><small>${e(KLASSFILTER[r.klass])}</small></td><td role="cell" data-rubrik="Status">${e(STATUSAR[statusAv(r)])}${r.sekretess ? ' · sekretess' : ''}${e(flyttText(r.flaggor))}</td></tr>`,
     )
     .join('');
   const nav = `<nav class="sidor" aria-label="Sidor">${
@@ -116,9 +118,9 @@ ${args.fel ? `<p class="fel" role="alert">${e(args.fel)}</p>` : ''}
 ${dolda}<div><button type="submit">Sök</button></div>
 </form>
 <p role="status">${args.antal} träffar. <a href="/kansli/diarium.csv?${e(sokQuery({ ...s, sida: 1 }))}">Exportera resultatet som CSV</a></p>
-<div class="tabell"><table><caption class="tom">Handlingar sorterade efter ${e(ORDNING[sort.kolumn])}, ${sort.riktning === 'stigande' ? 'stigande' : 'fallande'}</caption>
-<thead><tr>${(Object.keys(KOLUMNER) as SortKolumn[]).map((k) => rubrik(s, k)).join('')}</tr></thead>
-<tbody>${rows || '<tr><td colspan="5">Inga handlingar matchar sökningen.</td></tr>'}</tbody></table></div>
+<div class="tabell"><table class="lista" role="table"><caption class="tom">Handlingar sorterade efter ${e(ORDNING[sort.kolumn])}, ${sort.riktning === 'stigande' ? 'stigande' : 'fallande'}</caption>
+<thead role="rowgroup"><tr role="row">${(Object.keys(KOLUMNER) as SortKolumn[]).map((k) => rubrik(s, k)).join('')}</tr></thead>
+<tbody role="rowgroup">${rows || '<tr><td colspan="5">Inga handlingar matchar sökningen.</td></tr>'}</tbody></table></div>
 ${nav}`,
     args.who,
   );

@@ -24,7 +24,9 @@ button.farlig{background:#8a1c1c;color:#fff}
 .fel{background:#fdecea;border-left:4px solid #b00020;padding:.5rem 1rem}.ok{background:#e8f5e9;border-left:4px solid #1b5e20;padding:.5rem 1rem}
 dl{display:grid;grid-template-columns:minmax(8rem,max-content) minmax(0,1fr);gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
 .sidor{display:flex;gap:1rem;margin:1rem 0}code{font-size:.85rem}
-fieldset{min-width:0;margin:1rem 0}select,input{max-width:100%;box-sizing:border-box}`;
+fieldset{min-width:0;margin:1rem 0}select,input{max-width:100%;box-sizing:border-box}.tom{color:#555}
+th{overflow-wrap:normal;word-break:keep-all}
+@media (max-width:40rem){table.lista,table.lista tbody,table.lista tr,table.lista td{display:block}table.lista thead tr{display:flex;flex-wrap:wrap;gap:0 1rem}table.lista th{border:0;padding:.25rem 0}table.lista tbody tr{border-top:1px solid #ccc;padding:.5rem 0}table.lista td{border:0;padding:.1rem 0}table.lista td[data-rubrik]::before{content:attr(data-rubrik) ": ";font-weight:600}}`;
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
@@ -166,7 +168,7 @@ export function arendeSida(args: {
       return `<section aria-labelledby="h-${h.handlingsnummer}"><h2 id="h-${h.handlingsnummer}">Handling ${e(h.diarienummer)}</h2>
 <dl><dt>Ankomstdatum</dt><dd>${e(h.ankomstdatum)} (${e(svenskTidpunkt(h.mottagen))})${h.ankomstAndrad ? ` – ändrat av ${e(h.ankomstAndrad.av)}: ${e(h.ankomstAndrad.skal)}` : ''}</dd>
 <dt>Avsändare</dt><dd>${e(avsandare(h.avsandare))}</dd><dt>Avser</dt><dd>${e(h.beskrivning)}</dd>
-<dt>Status</dt><dd>${e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>${flyttRader(h)}
+<dt>Status</dt><dd>${h.flyttad ? `Flyttad till ${e(h.flyttad.till)}` : e(statusText({ makulerad: h.makulerad !== null, granskning: h.granskning }))}${h.makulerad ? ` – ${e(h.makulerad.av)}: ${e(h.makulerad.skal)}` : ''}</dd>${flyttRader(h)}
 <dt>Klass</dt><dd>${h.klassning ? e(KLASS_TEXT[h.klassning.klass]) : '–'}${h.klassning?.publikText ? ` – offentlig text: ”${e(h.klassning.publikText)}”` : ''}</dd>
 <dt>Sekretess</dt><dd>${h.sekretess ? 'Ja' : 'Nej'}${h.sekretessmarkering ? ` – ${e(h.sekretessmarkering.osl)}, i postlistan: ”${e(h.sekretessmarkering.publikText)}” (${e(h.sekretessmarkering.av)})` : ''}</dd>${h.flaggor.length ? `<dt>Flaggor</dt><dd>${e(h.flaggor.map((f) => FLAGGTEXT[f] ?? f).join(', '))}</dd>` : ''}</dl>
 <h3>Filer</h3>${filer}

@@ -100,6 +100,8 @@ describe('moving a handling to another ärende in the kansli app', () => {
     expect(franSida).toContain('Flyttad till');
     expect(franSida).toContain(nytt);
     expect(franSida).toContain('handling-flyttad');
+    // The stub's status is where the handling went, not the granskning it had.
+    expect(franSida).toContain(`<dt>Status</dt><dd>Flyttad till ${nytt}</dd>`);
     expect(franSida).toContain('Loggen är verifierad');
     // No action on the stub: its number is a reference now.
     expect(franSida).not.toContain(
