@@ -109,7 +109,9 @@ export type LocalQueue = (body: string) => string;
  */
 function sqsSendMessage(body: Record<string, unknown>, queues: Map<string, LocalQueue>): Reply {
   const url = str(body['QueueUrl'], '');
-  const queue = queues.get(url);
+  // By the URL's path (account and name), as the host may be the IAM proxy's in front of this server.
+  const path = (u: string) => URL.parse(u)?.pathname ?? u;
+  const queue = [...queues].find(([k]) => path(k) === path(url))?.[1];
   if (!queue) {
     return {
       status: 400,

@@ -35,7 +35,8 @@ export const StackInfoSchema = z.object({
 export type StackInfo = z.infer<typeof StackInfoSchema>;
 
 /** The ingest queue's URL on the local AWS API endpoint (SQS's own form: account id, queue name). */
-export const ingestQueueUrl = (awsEndpoint: string) => `${awsEndpoint}/000000000000/rapportflode-ingest`;
+export const INGEST_QUEUE_NAME = 'rapportflode-ingest';
+export const ingestQueueUrl = (awsEndpoint: string) => `${awsEndpoint}/000000000000/${INGEST_QUEUE_NAME}`;
 
 const LOCK = 'stack.lock';
 const INFO = 'stack.json';

@@ -17,7 +17,7 @@ import type { IamProxies } from './iam/proxy.js';
 import { iamMode, startIam } from './iam/wire.js';
 import { startGranskningWorkflow } from './granskning-workflow.js';
 import { startHttpStandIn } from './http-api.js';
-import { lockDataDir } from './instance.js';
+import { INGEST_QUEUE_NAME, lockDataDir } from './instance.js';
 import { Stoppers, type Defer } from './lifecycle.js';
 import type { IngestProgress, IngestStatus, LocalStackOptions } from './options.js';
 import { portsOf, reservePorts, type ProxyService, type Service } from './ports.js';
@@ -158,6 +158,7 @@ async function startStorage(
             bucket: s3.bucket,
             eventBus: env['EVENT_BUS_NAME']!,
             stateMachineArn: STATE_MACHINE_ARN,
+            ingestQueue: INGEST_QUEUE_NAME,
           },
           targets: { dynamodb: ddb.endpoint, s3: s3.endpoint, ses: outbox, aws: urls.aws },
           // Only the proxies' own: the other services keep theirs until they bind (releasing them here left

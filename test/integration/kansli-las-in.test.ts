@@ -165,6 +165,15 @@ describe('"Läs in och starta granskning" for a paper report registered by hand'
     const begard = await postForm(reg, `/kansli/las-in/${encodeURIComponent(dnr)}`, { bekraftat: 'ja' });
     expect(begard.res.status).toBe(303);
     expect(begard.res.headers.get('location')).toBe(`/kansli/las-in/${encodeURIComponent(dnr)}?begard=1`);
+    // The request went through the IAM proxy as the kansli's role, to the ingest queue by its name.
+    expect(stack.iam!.calls).toContainEqual(
+      expect.objectContaining({
+        fnId: 'kansli',
+        action: 'sqs:SendMessage',
+        resource: 'arn:aws:sqs:eu-west-1:000000000000:rapportflode-ingest',
+        decision: 'Allowed',
+      }),
+    );
 
     const outcome = await waitFor(() => Promise.resolve(stack.outcomes.get(`lasning#${dnr}`)), 300_000);
     expect(outcome.status).toBe('komplett');

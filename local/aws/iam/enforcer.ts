@@ -28,7 +28,7 @@ export interface UnusedGrants {
 }
 
 /** Services whose calls pass through the proxies; grants on others cannot be seen being used. */
-const OBSERVED = new Set(['dynamodb', 's3', 'ses', 'states', 'events']);
+const OBSERVED = new Set(['dynamodb', 's3', 'ses', 'states', 'events', 'sqs']);
 /** Actions Lambda's event source mapping performs with the function's role, never the handler. */
 const PLATFORM_ACTIONS = [
   'sqs:ReceiveMessage',

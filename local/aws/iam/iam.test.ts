@@ -417,6 +417,23 @@ describe('the synthesized templates', () => {
     expect(await check('granskning-task', 'states:SendTaskSuccess', LOCAL_STACK_NAMES.stateMachineArn)).toBe(
       'Allowed',
     );
+    // The ingest queue by its local name: the reconciliation re-drives and the kansli asks for a reading there.
+    const queue = `arn:aws:sqs:eu-west-1:000000000000:${LOCAL_STACK_NAMES.ingestQueue}`;
+    expect(await check('kansli', 'sqs:SendMessage', queue)).toBe('Allowed');
+    expect(await check('reconcile', 'sqs:SendMessage', queue)).toBe('Allowed');
+    expect(await check('beslut', 'sqs:SendMessage', queue)).toBe('ImplicitlyDenied');
+    expect(
+      mapRequest(
+        'aws',
+        req(
+          'POST',
+          '/',
+          { 'x-amz-target': 'AmazonSQS.SendMessage' },
+          JSON.stringify({ QueueUrl: `http://127.0.0.1:4010/000000000000/${LOCAL_STACK_NAMES.ingestQueue}` }),
+        ),
+        ctx,
+      ).checks,
+    ).toEqual([{ action: 'sqs:SendMessage', resource: queue, context: {} }]);
     // What no code sends is not granted: beslut never fails a task, start-granskning reads no table.
     expect(await check('beslut', 'states:SendTaskFailure', LOCAL_STACK_NAMES.stateMachineArn)).toBe(
       'ImplicitlyDenied',

@@ -44,6 +44,8 @@ export interface LocalNames {
   bucket: string;
   eventBus: string;
   stateMachineArn: string;
+  /** The ingest queue's name (its URL's last part, as INGEST_QUEUE_URL names it locally). */
+  ingestQueue?: string;
   accountId?: string;
   region?: string;
 }
@@ -107,6 +109,13 @@ export class Resolver {
     }
   }
 
+  /** The local name of a queue: the ingest queue by the name the local stack gives it, others by their id. */
+  private queueName(id: string): string {
+    return this.names.ingestQueue && /^Ingest\w*IngestQueue[0-9A-F]{8}$/.test(id)
+      ? this.names.ingestQueue
+      : id;
+  }
+
   typeOf(logicalId: string): string | undefined {
     return this.resources.get(logicalId)?.Type;
   }
@@ -136,7 +145,7 @@ export class Resolver {
       case 'AWS::StepFunctions::StateMachine':
         return this.names.stateMachineArn;
       case 'AWS::SQS::Queue':
-        return `https://sqs.${r}.amazonaws.com/${a}/${id}`;
+        return `https://sqs.${r}.amazonaws.com/${a}/${this.queueName(id)}`;
       case 'AWS::SNS::Topic':
         return `arn:aws:sns:${r}:${a}:${id}`;
       case 'AWS::KMS::Key':
@@ -162,7 +171,7 @@ export class Resolver {
         case 'AWS::Events::Rule':
           return `arn:aws:events:${r}:${a}:rule/${id}`;
         case 'AWS::SQS::Queue':
-          return `arn:aws:sqs:${r}:${a}:${id}`;
+          return `arn:aws:sqs:${r}:${a}:${this.queueName(id)}`;
         case 'AWS::KMS::Key':
           return `arn:aws:kms:${r}:${a}:key/${id}`;
         case 'AWS::Logs::LogGroup':

@@ -26,6 +26,7 @@ export const LOCAL_STACK_NAMES = {
   bucket: 'rapportflode-inbound',
   eventBus: 'rapportflode-lokal',
   stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:Granskning',
+  ingestQueue: 'rapportflode-ingest',
 } as const;
 
 const policyResourceSchema = z

@@ -6,6 +6,7 @@ import type { Defer } from '../lifecycle.js';
 import type { ProxyService, Reservation } from '../ports.js';
 import { startIamProxies, type IamProxies } from './proxy.js';
 import type { LocalNames } from './policies.js';
+import { ingestQueueUrl } from '../instance.js';
 
 /** `enforce` answers a call the role does not allow with AccessDenied; `record` only records it. */
 export type IamMode = 'enforce' | 'record' | 'off';
@@ -90,6 +91,9 @@ export async function startIam(opts: {
         AWS_ENDPOINT_URL_SESV2: e.ses!,
         AWS_ENDPOINT_URL_SFN: e.aws!,
         AWS_ENDPOINT_URL_EVENTBRIDGE: e.aws!,
+        // SQS sends to the host of the queue's URL: the URL the function is given names the proxy.
+        AWS_ENDPOINT_URL_SQS: e.aws!,
+        ...(shared['INGEST_QUEUE_URL'] ? { INGEST_QUEUE_URL: ingestQueueUrl(e.aws!) } : {}),
       };
     },
   };
