@@ -4,7 +4,7 @@ import { addDays } from '../bevakning/run-bevakning.js';
 import { bevakningsnyckel, type BevakningStore } from '../bevakning/ports.js';
 import { findDiarienummer, formatArende } from './diarienummer.js';
 import { DiariumRegelError } from './errors.js';
-import { parseBelopp, parseInsatsregister } from './insatsregister.js';
+import { parseBelopp, parseInsatsregister, skapaInsatsArende } from './insatsregister.js';
 import type {
   DiariumReader,
   HandlingRegistry,
@@ -376,23 +376,13 @@ export async function genomforImport(
       skal: 'Ange ett skäl: importen ändrar beviljade medel, ärenden eller insatstider.',
     });
   const arendenSkapade: string[] = [];
-  if (opts.skapaArenden && deps.repo.importArende) {
+  const importArende = deps.repo.importArende?.bind(deps.repo);
+  if (opts.skapaArenden && importArende) {
     for (const insats of [...plan.nya, ...plan.andrade.map((a) => a.efter), ...plan.oforandrade]) {
       if (!insats.arende || !plan.arendenSaknas.includes(insats.arende)) continue;
       const n = findDiarienummer(insats.arende, insats.arende.split(' ')[0] ?? '');
       if (!n) continue;
-      const { skapad } = await deps.repo.importArende(
-        {
-          serie: n.serie,
-          ar: n.ar,
-          nummer: n.nummer,
-          arendemening: `Samverkansmedel – ${insats.namn} – ${insats.organisation}`,
-          insatsId: insats.id,
-          insatsnyckel: `insats:${insats.id}`,
-        },
-        opts.av,
-      );
-      if (skapad) arendenSkapade.push(insats.arende);
+      if (await skapaInsatsArende({ importArende }, insats, n, opts.av)) arendenSkapade.push(insats.arende);
     }
   }
   const gemensamt = { import: opts.kalla, filSha256: plan.filSha256, ...(skal ? { skal } : {}) };

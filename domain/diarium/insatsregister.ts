@@ -197,6 +197,31 @@ export interface ImportResultat {
 }
 
 /**
+ * Creates the ärende the register names for an insats, with that number (an earlier diarium's, the demo
+ * register's); true when it was created now.
+ */
+export async function skapaInsatsArende(
+  repo: Pick<HandlingRegistry, 'importArende'>,
+  insats: Pick<Insats, 'id' | 'namn' | 'organisation'>,
+  n: { serie: string; ar: number; nummer: number },
+  av: string,
+): Promise<boolean> {
+  const { skapad } = await repo.importArende(
+    {
+      serie: n.serie,
+      ar: n.ar,
+      nummer: n.nummer,
+      arendemening: `Samverkansmedel – ${insats.namn} – ${insats.organisation}`,
+      insatsId: insats.id,
+      // The key resolveArende uses for a register match, so later reports find this ärende either way.
+      insatsnyckel: `insats:${insats.id}`,
+    },
+    av,
+  );
+  return skapad;
+}
+
+/**
  * Saves the register (upsert by id; rows are never removed by an import). Ärenden the register names are
  * created with that number when `skapaArenden` (the demo register, a migration); otherwise they are reported
  * as missing and matching falls back to the sender's earlier ärende or a new one.
@@ -216,19 +241,7 @@ export async function sparaInsatsregister(
       arendenSaknas.push(insats.arende);
       continue;
     }
-    const { skapad } = await repo.importArende(
-      {
-        serie: n.serie,
-        ar: n.ar,
-        nummer: n.nummer,
-        arendemening: `Samverkansmedel – ${insats.namn} – ${insats.organisation}`,
-        insatsId: insats.id,
-        // The key resolveArende uses for a register match, so later reports find this ärende either way.
-        insatsnyckel: `insats:${insats.id}`,
-      },
-      opts.av,
-    );
-    if (skapad) arendenSkapade.push(insats.arende);
+    if (await skapaInsatsArende(repo, insats, n, opts.av)) arendenSkapade.push(insats.arende);
   }
   await repo.putInsatser(insatser);
   return { sparade: insatser.length, arendenSkapade, arendenSaknas };

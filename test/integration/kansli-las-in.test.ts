@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { startLocalStack, type LocalStack } from '../../local/aws/stack.js';
 import { renderTextImage } from '../fixtures/extraction/generate.js';
 import { outbox, waitFor } from '../support/local-helpers.js';
 import { syntheticReportLines } from '../support/synthetic-report.js';
+import { storeSession } from './kansli-support.js';
 
 // "Läs in och starta granskning" on the whole local stack: the kansli function (its role enforced by the IAM
 // proxies) sends HandlingLasningBegard to the ingest queue; the ingest reads the scan with OCR, completes the
@@ -40,17 +41,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function sessionFor(roll: Roll) {
-  const id = randomBytes(32).toString('base64url');
-  const csrf = randomBytes(32).toString('base64url');
-  await sessions.putSession(createHash('sha256').update(id).digest('hex'), {
-    person: { sub: `test-${roll}`, namn: `Test ${roll}`, epost: `${roll}@kansli.example`, roller: [roll] },
-    csrf,
-    skapad: new Date().toISOString(),
-    utgar: new Date(Date.now() + 3600_000).toISOString(),
-  });
-  return { cookie: `kansli=${id}`, csrf };
-}
+const sessionFor = (roll: Roll) => storeSession(sessions, roll);
 type Session = Awaited<ReturnType<typeof sessionFor>>;
 
 async function get(s: Session, p: string) {

@@ -11,6 +11,7 @@ import { makeS3Client } from '../../functions/adapters/s3-document-store.js';
 import type { Roll } from '../../domain/kansli/roller.js';
 import { runDiariumCli } from '../../local/cli/diarium/main.js';
 import { startLocalStack, type LocalStack } from '../../local/aws/stack.js';
+import { storeSession } from './kansli-support.js';
 
 // Registering by hand on the whole local stack: the kansli function as deployed (its own role enforced by the
 // IAM proxies), the HTTP API stand-in with AWS's size limits, DynamoDB Local and the Object Lock records store.
@@ -42,17 +43,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function sessionFor(roll: Roll) {
-  const id = randomBytes(32).toString('base64url');
-  const csrf = randomBytes(32).toString('base64url');
-  await sessions.putSession(createHash('sha256').update(id).digest('hex'), {
-    person: { sub: `test-${roll}`, namn: `Test ${roll}`, epost: `${roll}@kansli.example`, roller: [roll] },
-    csrf,
-    skapad: new Date().toISOString(),
-    utgar: new Date(Date.now() + 3600_000).toISOString(),
-  });
-  return { cookie: `kansli=${id}`, csrf };
-}
+const sessionFor = (roll: Roll) => storeSession(sessions, roll);
 
 type Session = Awaited<ReturnType<typeof sessionFor>>;
 

@@ -77,22 +77,7 @@ export async function startKansliApp(db: DiariumDb, opts: { clock?: () => Date }
     sessions,
     register,
     /** A session stored directly (as a login would), for tests that are not about the login itself. */
-    async sessionFor(roll: Roll, utgar = new Date(Date.now() + 3600_000)) {
-      const id = randomBytes(32).toString('base64url');
-      const csrf = randomBytes(32).toString('base64url');
-      await sessions.putSession(createHash('sha256').update(id).digest('hex'), {
-        person: {
-          sub: `test-${roll}`,
-          namn: `Test ${roll}`,
-          epost: `${roll}@kansli.example`,
-          roller: [roll],
-        },
-        csrf,
-        skapad: new Date().toISOString(),
-        utgar: utgar.toISOString(),
-      });
-      return { cookie: `kansli=${id}`, csrf };
-    },
+    sessionFor: (roll: Roll, utgar?: Date) => storeSession(sessions, roll, utgar),
     async stop() {
       await new Promise<void>((r) => server.close(() => r()));
       await oidc.close();
@@ -200,3 +185,20 @@ export const postForm = (
 /** A GET with a session's cookie (or none), redirects not followed. */
 export const getAs = (url: string, s?: { cookie: string }) =>
   fetch(url, { redirect: 'manual', headers: s ? { cookie: s.cookie } : {} });
+
+/** A session stored directly, as a login would store it, for tests that are not about the login itself. */
+export async function storeSession(
+  sessions: Pick<DynamoSessionStore, 'putSession'>,
+  roll: Roll,
+  utgar = new Date(Date.now() + 3600_000),
+): Promise<{ cookie: string; csrf: string }> {
+  const id = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(32).toString('base64url');
+  await sessions.putSession(createHash('sha256').update(id).digest('hex'), {
+    person: { sub: `test-${roll}`, namn: `Test ${roll}`, epost: `${roll}@kansli.example`, roller: [roll] },
+    csrf,
+    skapad: new Date().toISOString(),
+    utgar: utgar.toISOString(),
+  });
+  return { cookie: `kansli=${id}`, csrf };
+}
