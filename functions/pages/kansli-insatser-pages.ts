@@ -98,13 +98,13 @@ export function insatsregisterSida(args: {
     `<h1>Insatsregistret</h1>
 ${args.meddelande ? `<p class="ok" role="status">${e(args.meddelande)}</p>` : ''}
 ${far ? `<p><a href="/kansli/insatser/ny">Lägg till en insats</a> · <a href="/kansli/insatser/importera">Importera från fil</a></p>` : ''}
-<div class="tabell"><table><caption>${args.rader.length} ${args.rader.length === 1 ? 'insats' : 'insatser'}. Sista dag för slutrapporten räknas från insatstidens slut om kansliet inte satt ett eget datum.</caption>
+<div class="tabell" tabindex="0" role="region" aria-label="Insatsregistret"><table><caption>${args.rader.length} ${args.rader.length === 1 ? 'insats' : 'insatser'}. Sista dag för slutrapporten räknas från insatstidens slut om kansliet inte satt ett eget datum.</caption>
 <thead><tr><th scope="col">Namn</th><th scope="col">Organisation</th><th scope="col">Ärende</th><th scope="col">Beviljade medel</th><th scope="col">Insatstid slut</th><th scope="col">Slutrapport senast</th><th scope="col">Kontakt</th>${far ? '<th scope="col">Åtgärd</th>' : ''}</tr></thead>
 <tbody>${rows || `<tr><td colspan="${far ? 8 : 7}">Registret är tomt.</td></tr>`}</tbody></table></div>
 <h2 id="logg-rubrik">Registrets logg</h2>
 <p>Varje ändring av registret skrivs här (och i insatsens ärende när den har ett), med vem som gjorde den.</p>
 <p class="${v.ok ? 'ok' : 'fel'}">${v.ok ? `Loggen är verifierad: ${args.logg.length} poster, obruten hashkedja.` : `Loggen kunde inte verifieras från post ${v.seq}.`}</p>
-<div class="tabell"><table aria-labelledby="logg-rubrik"><thead><tr><th scope="col">Nr</th><th scope="col">Tid</th><th scope="col">Händelse</th><th scope="col">Av</th><th scope="col">Ändring</th><th scope="col">Skäl</th></tr></thead><tbody>${logg || '<tr><td colspan="6">Inga ändringar ännu.</td></tr>'}</tbody></table></div>`,
+<div class="tabell" tabindex="0" role="region" aria-labelledby="logg-rubrik"><table aria-labelledby="logg-rubrik"><thead><tr><th scope="col">Nr</th><th scope="col">Tid</th><th scope="col">Händelse</th><th scope="col">Av</th><th scope="col">Ändring</th><th scope="col">Skäl</th></tr></thead><tbody>${logg || '<tr><td colspan="6">Inga ändringar ännu.</td></tr>'}</tbody></table></div>`,
     args.who,
   );
 }
@@ -228,8 +228,8 @@ ${args.fel ? `<p class="fel" role="alert">${e(args.fel)}</p>` : ''}
 <ul><li>${p.nya.length} läggs till</li><li>${p.andrade.length} ändras</li><li>${p.oforandrade.length} är oförändrade</li><li>${p.lamnade.length} finns i registret men inte i filen och lämnas som de är</li><li>${p.fel.length} rader har fel</li></ul>
 ${p.fel.length ? `<h2 id="fel-rubrik">Fel i filen</h2><div class="fel" role="alert"><p>Rätta filen och läs in den igen; inget importeras så länge den har fel.</p><ul>${p.fel.map((f) => `<li>${e(f)}</li>`).join('')}</ul></div>` : ''}
 ${p.arendenSaknas.length ? `<p class="fel">Obs: ärendena ${e(p.arendenSaknas.join(', '))} finns inte i diariet. Rapporter för de insatserna får ett nytt ärende tills ärendet finns.</p>` : ''}
-${p.nya.length ? `<h2 id="nya-rubrik">Läggs till</h2><div class="tabell"><table aria-labelledby="nya-rubrik">${insatsHuvud}<tbody>${p.nya.map(insatsRad).join('')}</tbody></table></div>` : ''}
-${p.andrade.length ? `<h2 id="andrade-rubrik">Ändras</h2><div class="tabell"><table aria-labelledby="andrade-rubrik"><thead><tr><th scope="col">Id</th><th scope="col">Namn</th><th scope="col">Ändring</th></tr></thead><tbody>${andrade}</tbody></table></div>` : ''}
+${p.nya.length ? `<h2 id="nya-rubrik">Läggs till</h2><div class="tabell" tabindex="0" role="region" aria-labelledby="nya-rubrik"><table aria-labelledby="nya-rubrik">${insatsHuvud}<tbody>${p.nya.map(insatsRad).join('')}</tbody></table></div>` : ''}
+${p.andrade.length ? `<h2 id="andrade-rubrik">Ändras</h2><div class="tabell" tabindex="0" role="region" aria-labelledby="andrade-rubrik"><table aria-labelledby="andrade-rubrik"><thead><tr><th scope="col">Id</th><th scope="col">Namn</th><th scope="col">Ändring</th></tr></thead><tbody>${andrade}</tbody></table></div>` : ''}
 ${p.lamnade.length ? `<h2 id="lamnade-rubrik">Lämnas som de är</h2><p>${e(p.lamnade.map((i) => i.namn).join(', '))}</p>` : ''}
 ${
   kanBekrafta

@@ -118,7 +118,7 @@ ${args.fel ? `<p class="fel" role="alert">${e(args.fel)}</p>` : ''}
 ${dolda}<div><button type="submit">Sök</button></div>
 </form>
 <p role="status">${args.antal} träffar. <a href="/kansli/diarium.csv?${e(sokQuery({ ...s, sida: 1 }))}">Exportera resultatet som CSV</a></p>
-<div class="tabell"><table class="lista" role="table"><caption class="tom">Handlingar sorterade efter ${e(ORDNING[sort.kolumn])}, ${sort.riktning === 'stigande' ? 'stigande' : 'fallande'}</caption>
+<div class="tabell" tabindex="0" role="region" aria-label="Handlingar"><table class="lista" role="table"><caption class="tom">Handlingar sorterade efter ${e(ORDNING[sort.kolumn])}, ${sort.riktning === 'stigande' ? 'stigande' : 'fallande'}</caption>
 <thead role="rowgroup"><tr role="row">${(Object.keys(KOLUMNER) as SortKolumn[]).map((k) => rubrik(s, k)).join('')}</tr></thead>
 <tbody role="rowgroup">${rows || '<tr><td colspan="5">Inga handlingar matchar sökningen.</td></tr>'}</tbody></table></div>
 ${nav}`,

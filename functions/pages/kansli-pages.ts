@@ -16,7 +16,7 @@ header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:cen
 h1{font-size:1.5rem}h2{font-size:1.25rem;margin-top:2rem}
 a{color:#0b4f8a}a:focus,button:focus,input:focus,select:focus{outline:3px solid #b35c00;outline-offset:2px}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1px solid #ddd;padding:.35rem .5rem;vertical-align:top}
-.tabell{overflow-x:auto}
+.tabell{overflow-x:auto}.tabell:focus{outline:3px solid #b35c00;outline-offset:2px}
 form.sok{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}form.sok div{display:flex;flex-direction:column}
 label{font-weight:600}input,select,textarea{font:inherit;padding:.3rem}textarea{width:100%;box-sizing:border-box;min-height:5rem}
 button{font:inherit;padding:.4rem 1rem;border-radius:4px;border:1px solid #333;background:#fff;color:#1a1a1a;cursor:pointer}
@@ -195,7 +195,7 @@ ${hs}
 ${args.tillagg ?? ''}
 <h2 id="logg-rubrik">Händelselogg</h2>
 <p class="${v.ok ? 'ok' : 'fel'}">${v.ok ? `Loggen är verifierad: ${v.antalPoster} poster, obruten hashkedja.` : `Loggen kunde inte verifieras: ${e(v.avvikelser.map((x) => x.meddelande).join(' '))}`}</p>
-<div class="tabell"><table aria-labelledby="logg-rubrik"><thead><tr><th scope="col">Nr</th><th scope="col">Tid</th><th scope="col">Händelse</th><th scope="col">Av</th><th scope="col">Skäl</th></tr></thead><tbody>${logg}</tbody></table></div>`,
+<div class="tabell" tabindex="0" role="region" aria-labelledby="logg-rubrik"><table aria-labelledby="logg-rubrik"><thead><tr><th scope="col">Nr</th><th scope="col">Tid</th><th scope="col">Händelse</th><th scope="col">Av</th><th scope="col">Skäl</th></tr></thead><tbody>${logg}</tbody></table></div>`,
     args.who,
   );
 }
