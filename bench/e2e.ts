@@ -214,7 +214,10 @@ export async function burst(
       tableName: s.stack.table,
     });
     const year = new Date().getFullYear();
-    const handlingar = await repo.listDiarium(`${year - 1}-01-01`, `${year + 1}-12-31`);
+    // The reports that came in: each kvittens is registered too, as an expedierad handling in the same ärende.
+    const handlingar = (await repo.listDiarium(`${year - 1}-01-01`, `${year + 1}-12-31`)).filter(
+      (h) => h.kalla === 'epost',
+    );
     const numbers = handlingar
       .map((h) => parseHandlingNummer(h.diarienummer)?.nummer ?? -1)
       .sort((a, b) => a - b);
