@@ -3,25 +3,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordingIo } from '../../test/support/cli-io.js';
 import { runDiariumCli } from './diarium/main.js';
 import { runInsatserImport } from './insatser-import.js';
 import { runParseCli } from './parse.js';
 import { runSubmit } from './submit.js';
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (t: string) => out.push(t),
-      err: (t: string) => err.push(t),
-      env: {},
-      clock: () => new Date('2026-02-10T12:00:00Z'),
-    },
-  };
-}
+const io = () => recordingIo({ clock: () => new Date('2026-02-10T12:00:00Z') });
 
 const clis = [
   {

@@ -25,6 +25,7 @@ import {
   type TestMailSpec,
   ingestNow,
 } from './diarium-support.js';
+import { recordingIo } from '../support/cli-io.js';
 
 let db: DiariumDb;
 
@@ -411,19 +412,7 @@ describe('the audit chain', () => {
 
 describe('the kansli CLI and the register import', () => {
   function io(extra: Pick<CliIo, 'cwd' | 'store'> = {}) {
-    const out: string[] = [];
-    const err: string[] = [];
-    return {
-      out,
-      err,
-      io: {
-        out: (t: string) => out.push(t),
-        err: (t: string) => err.push(t),
-        env: {},
-        clock: () => new Date('2026-02-10T12:00:00Z'),
-        ...extra,
-      },
-    };
+    return recordingIo({ clock: () => new Date('2026-02-10T12:00:00Z'), ...extra });
   }
 
   it('fetches a handling’s files checked against the diarium’s SHA-256, and writes no file whose content changed', async () => {

@@ -6,6 +6,7 @@ import { runDiariumCli } from '../../local/cli/diarium/main.js';
 import { newHandling } from '../support/new-handling.js';
 import { startDiariumDb, type DiariumDb, type TestMailSpec } from './diarium-support.js';
 import { getAs, mailFactory, postForm, startKansliApp } from './kansli-support.js';
+import { recordingIo } from '../support/cli-io.js';
 
 let db: DiariumDb;
 let app: Awaited<ReturnType<typeof startKansliApp>>;
@@ -339,21 +340,7 @@ describe('notes on an ärende', () => {
 });
 
 describe('npm run diarium -- flytta and anteckning', () => {
-  function io() {
-    const out: string[] = [];
-    const err: string[] = [];
-    return {
-      out,
-      err,
-      io: {
-        out: (t: string) => out.push(t),
-        err: (t: string) => err.push(t),
-        env: {},
-        clock: () => new Date(),
-        repo: app.repo,
-      },
-    };
-  }
+  const io = () => recordingIo({ repo: app.repo });
 
   it('moves with the same use case, answers a repeat with the first move, and refuses in one Swedish line with exit 1', async () => {
     const fran = await avgjord();

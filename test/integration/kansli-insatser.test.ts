@@ -6,6 +6,7 @@ import { runInsatserImport } from '../../local/cli/insatser-import.js';
 import { verifyChain } from '../../domain/diarium/audit.js';
 import { startDiariumDb, type DiariumDb } from './diarium-support.js';
 import { getAs, postForm, startKansliApp } from './kansli-support.js';
+import { recordingIo } from '../support/cli-io.js';
 
 let db: DiariumDb;
 let app: Awaited<ReturnType<typeof startKansliApp>>;
@@ -383,20 +384,7 @@ describe('the insats register in the kansli app', () => {
 });
 
 describe('the insatser:import CLI on the same use case', () => {
-  function io(user = 'provanvandare') {
-    const out: string[] = [];
-    const err: string[] = [];
-    return {
-      out,
-      err,
-      io: {
-        out: (t: string) => out.push(t),
-        err: (t: string) => err.push(t),
-        env: { USER: user },
-        clock: () => new Date(),
-      },
-    };
-  }
+  const io = (user = 'provanvandare') => recordingIo({ env: { USER: user } });
 
   it('logs its changes in the register as the page does, and wants a reason to change money', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'insatser-'));

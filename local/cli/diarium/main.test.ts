@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Diarium } from '../../../domain/diarium/ports.js';
+import { recordingIo } from '../../../test/support/cli-io.js';
 import { COMMANDS, runDiariumCli } from './main.js';
 
 function io() {
-  const out: string[] = [];
-  const err: string[] = [];
   // No command here reaches the diarium: a repository that is never called keeps DynamoDB out of it.
   const repo = new Proxy({} as Diarium, {
     get: () => () => Promise.reject(new Error('diariet används inte här')),
   });
-  return {
-    out,
-    err,
-    io: {
-      out: (t: string) => out.push(t),
-      err: (t: string) => err.push(t),
-      env: {},
-      clock: () => new Date('2026-02-10T12:00:00Z'),
-      repo,
-    },
-  };
+  return recordingIo({ clock: () => new Date('2026-02-10T12:00:00Z'), repo });
 }
 
 describe('npm run diarium', () => {
